@@ -1,0 +1,44 @@
+# Parley developer entry points. `make` (or `make help`) lists them.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+# uv from PATH, else the copy `python3 -m pip install uv` puts next to python3.
+UV := $(shell command -v uv >/dev/null 2>&1 && echo uv || echo python3 -m uv)
+RUN := $(UV) run --frozen
+TYPED_SOURCES := $(wildcard libs/*/src services/*/src)
+PYTEST_ARGS ?=
+
+.PHONY: help up test lint format bench clean deps
+
+help: ## List the targets
+	@echo "Parley: make <target>"
+	@grep -E '^[a-z][a-z_-]*:.*## ' $(MAKEFILE_LIST) \
+		| awk 'BEGIN {FS = ":.*## "} {printf "  %-8s %s\n", $$1, $$2}'
+
+up: deps ## Run the whole stack locally (embedded NATS, SQLite) until Ctrl-C
+	$(RUN) parley up
+
+test: deps ## Run every test: unit, integration (real NATS/SQLite/PostgreSQL) and e2e
+	$(RUN) pytest $(PYTEST_ARGS)
+
+lint: deps ## ruff check, ruff format --check and mypy (strict)
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy $(TYPED_SOURCES)
+
+format: deps ## Rewrite the code in place with ruff (imports and formatting)
+	$(RUN) ruff check --fix --select I .
+	$(RUN) ruff format .
+
+bench: deps ## Run the benchmarks (bench/run.py; results in bench/results/)
+	$(RUN) python bench/run.py
+
+clean: ## Delete local state (.parley/: NATS store, databases, keys, logs) and caches
+	rm -rf .parley .mypy_cache .ruff_cache .pytest_cache
+	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
+
+deps: ## Install what is missing: uv (with pip) and the locked dependencies (uv sync --frozen)
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --user uv
+	$(UV) sync --frozen

@@ -1,0 +1,283 @@
+"""What is timed in the room benchmarks: joins and reactions sent through the gateway of the
+real stack by many concurrent clients, and what WebSocket clients receive meanwhile.
+
+Users are registered before anything is timed. Every request carries its user's bearer token,
+as a third-party app would send it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import statistics
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from time import perf_counter
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from parley.contracts.live import REACTION_EMOJI
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    handle: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def api_client(base_url: str, concurrency: int) -> httpx.AsyncClient:
+    # Idle connections are dropped before uvicorn's 5 s keep-alive timeout closes them under a
+    # request (which would surface as "server disconnected without sending a response").
+    limits = httpx.Limits(
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2
+    )
+    return httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits, trust_env=False)
+
+
+# -- preparation (never timed) ---------------------------------------------------------------
+
+
+async def register_users(client: httpx.AsyncClient, count: int, concurrency: int) -> list[User]:
+    prefix = uuid.uuid4().hex[:5]
+    users: list[User] = []
+
+    async def register(n: int) -> None:
+        handle = f"b{prefix}_{n}"
+        response = await client.post(
+            "/api/v1/auth/register",
+            json={"handle": handle, "display_name": f"Bench {n}", "password": PASSWORD},
+        )
+        response.raise_for_status()
+        body = response.json()
+        users.append(User(body["user"]["id"], handle, body["access_token"]))
+
+    await _bounded((register(n) for n in range(count)), concurrency)
+    return users
+
+
+async def live_space(client: httpx.AsyncClient, host: User, title: str) -> str:
+    created = await client.post("/api/v1/spaces", headers=host.auth, json={"title": title})
+    created.raise_for_status()
+    space_id = str(created.json()["id"])
+    started = await client.post(f"/api/v1/spaces/{space_id}/start", headers=host.auth)
+    started.raise_for_status()
+    return space_id
+
+
+async def get_space(client: httpx.AsyncClient, space_id: str, viewer: User) -> dict[str, Any]:
+    response = await client.get(f"/api/v1/spaces/{space_id}", headers=viewer.auth)
+    response.raise_for_status()
+    return dict(response.json())
+
+
+# -- storms of requests ----------------------------------------------------------------------
+
+
+@dataclass
+class Storm:
+    """Many requests sent by a fixed number of concurrent clients."""
+
+    requests: int
+    seconds: float
+    latencies: list[float]
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile_ms(self, p: int) -> float:
+        if len(self.latencies) < 2:
+            return self.latencies[0] * 1000 if self.latencies else 0.0
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[p - 1] * 1000
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "requests": self.requests,
+            "seconds": round(self.seconds, 3),
+            "per_s": round(self.rate, 1),
+            "p50_ms": round(self.percentile_ms(50), 2),
+            "p99_ms": round(self.percentile_ms(99), 2),
+            "max_ms": round(max(self.latencies, default=0) * 1000, 2),
+            "failures": len(self.failures),
+            "first_failures": self.failures[:3],
+        }
+
+
+async def storm(
+    users: Sequence[User],
+    concurrency: int,
+    send: Callable[[User], Awaitable[httpx.Response]],
+) -> Storm:
+    """One request per user, ``concurrency`` clients at a time, each taking the next user."""
+    queue: asyncio.Queue[User] = asyncio.Queue()
+    for user in users:
+        queue.put_nowait(user)
+    latencies: list[float] = []
+    failures: list[str] = []
+
+    async def client() -> None:
+        while not queue.empty():
+            user = queue.get_nowait()
+            sent = perf_counter()
+            response = await send(user)
+            latencies.append(perf_counter() - sent)
+            if response.status_code != 200:
+                failures.append(f"{response.status_code} {response.text[:200]}")
+
+    start = perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return Storm(len(users), perf_counter() - start, latencies, failures)
+
+
+def join(client: httpx.AsyncClient, space_id: str) -> Callable[[User], Awaitable[httpx.Response]]:
+    return lambda user: client.post(f"/api/v1/spaces/{space_id}/join", headers=user.auth)
+
+
+def read(client: httpx.AsyncClient, space_id: str) -> Callable[[User], Awaitable[httpx.Response]]:
+    return lambda user: client.get(f"/api/v1/spaces/{space_id}", headers=user.auth)
+
+
+async def seconds_until_listeners(
+    client: httpx.AsyncClient, space_id: str, viewer: User, count: int, timeout_s: float = 60
+) -> float | None:
+    """How long until ``getSpace`` shows ``count`` listeners (None: not within the timeout)."""
+    start = perf_counter()
+    while perf_counter() - start < timeout_s:
+        if (await get_space(client, space_id, viewer))["listener_count"] >= count:
+            return perf_counter() - start
+        await asyncio.sleep(0.05)
+    return None
+
+
+# -- live channel clients --------------------------------------------------------------------
+
+
+@dataclass
+class Received:
+    at: float
+    type: str
+    data: dict[str, Any]
+
+
+class LiveTally:
+    """A WebSocket client that only counts what it receives."""
+
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+        self.received: list[Received] = []
+        self.task = asyncio.create_task(self._read())
+
+    @classmethod
+    async def open(cls, base_url: str, space_id: str, user: User) -> LiveTally:
+        url = base_url.replace("http://", "ws://", 1) + f"/api/v1/spaces/{space_id}/live"
+        connection = await connect(
+            url, additional_headers=user.auth, proxy=None, max_queue=None, open_timeout=30
+        )
+        return cls(connection)
+
+    async def _read(self) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            async for raw in self.connection:
+                message = json.loads(raw)
+                self.received.append(Received(perf_counter(), message["type"], message["data"]))
+
+    async def wait_for_state(self, timeout_s: float = 30) -> None:
+        start = perf_counter()
+        while not any(r.type == "space.state" for r in self.received):
+            if perf_counter() - start > timeout_s or self.task.done():
+                raise RuntimeError("no space.state on the live channel")
+            await asyncio.sleep(0.02)
+
+    def between(self, start: float, end: float, kind: str | None = None) -> list[Received]:
+        return [
+            r for r in self.received if start <= r.at <= end and (kind is None or r.type == kind)
+        ]
+
+    def reactions_total(self, since: float) -> int:
+        return sum(int(r.data["total"]) for r in self.received if r.at >= since and _batch(r))
+
+    async def close(self) -> None:
+        await self.connection.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.task, 5)
+
+
+def _batch(received: Received) -> bool:
+    return received.type == "reactions"
+
+
+# -- reactions -------------------------------------------------------------------------------
+
+
+@dataclass
+class ReactionCounts:
+    accepted: int = 0
+    limited: int = 0
+    failed: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+
+
+async def react_until(
+    client: httpx.AsyncClient, space_id: str, user: User, end: float, counts: ReactionCounts
+) -> None:
+    """Reactions back to back until ``end``; after a 429, wait as long as ``Retry-After`` says
+    (that is "as fast as allowed")."""
+    n = 0
+    while perf_counter() < end:
+        emoji = REACTION_EMOJI[n % len(REACTION_EMOJI)]
+        n += 1
+        sent = perf_counter()
+        response = await client.post(
+            f"/api/v1/spaces/{space_id}/reactions", headers=user.auth, json={"emoji": emoji}
+        )
+        counts.latencies.append(perf_counter() - sent)
+        if response.status_code in (200, 201, 202):
+            counts.accepted += 1
+        elif response.status_code == 429:
+            counts.limited += 1
+            wait = _retry_after(response)
+            await asyncio.sleep(max(0.0, min(wait, end - perf_counter())))
+        else:
+            counts.failed.append(f"{response.status_code} {response.text[:200]}")
+            return
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return max(0.05, float(response.headers.get("Retry-After", "1")))
+    except ValueError:
+        return 1.0
+
+
+async def drain(
+    tallies: Sequence[LiveTally], since: float, expected: int, timeout_s: float = 5
+) -> None:
+    """Until every socket has seen batches adding up to ``expected`` (or the deadline)."""
+    start = perf_counter()
+    while perf_counter() - start < timeout_s:
+        if all(t.reactions_total(since) >= expected for t in tallies):
+            return
+        await asyncio.sleep(0.05)
+
+
+async def _bounded(jobs: Any, concurrency: int) -> None:
+    limit = asyncio.Semaphore(concurrency)
+
+    async def run(job: Awaitable[None]) -> None:
+        async with limit:
+            await job
+
+    await asyncio.gather(*(run(job) for job in jobs))

@@ -1,0 +1,1 @@
+"""The service chassis: everything every Parley service reuses, nothing service-specific."""

@@ -1,0 +1,361 @@
+"""Projection runner: a durable pull consumer feeding one read model.
+
+Guarantees
+- Row changes and the last processed stream sequence commit in one transaction (one per
+  fetched batch; a batch containing a failing event is re-applied one event at a time), and
+  an event at or below that sequence is skipped: redelivery after a crash is harmless.
+- Events are applied strictly in stream order. The database position is the cursor: on start
+  the durable consumer is recreated to begin right after it, and a gap in the delivery
+  sequence (a delivery lost in transit) restarts it from there. A failing event is NAKed with
+  backoff, and the consumer then restarts from the committed position, so nothing after it is
+  applied until it succeeds or is exhausted.
+- One runner per projection is active at a time (the service runs it in one replica).
+- Redelivery is bounded: after ``max_attempts`` failures the event goes to the
+  ``dead_letters`` table and to ``parley.deadletter.<projection>`` on NATS, is logged as an
+  error and acknowledged, and the projection moves on (visible, not silently dropped).
+- ``rebuild()`` clears the read model and replays the stream from sequence 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import nats.errors
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.client import JetStreamContext
+from nats.js.errors import NotFoundError
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from parley.chassis.db import add_chassis_tables
+from parley.chassis.event_store import StoredEvent, decode_message
+from parley.chassis.logs import get_logger
+from parley.chassis.tracing import extract_context
+
+log = get_logger(__name__)
+_tracer = trace.get_tracer("parley.chassis.projections")
+
+
+class Projection(Protocol):
+    """A read model. ``apply`` writes rows through ``session``; it must not commit."""
+
+    name: str
+    filter_subjects: Sequence[str]
+    tables: Sequence[Table]
+
+    async def apply(self, session: AsyncSession, event: StoredEvent) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunnerOptions:
+    batch_size: int = 100
+    fetch_timeout_s: float = 0.5
+    max_attempts: int = 5
+    backoff_s: Sequence[float] = (0.05, 0.2, 1.0, 3.0, 10.0)
+    ack_wait_s: float = 30.0
+
+
+def _build_chassis_tables() -> dict[str, Table]:
+    from sqlalchemy import MetaData
+
+    metadata = MetaData()
+    add_chassis_tables(metadata)
+    return dict(metadata.tables)
+
+
+_CHASSIS_TABLES = _build_chassis_tables()
+positions = _CHASSIS_TABLES["projection_positions"]
+dead_letters = _CHASSIS_TABLES["dead_letters"]
+
+
+async def read_position(session: AsyncSession, projection: str) -> int:
+    row = await session.scalar(
+        select(positions.c.last_seq).where(positions.c.projection == projection)
+    )
+    return int(row or 0)
+
+
+async def write_position(session: AsyncSession, projection: str, seq: int) -> None:
+    result = await session.execute(
+        update(positions).where(positions.c.projection == projection).values(last_seq=seq)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        await session.execute(insert(positions).values(projection=projection, last_seq=seq))
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        nc: NATS,
+        *,
+        stream: str,
+        projection: Projection,
+        sessions: async_sessionmaker[AsyncSession],
+        options: RunnerOptions | None = None,
+    ) -> None:
+        self._nc = nc
+        self._js = nc.jetstream()
+        self.stream = stream
+        self.projection = projection
+        self._sessions = sessions
+        self.options = options or RunnerOptions()
+        self._task: asyncio.Task[None] | None = None
+        self._failures: dict[int, int] = {}  # stream seq -> failed attempts so far
+
+    @property
+    def durable(self) -> str:
+        return f"proj_{self.projection.name}"
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._failures.clear()
+        await self._ensure_consumer()
+        self._task = asyncio.create_task(self._run(), name=self.durable)
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is None:
+            return
+        # Cancel until it takes: on Python 3.11, asyncio.wait_for (inside nats-py's next_msg)
+        # swallows a cancellation that races with an arriving message, and the loop goes on.
+        while not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=0.5)
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def rebuild(self) -> None:
+        """Clear the read model and replay every event from stream sequence 1."""
+        await self.stop()
+        async with self._sessions.begin() as session:
+            for table in self.projection.tables:
+                await session.execute(delete(table))
+            await session.execute(
+                delete(positions).where(positions.c.projection == self.projection.name)
+            )
+        await self.start()
+
+    async def position(self) -> int:
+        async with self._sessions() as session:
+            return await read_position(session, self.projection.name)
+
+    async def caught_up(self) -> bool:
+        info = await self._js.consumer_info(self.stream, self.durable)
+        return bool(info.num_pending == 0 and info.num_ack_pending == 0)
+
+    async def wait_until_caught_up(self, timeout: float = 10.0) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not await self.caught_up():
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"{self.durable} did not catch up within {timeout}s")
+            await asyncio.sleep(0.02)
+
+    # -- consuming ---------------------------------------------------------------------------
+
+    async def _ensure_consumer(self) -> None:
+        """(Re)create the durable consumer to start right after the committed position.
+
+        The database, not the consumer's ack floor, is the cursor: after a crash, the events
+        after the last committed one come again *in stream order*, never behind newer ones.
+        """
+        async with self._sessions() as session:
+            position = await read_position(session, self.projection.name)
+        with contextlib.suppress(NotFoundError):
+            await self._js.delete_consumer(self.stream, self.durable)
+        start = (
+            {"deliver_policy": DeliverPolicy.ALL}
+            if position == 0
+            else {"deliver_policy": DeliverPolicy.BY_START_SEQUENCE, "opt_start_seq": position + 1}
+        )
+        config = ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=self.options.ack_wait_s,
+            max_deliver=-1,  # bounded by the runner for the failing event only (see module doc)
+            max_ack_pending=self.options.batch_size * 2,
+            filter_subjects=list(self.projection.filter_subjects),
+            **start,
+        )
+        await self._js.add_consumer(self.stream, config)
+
+    async def _run(self) -> None:
+        while True:
+            subscription = await self._js.pull_subscribe_bind(self.durable, self.stream)
+            try:
+                await self._consume(subscription)
+            finally:
+                # Also on stop(): a pull subscription left behind makes nc.drain() wait for
+                # its undelivered status messages until the drain timeout (30 s).
+                await subscription.unsubscribe()
+            # An event failed or a delivery went missing: go on from the committed position.
+            await self._ensure_consumer()
+
+    async def _consume(self, subscription: JetStreamContext.PullSubscription) -> None:
+        """Apply deliveries in order until one fails or goes missing (a gap in the consumer
+        sequence, which counts every delivery, redeliveries included)."""
+        expected_delivery: int | None = None
+        while True:
+            try:
+                messages = await subscription.fetch(
+                    self.options.batch_size, timeout=self.options.fetch_timeout_s
+                )
+            except TimeoutError:  # nats-py raises a plain one too, once the deadline passed
+                continue
+            except (nats.errors.ConnectionClosedError, nats.errors.ConnectionReconnectingError):
+                await asyncio.sleep(0.5)
+                continue
+            contiguous: list[Msg] = []
+            gap = False
+            for msg in messages:
+                delivery = msg.metadata.sequence.consumer
+                if expected_delivery is not None and delivery != expected_delivery:
+                    log.warning(
+                        "projection.delivery_gap",
+                        projection=self.projection.name,
+                        expected=expected_delivery,
+                        got=delivery,
+                    )
+                    gap = True
+                    break
+                expected_delivery = delivery + 1
+                contiguous.append(msg)
+            if not await self._handle_batch(contiguous) or gap:
+                return
+
+    async def _handle_batch(self, messages: list[Msg]) -> bool:
+        """Apply a fetched batch in one transaction (one commit, one position write); if any
+        event of it fails, apply them one at a time to isolate the failing one."""
+        if len(messages) > 1:
+            try:
+                await self._apply_messages(messages)
+            except Exception:
+                log.info("projection.batch_failed_retrying_singly", projection=self.projection.name)
+            else:
+                for msg in messages:
+                    await msg.ack()
+                    self._failures.pop(msg.metadata.sequence.stream, None)
+                return True
+        for msg in messages:
+            if not await self._handle(msg):
+                return False
+        return True
+
+    async def _handle(self, msg: Msg) -> bool:
+        """Apply one delivery; False means: restart from the committed position."""
+        seq = msg.metadata.sequence.stream
+        try:
+            await self._apply_messages([msg])
+        except Exception as error:
+            return await self._failed(msg, seq, error)
+        await msg.ack()
+        self._failures.pop(seq, None)
+        return True
+
+    async def _apply_messages(self, messages: list[Msg]) -> None:
+        """Apply events in stream order in one transaction with the new position; events at
+        or below the committed position (applied before a crash or redelivery) are skipped."""
+        async with self._sessions.begin() as session:
+            position = await read_position(session, self.projection.name)
+            applied = position
+            for msg in messages:
+                seq = msg.metadata.sequence.stream
+                if seq <= applied:
+                    continue
+                with _tracer.start_as_current_span(
+                    f"project {self.projection.name}",
+                    context=extract_context(msg.headers),
+                    kind=SpanKind.CONSUMER,
+                ):
+                    await self.projection.apply(session, decode_message(msg.data, msg.subject, seq))
+                applied = seq
+            if applied > position:
+                await write_position(session, self.projection.name, applied)
+
+    async def _failed(self, msg: Msg, seq: int, error: Exception) -> bool:
+        attempts = self._failures.get(seq, 0) + 1
+        self._failures[seq] = attempts
+        if attempts < self.options.max_attempts:
+            backoff = self.options.backoff_s[min(attempts - 1, len(self.options.backoff_s) - 1)]
+            log.warning(
+                "projection.retry",
+                projection=self.projection.name,
+                seq=seq,
+                attempt=attempts,
+                delay_s=backoff,
+                error=repr(error),
+            )
+            # Nothing after this event may be applied before it: back off, then restart the
+            # consumer from the committed position so the events come again in stream order.
+            await msg.nak(delay=backoff)
+            await asyncio.sleep(backoff)
+            return False
+        await self._dead_letter(msg, seq, error)
+        await msg.ack()
+        self._failures.pop(seq, None)
+        return True
+
+    async def _dead_letter(self, msg: Msg, seq: int, error: Exception) -> None:
+        event_type = (msg.headers or {}).get("Parley-Event-Type")
+        log.error(
+            "projection.dead_letter",
+            projection=self.projection.name,
+            seq=seq,
+            subject=msg.subject,
+            event_type=event_type,
+            error=repr(error),
+        )
+        async with self._sessions.begin() as session:
+            await session.execute(
+                insert(dead_letters).values(
+                    projection=self.projection.name,
+                    stream_seq=seq,
+                    subject=msg.subject,
+                    event_type=event_type,
+                    error=repr(error),
+                    data=msg.data.decode("utf-8", "replace"),
+                )
+            )
+            await write_position(session, self.projection.name, seq)
+        notice = {
+            "projection": self.projection.name,
+            "seq": seq,
+            "subject": msg.subject,
+            "event_type": event_type,
+            "error": repr(error),
+        }
+        await self._nc.publish(
+            f"parley.deadletter.{self.projection.name}", json.dumps(notice).encode()
+        )
+
+
+async def wait_for_position(
+    sessions: async_sessionmaker[AsyncSession], projection: str, seq: int, timeout: float = 2.0
+) -> bool:
+    """Read-your-writes for a command's caller: wait until ``projection`` has applied stream
+    sequence ``seq`` (returned by the append). Works across replicas (reads the shared store).
+    Returns False on timeout instead of failing the command that already succeeded."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    delay = 0.002
+    while True:
+        async with sessions() as session:
+            if await read_position(session, projection) >= seq:
+                return True
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.05)

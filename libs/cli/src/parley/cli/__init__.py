@@ -1,0 +1,1 @@
+"""The ``parley`` command: run the whole Parley stack on one machine (``parley up``)."""

@@ -1,0 +1,270 @@
+"""Room's request/reply contract (context ``room``). The acting user is the ``Parley-Actor``
+header; "actor" below means it is required (401 ``unauthorized`` without it).
+
+Commands (``cmd.room.<name>``):
+    create_space(CreateSpace) -> SpaceView                      actor becomes the host
+    update_space(UpdateSpace) -> SpaceView                      host (co-host: captions only)
+    start_space / end_space(SpaceRef) -> SpaceView              host
+    join_space(SpaceRef) -> JoinResult                          actor
+    leave_space(SpaceRef) -> SpaceView                          actor
+    request_to_speak / withdraw_speaker_request(SpaceRef) -> SpaceView    listener
+    accept_speaker_request / decline_speaker_request(SpaceUser) -> SpaceView    host, co-host
+    invite_to_stage(InviteToStage) -> SpaceView                 host, co-host (cohost role: host)
+    accept_invitation / decline_invitation(SpaceRef) -> SpaceView         the invitee
+    set_my_mic(SetMyMic) -> SpaceView                           stage member
+    mute_speaker(SpaceUser) -> SpaceView                        host, co-host
+    mute_all(SpaceRef) -> SpaceView                             host, co-host
+    move_to_audience(SpaceUser) -> SpaceView                    host, co-host, or self (step down)
+    remove_participant(RemoveParticipant) -> SpaceView          host, co-host
+    react(React) -> ReactionAccepted                            participant of a live Space
+    pin_post(PinPost) -> SpaceView                              stage member
+    unpin_post(UnpinPost) -> SpaceView                          host, co-host, or who pinned it
+    host_presence(HostPresence) -> SpaceView                    the host (sent by the gateway)
+
+Queries (``qry.room.<name>``):
+    get_space(SpaceRef) -> SpaceView                            actor optional
+    list_spaces(ListSpaces) -> SpacePage                        actor optional (following: actor)
+    get_space_analytics(SpaceRef) -> SpaceAnalytics             host
+    list_notifications(ListNotifications) -> NotificationPage   actor
+    my_role(SpaceRef) -> MyRole                                 actor (cheap check for media/ws)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from parley.contracts.events.room import SpaceSettings, SpeakPolicy, StageRole
+
+CONTEXT = "room"
+
+SpaceState = Literal["scheduled", "created", "live", "ended", "canceled"]
+Role = Literal["host", "cohost", "speaker", "listener", "removed", "none"]
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SpaceRef(_Payload):
+    space_id: str = Field(max_length=100)
+
+
+class SpaceUser(_Payload):
+    space_id: str = Field(max_length=100)
+    user_id: str = Field(max_length=100)
+
+
+class CreateSpace(_Payload):
+    title: str = Field(max_length=1000)
+    description: str = Field(default="", max_length=5000)
+    topics: list[str] = Field(default_factory=list, max_length=50)
+    speak_policy: SpeakPolicy = "everyone"
+    recording: bool = False
+    clipping: bool = True
+    captions: bool = False
+    max_listeners: int | None = Field(default=None, ge=1)
+    scheduled_start: datetime | None = None
+
+
+class UpdateSpace(_Payload):
+    space_id: str = Field(max_length=100)
+    title: str | None = Field(default=None, max_length=1000)
+    description: str | None = Field(default=None, max_length=5000)
+    topics: list[str] | None = Field(default=None, max_length=50)
+    captions: bool | None = None
+    clipping: bool | None = None
+
+
+class InviteToStage(_Payload):
+    space_id: str = Field(max_length=100)
+    user_id: str = Field(max_length=100)
+    role: StageRole = "speaker"
+
+
+class SetMyMic(_Payload):
+    space_id: str = Field(max_length=100)
+    muted: bool
+
+
+class RemoveReport(_Payload):
+    reason: str = Field(max_length=100)
+    text: str | None = Field(default=None, max_length=2000)
+
+
+class RemoveParticipant(_Payload):
+    space_id: str = Field(max_length=100)
+    user_id: str = Field(max_length=100)
+    block: bool = False
+    report: RemoveReport | None = None
+
+
+class React(_Payload):
+    space_id: str = Field(max_length=100)
+    emoji: str = Field(max_length=32)
+
+
+class PinPost(_Payload):
+    space_id: str = Field(max_length=100)
+    url: str = Field(max_length=4000)
+    text: str | None = Field(default=None, max_length=1000)
+
+
+class UnpinPost(_Payload):
+    space_id: str = Field(max_length=100)
+    pin_id: str = Field(max_length=100)
+
+
+class HostPresence(_Payload):
+    space_id: str = Field(max_length=100)
+    connected: bool
+
+
+class ListSpaces(_Payload):
+    state: Literal["live", "scheduled"] = "live"
+    topic: str | None = Field(default=None, max_length=100)
+    q: str | None = Field(default=None, max_length=200)
+    following: bool = False
+    limit: int = Field(default=50, ge=1, le=100)
+
+
+class ListNotifications(_Payload):
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+# -- results -------------------------------------------------------------------------------
+
+
+class StageMember(BaseModel):
+    user_id: str
+    handle: str
+    display_name: str = ""
+    muted: bool = True
+    speaking: bool = False
+
+
+class Pin(BaseModel):
+    pin_id: str
+    url: str
+    text: str = ""
+    pinned_by: str
+
+
+class SpeakerRequestView(BaseModel):
+    user_id: str
+    handle: str
+    display_name: str = ""
+
+
+class InvitationView(BaseModel):
+    user_id: str
+    role: StageRole
+
+
+class SpaceView(BaseModel):
+    id: str
+    title: str
+    description: str = ""
+    topics: list[str] = Field(default_factory=list)
+    state: SpaceState
+    host: StageMember
+    cohosts: list[StageMember] = Field(default_factory=list)
+    speakers: list[StageMember] = Field(default_factory=list)
+    listener_count: int = 0
+    settings: SpaceSettings
+    pins: list[Pin] = Field(default_factory=list)
+    recording_state: Literal["off", "recording", "processing", "ready", "deleted"] = "off"
+    share_url: str
+    scheduled_start: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    host_connected: bool = True
+    my_role: Role = "none"
+    my_speaker_request: Literal["none", "pending"] = "none"
+    my_invitation: StageRole | None = None
+    speaker_requests: list[SpeakerRequestView] = Field(
+        default_factory=list, description="The pending request queue (host and co-hosts only)"
+    )
+    invitations: list[InvitationView] = Field(
+        default_factory=list, description="Pending invitations (host and co-hosts only)"
+    )
+    version: int = Field(default=0, description="Stream sequence this view reflects")
+
+
+class JoinResult(BaseModel):
+    role: Role
+    space: SpaceView
+
+
+class ReactionAccepted(BaseModel):
+    accepted: bool = True
+    emoji: str
+
+
+class SpaceSummary(BaseModel):
+    id: str
+    title: str
+    topics: list[str] = Field(default_factory=list)
+    state: SpaceState
+    host: StageMember
+    listener_count: int = 0
+    speaker_count: int = 0
+    scheduled_start: datetime | None = None
+    started_at: datetime | None = None
+    share_url: str
+    trending_score: float = 0.0
+
+
+class SpacePage(BaseModel):
+    items: list[SpaceSummary]
+
+
+class SpaceAnalytics(BaseModel):
+    space_id: str
+    unique_listeners: int
+    peak_concurrent: int
+    average_listening_s: float
+    speakers: int
+    reactions: int
+    replay_plays: int = 0
+    clips: int = 0
+
+
+NotificationKind = Literal[
+    "speaker_request",
+    "stage_invitation",
+    "request_accepted",
+    "request_declined",
+    "followed_went_live",
+    "removed",
+    "reminder",
+    "recording_ready",
+]
+
+
+class Notification(BaseModel):
+    id: str
+    kind: NotificationKind
+    space_id: str | None = None
+    actor_id: str | None = Field(default=None, description="Who caused it, if someone")
+    actor_handle: str | None = None
+    text: str = Field(description="Human-readable summary")
+    data: dict[str, str] = Field(default_factory=dict)
+    created_at: datetime
+    read: bool = False
+
+
+class NotificationPage(BaseModel):
+    items: list[Notification]
+    next_cursor: str | None = None
+    unread: int = 0
+
+
+class MyRole(BaseModel):
+    space_id: str
+    state: SpaceState
+    role: Role
+    muted: bool = True

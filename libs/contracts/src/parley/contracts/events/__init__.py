@@ -1,0 +1,5 @@
+"""Domain events of every bounded context. Importing this package registers them all."""
+
+from parley.contracts.events import identity, room
+
+__all__ = ["identity", "room"]

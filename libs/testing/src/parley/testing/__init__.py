@@ -1,0 +1,1 @@
+"""Test fixtures shared by every Parley package (registered as the ``parley`` pytest plugin)."""

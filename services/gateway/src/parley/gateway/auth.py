@@ -1,0 +1,147 @@
+"""Who is calling: access tokens from ``Authorization: Bearer`` or the ``parley_token`` cookie,
+verified offline with identity's public key, and refused once the account is suspended.
+
+Authentication runs as a guard, before the request body is read, so an unauthenticated request
+is a 401 whatever it carries. A suspended account's token answers 401 ``account-suspended``:
+the credentials no longer authenticate anyone (a 403 would mean "authenticated but not
+allowed"), and the slug tells the client why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from litestar import Response
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.handlers.base import BaseRouteHandler
+
+from parley.chassis.tokens import InvalidToken, TokenVerifier
+from parley.gateway.components import components_of
+from parley.gateway.problems import Problem
+from parley.gateway.suspensions import SuspendedUsers
+
+TOKEN_COOKIE = "parley_token"
+_CALLER_KEY = "parley.caller"
+_CHALLENGE = 'Bearer realm="parley"'
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: str
+    handle: str
+    moderator: bool
+
+
+class Authenticator:
+    def __init__(self, verifier: TokenVerifier, suspended: SuspendedUsers) -> None:
+        self._verifier = verifier
+        self._suspended = suspended
+
+    def authenticate(self, connection: ASGIConnection[Any, Any, Any, Any]) -> Caller | None:
+        """The caller, ``None`` when no credentials came; raises a 401 problem for bad ones."""
+        token = _token_of(connection)
+        if token is None:
+            return None
+        try:
+            claims = self._verifier.verify(token)
+        except InvalidToken as error:
+            raise _token_problem(error) from error
+        return self.admit(Caller(claims.user_id, claims.handle, claims.moderator))
+
+    def admit(self, caller: Caller) -> Caller:
+        """The caller, unless their account was suspended since the credentials were issued."""
+        if caller.user_id in self._suspended:
+            raise Problem(
+                401,
+                "account-suspended",
+                "Account suspended",
+                "this account is suspended; its tokens no longer work",
+                headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
+            )
+        return caller
+
+
+def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: the request must carry a valid token."""
+    caller = components_of(connection.app).authenticator.authenticate(connection)
+    if caller is None:
+        raise Problem(
+            401,
+            "not-authenticated",
+            "Not authenticated",
+            f"send an access token: 'Authorization: Bearer <token>' or the {TOKEN_COOKIE} cookie",
+            headers={"WWW-Authenticate": _CHALLENGE},
+        )
+    connection.scope["state"][_CALLER_KEY] = caller
+
+
+def optional_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: anonymous is fine, but credentials that come must be valid."""
+    caller = components_of(connection.app).authenticator.authenticate(connection)
+    connection.scope["state"][_CALLER_KEY] = caller
+
+
+def caller_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller | None:
+    caller = connection.scope.get("state", {}).get(_CALLER_KEY)
+    return caller if isinstance(caller, Caller) else None
+
+
+@dataclass(frozen=True)
+class TokenCookie:
+    """The HttpOnly cookie browsers authenticate with (``SameSite=Lax``: not sent on cross-site
+    POST/PUT/PATCH/DELETE, which is what keeps it safe from CSRF)."""
+
+    secure: bool
+
+    def attach(self, response: Response[Any], token: str, max_age_s: int) -> Response[Any]:
+        response.set_cookie(self._cookie(token, max_age_s))
+        return response
+
+    def clear(self, response: Response[Any]) -> Response[Any]:
+        response.set_cookie(self._cookie("", 0))
+        return response
+
+    def _cookie(self, value: str, max_age_s: int) -> Cookie:
+        return Cookie(
+            key=TOKEN_COOKIE,
+            value=value,
+            max_age=max_age_s,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=self.secure,
+        )
+
+
+def _token_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    authorization = connection.headers.get("authorization")
+    if authorization is not None:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Problem(
+                401,
+                "invalid-token",
+                "Invalid access token",
+                "the Authorization header must be 'Bearer <token>'",
+                headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_request"'},
+            )
+        return token.strip()
+    return connection.cookies.get(TOKEN_COOKIE) or None
+
+
+def _token_problem(error: InvalidToken) -> Problem:
+    challenge = {"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'}
+    if isinstance(error.__cause__, jwt.ExpiredSignatureError):
+        return Problem(
+            401, "token-expired", "Access token expired", "log in again", headers=challenge
+        )
+    return Problem(
+        401,
+        "invalid-token",
+        "Invalid access token",
+        f"the access token is not valid: {error}",
+        headers=challenge,
+    )

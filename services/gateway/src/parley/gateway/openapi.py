@@ -1,0 +1,51 @@
+"""The OpenAPI document: ``GET /api/v1/openapi.json`` (the contract's address) and a browsable
+UI under ``/api/v1/docs``.
+
+Litestar's documentation router adds a catch-all ``{path}`` route under its base path that
+answers HTML 404s. Mounted at ``/api/v1`` it would swallow every unknown ``/api/v1/<x>`` (no
+problem+json), so the router lives under ``/api/v1/docs`` and the document is served here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from litestar import Litestar, Request, Response, get
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components as OpenAPIComponents
+from litestar.serialization import encode_json
+
+from parley.gateway.security import SECURITY_SCHEMES
+
+API_VERSION = "1.0.0"
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Parley API",
+        version=API_VERSION,
+        description="Live audio Spaces. Every error is an RFC 9457 problem details document "
+        "(application/problem+json) whose `type` ends in a stable slug.",
+        path="/api/v1/docs",
+        render_plugins=[SwaggerRenderPlugin(path="/")],
+        components=OpenAPIComponents(security_schemes=dict(SECURITY_SCHEMES)),
+        use_handler_docstrings=True,
+    )
+
+
+_DOCUMENT_KEY = "parley.openapi_document"
+
+
+def render_openapi_document(app: Litestar) -> bytes:
+    """Build the document once (at startup: it takes a moment, and a broken schema should
+    stop the gateway from starting rather than fail a request later)."""
+    if _DOCUMENT_KEY not in app.state:
+        app.state[_DOCUMENT_KEY] = encode_json(app.openapi_schema.to_schema())
+    return cast(bytes, app.state[_DOCUMENT_KEY])
+
+
+@get("/api/v1/openapi.json", operation_id="getOpenApi", include_in_schema=False)
+async def openapi_document(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """This API's OpenAPI 3.1 document."""
+    return Response(render_openapi_document(request.app), media_type="application/json")

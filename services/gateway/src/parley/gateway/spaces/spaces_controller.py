@@ -1,0 +1,130 @@
+"""A Space's lifecycle: create, discover, read, edit, start, end, and its host's analytics."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, patch, post
+from litestar.params import JSONBody
+
+from parley.contracts.api.room import (
+    CreateSpace,
+    ListSpaces,
+    SpaceAnalytics,
+    SpacePage,
+    SpaceView,
+    UpdateSpace,
+)
+from parley.gateway.auth import optional_login, requires_login
+from parley.gateway.dependencies import ContextDep, RoomDep
+from parley.gateway.problems import problem_responses
+from parley.gateway.security import TOKEN_SECURITY
+from parley.gateway.spaces.schemas import (
+    CreateSpaceBody,
+    FollowingOnly,
+    SearchText,
+    SpaceId,
+    SpacesPageSize,
+    StateFilter,
+    TopicFilter,
+    UpdateSpaceBody,
+)
+
+_READ_PROBLEMS = problem_responses(401, 404, 422, 503)
+_COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
+
+
+class SpacesController(Controller):
+    path = "/api/v1/spaces"
+    tags = ["spaces"]
+    security = TOKEN_SECURITY
+
+    @post(
+        operation_id="createSpace",
+        status_code=201,
+        guards=[requires_login],
+        response_description="The new Space, hosted by the caller",
+        responses=problem_responses(401, 409, 413, 422, 503),
+    )
+    async def create_space(
+        self, data: JSONBody[CreateSpaceBody], room: RoomDep, ctx: ContextDep
+    ) -> SpaceView:
+        """Create a Space hosted by the caller: `created` (host preparing, mic off) until the
+        host starts it, or `scheduled` when it has a `scheduled_start`."""
+        return await room.create_space(CreateSpace(**data.model_dump()), ctx)
+
+    @get(
+        operation_id="listSpaces",
+        guards=[optional_login],
+        responses=problem_responses(401, 422, 503),
+    )
+    async def list_spaces(
+        self,
+        room: RoomDep,
+        ctx: ContextDep,
+        space_state: StateFilter = "live",
+        topic: TopicFilter = None,
+        q: SearchText = None,
+        following: FollowingOnly = False,
+        limit: SpacesPageSize = 50,
+    ) -> SpacePage:
+        """Discover Spaces: live ones ranked by trending, or upcoming scheduled ones; filter by
+        topic, search titles and topics, or keep those of people the caller follows."""
+        query = ListSpaces(state=space_state, topic=topic, q=q, following=following, limit=limit)
+        return await room.list_spaces(query, ctx)
+
+    @get(
+        "/{space_id:str}",
+        operation_id="getSpace",
+        guards=[optional_login],
+        responses=_READ_PROBLEMS,
+    )
+    async def get_space(self, space_id: SpaceId, room: RoomDep, ctx: ContextDep) -> SpaceView:
+        """A Space as the caller sees it (`my_role`, `my_speaker_request`; the request
+        queue and invitations only for its host and co-hosts). Anonymous callers see it too."""
+        return await room.get_space(space_id, ctx)
+
+    @patch(
+        "/{space_id:str}",
+        operation_id="updateSpace",
+        guards=[requires_login],
+        responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
+    )
+    async def update_space(
+        self, space_id: SpaceId, data: JSONBody[UpdateSpaceBody], room: RoomDep, ctx: ContextDep
+    ) -> SpaceView:
+        """Edit the Space (host; co-hosts may toggle captions). While live only the title,
+        captions and clipping change; absent fields stay as they are."""
+        return await room.update_space(UpdateSpace(space_id=space_id, **data.model_dump()), ctx)
+
+    @post(
+        "/{space_id:str}/start",
+        operation_id="startSpace",
+        status_code=200,
+        guards=[requires_login],
+        responses=_COMMAND_PROBLEMS,
+    )
+    async def start_space(self, space_id: SpaceId, room: RoomDep, ctx: ContextDep) -> SpaceView:
+        """Go live (host)."""
+        return await room.start_space(space_id, ctx)
+
+    @post(
+        "/{space_id:str}/end",
+        operation_id="endSpace",
+        status_code=200,
+        guards=[requires_login],
+        responses=_COMMAND_PROBLEMS,
+    )
+    async def end_space(self, space_id: SpaceId, room: RoomDep, ctx: ContextDep) -> SpaceView:
+        """End the Space for everyone (host only): every live channel gets `space.ended`."""
+        return await room.end_space(space_id, ctx)
+
+    @get(
+        "/{space_id:str}/analytics",
+        operation_id="getSpaceAnalytics",
+        guards=[requires_login],
+        responses=problem_responses(401, 403, 404, 422, 503),
+    )
+    async def get_space_analytics(
+        self, space_id: SpaceId, room: RoomDep, ctx: ContextDep
+    ) -> SpaceAnalytics:
+        """Listeners, peak, average listening time, speakers and reactions (host only)."""
+        return await room.get_space_analytics(space_id, ctx)

@@ -1,0 +1,83 @@
+"""Mics and the stage: mute, mute all, back to the audience, remove."""
+
+from __future__ import annotations
+
+from litestar import Controller, delete, post
+from litestar.params import JSONBody
+
+from parley.contracts.api.room import RemoveParticipant, RemoveReport, SpaceView
+from parley.gateway.auth import requires_login
+from parley.gateway.dependencies import ContextDep, RoomDep
+from parley.gateway.problems import problem_responses
+from parley.gateway.security import TOKEN_SECURITY
+from parley.gateway.spaces.schemas import MicBody, RemovalBody, SpaceId, UserId
+
+_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
+_BODY_PROBLEMS = problem_responses(401, 403, 404, 409, 413, 422, 503)
+
+
+class StageController(Controller):
+    path = "/api/v1/spaces/{space_id:str}"
+    tags = ["spaces"]
+    guards = [requires_login]
+    security = TOKEN_SECURITY
+
+    @post("/mic", operation_id="setMyMic", status_code=200, responses=_BODY_PROBLEMS)
+    async def set_my_mic(
+        self, space_id: SpaceId, data: JSONBody[MicBody], room: RoomDep, ctx: ContextDep
+    ) -> SpaceView:
+        """Mute or unmute the caller's own mic (stage members)."""
+        return await room.set_my_mic(space_id, data.muted, ctx)
+
+    @post(
+        "/speakers/{user_id:str}/mute",
+        operation_id="muteSpeaker",
+        status_code=200,
+        responses=_PROBLEMS,
+    )
+    async def mute_speaker(
+        self, space_id: SpaceId, user_id: UserId, room: RoomDep, ctx: ContextDep
+    ) -> SpaceView:
+        """Mute a speaker (host or co-host; never the host). They may unmute later."""
+        return await room.mute_speaker(space_id, user_id, ctx)
+
+    @post("/mute-all", operation_id="muteAll", status_code=200, responses=_PROBLEMS)
+    async def mute_all(self, space_id: SpaceId, room: RoomDep, ctx: ContextDep) -> SpaceView:
+        """Mute everyone on stage but the caller (host or co-host)."""
+        return await room.mute_all(space_id, ctx)
+
+    @delete(
+        "/speakers/{user_id:str}",
+        operation_id="moveToAudience",
+        status_code=200,
+        responses=_PROBLEMS,
+    )
+    async def move_to_audience(
+        self, space_id: SpaceId, user_id: UserId, room: RoomDep, ctx: ContextDep
+    ) -> SpaceView:
+        """Move a speaker back to the audience (host or co-host); on oneself: step down."""
+        return await room.move_to_audience(space_id, user_id, ctx)
+
+    @post(
+        "/participants/{user_id:str}/remove",
+        operation_id="removeParticipant",
+        status_code=200,
+        responses=_BODY_PROBLEMS,
+    )
+    async def remove_participant(
+        self,
+        space_id: SpaceId,
+        user_id: UserId,
+        room: RoomDep,
+        ctx: ContextDep,
+        data: JSONBody[RemovalBody | None] = None,
+    ) -> SpaceView:
+        """Remove someone (host or co-host): disconnected, and they cannot rejoin. Optionally
+        also block them, or also file a report."""
+        return await room.remove_participant(_removal(space_id, user_id, data), ctx)
+
+
+def _removal(space_id: str, user_id: str, body: RemovalBody | None) -> RemoveParticipant:
+    body = body or RemovalBody()
+    report = RemoveReport(**body.report.model_dump()) if body.report else None
+    return RemoveParticipant(space_id=space_id, user_id=user_id, block=body.block, report=report)

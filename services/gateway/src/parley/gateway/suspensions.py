@@ -1,0 +1,159 @@
+"""Which accounts are suspended, so that their tokens stop working at once.
+
+Tokens are verified offline, so the gateway must learn about suspensions itself. It subscribes
+to identity's ``user_suspended`` / ``user_reinstated`` events first and only then asks identity
+for the full list, so nothing falls between the two; events seen recently win over the list,
+which may come from a projection a moment behind them. The list is re-read periodically to heal
+events missed while disconnected from NATS (core subscriptions do not replay).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+from pydantic import ValidationError
+
+from parley.chassis.bus import RequestContext
+from parley.chassis.errors import DomainError
+from parley.chassis.logs import get_logger
+from parley.contracts.envelope import EventEnvelope
+from parley.contracts.events.identity import CONTEXT, UserReinstated, UserSuspended
+from parley.contracts.subjects import event_type_filter
+from parley.gateway.identity_client import IdentityClient
+from parley.gateway.tasks import cancel_and_wait
+
+log = get_logger(__name__)
+
+
+class SuspendedUsers:
+    """The set of suspended user ids, from events and the occasional full list."""
+
+    def __init__(
+        self, *, event_grace_s: float = 120.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ids: set[str] = set()
+        self._recent: dict[str, tuple[bool, float]] = {}  # user id -> (suspended, seen at)
+        self._event_grace_s = event_grace_s
+        self._clock = clock
+        self.loaded = False
+
+    def __contains__(self, user_id: object) -> bool:
+        return user_id in self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def apply_event(self, user_id: str, *, suspended: bool) -> None:
+        self._set(user_id, suspended)
+        self._recent[user_id] = (suspended, self._clock())
+
+    def replace_all(self, suspended_ids: Iterable[str]) -> None:
+        """Take the full list as truth, except for what events said in the grace period."""
+        now = self._clock()
+        self._recent = {
+            user_id: seen
+            for user_id, seen in self._recent.items()
+            if seen[1] > now - self._event_grace_s
+        }
+        self._ids = set(suspended_ids)
+        for user_id, (suspended, _) in self._recent.items():
+            self._set(user_id, suspended)
+        self.loaded = True
+
+    def _set(self, user_id: str, suspended: bool) -> None:
+        if suspended:
+            self._ids.add(user_id)
+        else:
+            self._ids.discard(user_id)
+
+
+_SUBJECTS = {
+    event_type_filter(CONTEXT, UserSuspended.event_type()): True,
+    event_type_filter(CONTEXT, UserReinstated.event_type()): False,
+}
+
+
+class SuspensionWatcher:
+    """Keeps :class:`SuspendedUsers` in step with identity."""
+
+    def __init__(
+        self,
+        nc: NATS,
+        identity: IdentityClient,
+        suspended: SuspendedUsers,
+        *,
+        refresh_s: float,
+        retry_s: float,
+    ) -> None:
+        self._nc = nc
+        self._identity = identity
+        self._suspended = suspended
+        self._refresh_s = refresh_s
+        self._retry_s = retry_s
+        self._subscriptions: list[Subscription] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        for subject, suspended in _SUBJECTS.items():
+
+            async def on_event(msg: Msg, suspended: bool = suspended) -> None:
+                self._on_event(msg, suspended=suspended)
+
+            self._subscriptions.append(await self._nc.subscribe(subject, cb=on_event))
+        await self._nc.flush()  # the subscriptions are live before the list is asked for
+        self._task = asyncio.create_task(self._keep_loaded(), name="suspension-watcher")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            await cancel_and_wait(self._task)
+        for subscription in self._subscriptions:
+            if not self._nc.is_closed:
+                await subscription.unsubscribe()
+        self._subscriptions.clear()
+
+    def _on_event(self, msg: Msg, *, suspended: bool) -> None:
+        user_id = _user_id_of(msg)
+        if user_id is None:
+            log.warning("suspensions.unreadable_event", subject=msg.subject)
+            return
+        self._suspended.apply_event(user_id, suspended=suspended)
+        log.info("suspensions.changed", user_id=user_id, suspended=suspended)
+
+    async def _keep_loaded(self) -> None:
+        retry_s = self._retry_s
+        while True:
+            if await self._load_once():
+                if self._refresh_s <= 0:
+                    return
+                retry_s = self._retry_s
+                await asyncio.sleep(self._refresh_s)
+            else:  # back off to 10 times the base delay while identity stays away
+                await asyncio.sleep(retry_s)
+                retry_s = min(retry_s * 2, self._retry_s * 10)
+
+    async def _load_once(self) -> bool:
+        try:
+            answer = await self._identity.suspended_users(RequestContext())
+        except DomainError as error:  # identity not up yet, or failing: try again later
+            log.warning("suspensions.load_failed", problem=error.type, detail=error.detail)
+            return False
+        except Exception:  # a bad answer or a closed connection must not end the watcher
+            log.exception("suspensions.load_crashed")
+            return False
+        self._suspended.replace_all(answer.user_ids)
+        log.info("suspensions.loaded", count=len(answer.user_ids))
+        return True
+
+
+def _user_id_of(msg: Msg) -> str | None:
+    try:
+        user_id = EventEnvelope.model_validate_json(msg.data).data.get("user_id")
+    except ValidationError:
+        user_id = None
+    # Only the payload names the suspended user: the subject's aggregate could be the moderator.
+    return user_id if isinstance(user_id, str) and user_id else None

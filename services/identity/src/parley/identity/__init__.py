@@ -1,0 +1,1 @@
+"""Parley identity: accounts, profiles, the follow/block graph and suspensions."""

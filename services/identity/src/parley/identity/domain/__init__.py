@@ -1,0 +1,1 @@
+"""The identity decider: pure rules over one user's events, no I/O."""

@@ -1,0 +1,1 @@
+"""One module per command: load → decide → append, then answer from the read models."""

@@ -1,0 +1,1 @@
+"""Reactions of identity to other contexts' events."""

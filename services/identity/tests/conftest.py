@@ -1,0 +1,95 @@
+"""Fixtures for identity's integration tests: the real service, in-process, on a private
+nats-server. (A private server, not the session one: the service's stream, KV bucket and
+durable consumer names are fixed, so two tests, or another suite's identity, would share them.)"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parley.chassis.bus import BusClient, RequestContext
+from parley.chassis.embedded_nats import EmbeddedNats
+from parley.chassis.messaging import connect
+from parley.chassis.service import RunningService, start_service
+from parley.chassis.tokens import TokenVerifier, generate_key_pair
+from parley.contracts.api.identity import CONTEXT
+from parley.identity.bootstrap import definition
+from parley.identity.settings import IdentitySettings
+
+MODERATOR = "Mod_1"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def private_nats(tmp_path: Path) -> Iterator[str]:
+    server = EmbeddedNats(tmp_path / "nats")
+    server.start()
+    yield server.url
+    server.stop()
+
+
+def identity_settings(tmp_path: Path, nats_url: str, database_url: str) -> IdentitySettings:
+    private_key, _ = generate_key_pair(tmp_path / "keys")
+    return IdentitySettings(
+        nats_url=nats_url,
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        token_private_key_file=private_key,
+        moderator_handles=frozenset({MODERATOR.lower()}),
+        # Cheap hashes: the default cost (64 MiB, t=3) is for production, not for 20 at once.
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        argon2_parallelism=1,
+        log_json=False,
+    )
+
+
+class Identity:
+    """The running service and a bus client speaking its contract."""
+
+    def __init__(self, running: RunningService, bus: BusClient, public_key: bytes) -> None:
+        self.running = running
+        self.bus = bus
+        self.verifier = TokenVerifier(public_key)
+
+    async def command(self, name: str, payload: Any, actor: str | None = None) -> Any:
+        return await self.bus.command(CONTEXT, name, payload, RequestContext(actor=actor))
+
+    async def query(self, name: str, payload: Any, actor: str | None = None) -> Any:
+        return await self.bus.query(CONTEXT, name, payload, RequestContext(actor=actor))
+
+    async def register(self, handle: str, display_name: str = "") -> dict[str, Any]:
+        answer = await self.command(
+            "register",
+            {"handle": handle, "display_name": display_name or handle, "password": PASSWORD},
+        )
+        return dict(answer["user"])
+
+
+async def run_identity(tmp_path: Path, nats_url: str, database_url: str) -> AsyncIterator[Identity]:
+    settings = identity_settings(tmp_path, nats_url, database_url)
+    running = await start_service(definition, settings)
+    nc = await connect(nats_url, name="identity-test-client")
+    public_key = (tmp_path / "keys" / "token_public.pem").read_bytes()
+    try:
+        yield Identity(running, BusClient(nc, timeout=10), public_key)
+    finally:
+        await nc.close()
+        await running.stop()
+
+
+@pytest.fixture
+async def identity(tmp_path: Path, private_nats: str, sqlite_url: str) -> AsyncIterator[Identity]:
+    async for service in run_identity(tmp_path, private_nats, sqlite_url):
+        yield service
+
+
+@pytest.fixture
+async def identity_on_each_database(
+    tmp_path: Path, private_nats: str, database_url: str
+) -> AsyncIterator[Identity]:
+    async for service in run_identity(tmp_path, private_nats, database_url):
+        yield service

@@ -1,0 +1,91 @@
+"""The live publisher: a consumer of the ROOM stream (``room_live``, writing nothing but its
+position) that, after each Space event, sends the full current state of the part that changed
+on ``live.space.<id>``, and to single users ``you.removed`` and ``blocked.speaker.warning``.
+Redelivered events send the same state again, which is harmless. Events older than
+``max_age_s`` (catching up after downtime, a first start on a long stream) are history: nobody
+is watching them happen, and clients get a snapshot when they connect."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+from nats.aio.client import Client as NATS
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parley.chassis.decider import load_state
+from parley.chassis.event_store import StoredEvent
+from parley.contracts.events.room import CONTEXT, ListenerJoined, ParticipantLeft
+from parley.contracts.subjects import context_filter
+from parley.room.domain.state import Space
+from parley.room.handlers.dependencies import RoomDeps
+from parley.room.handlers.spaces import space_decider
+from parley.room.live_messages import (
+    Outgoing,
+    blocked_speaker_warning,
+    space_messages,
+    stage_newcomer,
+)
+from parley.room.projections.reads import blocked_by, blockers_of, user_cards
+from parley.room.views import UserCard, people_shown
+
+
+class LivePublisher:
+    name = "room_live"
+    filter_subjects: Sequence[str] = (context_filter(CONTEXT),)
+    tables: Sequence[Table] = ()
+
+    def __init__(self, deps: RoomDeps, nc: NATS, *, max_age_s: float = 60.0) -> None:
+        self._deps = deps
+        self._nc = nc
+        self._max_age = timedelta(seconds=max_age_s)
+
+    async def apply(self, session: AsyncSession, event: StoredEvent) -> None:
+        if self._deps.clock() - event.envelope.occurred_at > self._max_age:
+            return
+        for subject, message in await self._messages(session, event):
+            await self._nc.publish(subject, message.model_dump_json().encode())
+
+    async def _messages(self, session: AsyncSession, stored: StoredEvent) -> list[Outgoing]:
+        event = stored.event
+        space_id = getattr(event, "space_id", None)
+        if not isinstance(space_id, str) or isinstance(event, ParticipantLeft):
+            return []
+        space, version = await load_state(
+            self._deps.store, space_decider, space_id, self._deps.cache
+        )
+        if space is None:
+            return []
+        if isinstance(event, ListenerJoined):
+            return await self._warn_arriving_listener(session, space, event.user_id)
+        users = await user_cards(session, people_shown(space))
+        messages = space_messages(event, space, version, users)
+        newcomer = stage_newcomer(event)
+        if newcomer is not None and space.on_stage(newcomer):
+            messages += await self._warn_those_who_blocked(session, space, newcomer, users)
+        return messages
+
+    async def _warn_arriving_listener(
+        self, session: AsyncSession, space: Space, listener_id: str
+    ) -> list[Outgoing]:
+        """To a listener arriving while someone they blocked is on stage."""
+        if space.ended:
+            return []
+        on_stage = [user for user in people_shown(space) if space.on_stage(user)]
+        blocked = await blocked_by(session, listener_id, on_stage)
+        users = await user_cards(session, blocked)
+        return [
+            blocked_speaker_warning(space.space_id, listener_id, speaker_id, users)
+            for speaker_id in blocked
+        ]
+
+    async def _warn_those_who_blocked(
+        self, session: AsyncSession, space: Space, speaker_id: str, users: Mapping[str, UserCard]
+    ) -> list[Outgoing]:
+        """To everyone in the Space who blocked someone arriving on stage."""
+        present = await self._deps.participants.user_ids(session, space.space_id)
+        return [
+            blocked_speaker_warning(space.space_id, viewer_id, speaker_id, users)
+            for viewer_id in await blockers_of(session, speaker_id, present)
+        ]

@@ -1,0 +1,39 @@
+"""The host-grace timer's clock: every ``interval_s``, the due rows of ``room_timers`` go
+through the normal command path (``EndIfHostStillAway``). Rows live in the database, so timers
+survive restarts; the deadline check and optimistic concurrency make several replicas, or a
+late second firing, end a Space once at most."""
+
+from __future__ import annotations
+
+import asyncio
+
+from parley.chassis.logs import get_logger
+from parley.room.handlers.dependencies import RoomDeps
+from parley.room.handlers.end_if_host_still_away import end_if_host_still_away
+from parley.room.projections.reads import due_timers, forget_timer
+
+log = get_logger(__name__)
+
+
+async def fire_due_timers(deps: RoomDeps) -> int:
+    """Fire every due timer once; the number of Spaces this ended."""
+    async with deps.sessions() as session:
+        due = await due_timers(session, deps.clock())
+    ended = 0
+    for space_id, deadline in due:
+        if await end_if_host_still_away(deps, space_id, deadline):
+            ended += 1
+            log.info("room.host_timeout", space_id=space_id)
+        # Fired, or moot (the host is back, the Space ended): either way it is done.
+        async with deps.sessions.begin() as session:
+            await forget_timer(session, space_id, deadline)
+    return ended
+
+
+async def poll_host_grace_timers(deps: RoomDeps, interval_s: float) -> None:
+    while True:
+        try:
+            await fire_due_timers(deps)
+        except Exception:  # a broken round must not stop the clock
+            log.exception("room.timer_poll_failed")
+        await asyncio.sleep(interval_s)

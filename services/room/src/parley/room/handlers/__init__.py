@@ -1,0 +1,1 @@
+"""One small module per command or reaction: load → decide → append, then answer."""

@@ -1,0 +1,156 @@
+"""What every room handler shares: the deciders, loading a Space and the facts about the
+people a command names, running commands, answering with the actor's view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import uuid4
+
+from parley.chassis.bus import RequestContext
+from parley.chassis.decider import Decider, Outcome, execute, load_state
+from parley.chassis.event_store import EventMetadata
+from parley.contracts.api.room import SpaceView
+from parley.contracts.events.room import membership_id
+from parley.room.domain.commands import Actor, MembershipCommand, SpaceCommand, Target
+from parley.room.domain.decide import decide
+from parley.room.domain.errors import NotAuthenticated, NotFound, space_not_found
+from parley.room.domain.evolve import evolve, evolve_membership
+from parley.room.domain.membership import decide_membership
+from parley.room.domain.rules import is_valid_id
+from parley.room.domain.state import Membership, Space, SpaceState
+from parley.room.handlers.dependencies import RoomDeps
+from parley.room.projections.reads import identity_facts, user_cards
+from parley.room.views import Viewer, people_shown, render_space
+
+space_decider: Decider[SpaceCommand, SpaceState] = Decider(
+    initial_state=None, decide=decide, evolve=evolve
+)
+membership_decider: Decider[MembershipCommand, Membership] = Decider(
+    initial_state=Membership(), decide=decide_membership, evolve=evolve_membership
+)
+
+
+def new_space_id() -> str:
+    return f"sp_{uuid4().hex[:20]}"
+
+
+def require_actor(ctx: RequestContext) -> str:
+    if not ctx.actor or not is_valid_id(ctx.actor):
+        raise NotAuthenticated("unauthorized", "this needs a signed-in user")
+    return ctx.actor
+
+
+def named_user(user_id: str) -> str:
+    """A user id from a request; one that cannot exist is simply unknown."""
+    if not is_valid_id(user_id):
+        raise NotFound("user-not-found", "no such user")
+    return user_id
+
+
+async def load_space(deps: RoomDeps, space_id: str) -> tuple[Space, int]:
+    if not is_valid_id(space_id):
+        raise space_not_found()
+    state, version = await load_state(deps.store, space_decider, space_id, deps.cache)
+    if state is None:
+        raise space_not_found()
+    return state, version
+
+
+async def is_joined(deps: RoomDeps, space_id: str, user_id: str) -> bool:
+    aggregate = membership_id(space_id, user_id)
+    membership, _ = await load_state(deps.store, membership_decider, aggregate, deps.cache)
+    return membership.joined
+
+
+async def actor_facts(deps: RoomDeps, space: Space, user_id: str) -> Actor:
+    async with deps.sessions() as session:
+        facts = await identity_facts(session, user_id, space.host_id)
+    return Actor(
+        user_id=user_id,
+        joined=await is_joined(deps, space.space_id, user_id),
+        suspended=facts.suspended,
+        blocked_by_host=facts.blocked_by_host,
+        followed_by_host=facts.followed_by_host,
+    )
+
+
+async def target_facts(deps: RoomDeps, space: Space, user_id: str) -> Target:
+    async with deps.sessions() as session:
+        facts = await identity_facts(session, user_id, space.host_id)
+    return Target(
+        user_id=user_id,
+        known=facts.known,
+        joined=await is_joined(deps, space.space_id, user_id),
+        suspended=facts.suspended,
+        blocked_by_host=facts.blocked_by_host,
+    )
+
+
+async def run_space(
+    deps: RoomDeps, space_id: str, command: SpaceCommand, metadata: EventMetadata
+) -> Outcome[SpaceState]:
+    """Load the Space, decide, append; again on a concurrent change."""
+    return await execute(deps.store, space_decider, space_id, command, metadata, cache=deps.cache)
+
+
+async def run_membership(
+    deps: RoomDeps, space_id: str, user_id: str, command: MembershipCommand, metadata: EventMetadata
+) -> Outcome[Membership]:
+    """Join or leave; answers once who-is-where reflects it (the caller's next request, a
+    reaction say, may count on it)."""
+    aggregate = membership_id(space_id, user_id)
+    outcome = await execute(
+        deps.store, membership_decider, aggregate, command, metadata, cache=deps.cache
+    )
+    if outcome.new_events and deps.presence is not None:
+        await deps.presence.reached(outcome.version)  # gives up after a while: it did succeed
+    return outcome
+
+
+async def view_for(deps: RoomDeps, space: SpaceState, version: int, viewer: Viewer) -> SpaceView:
+    if space is None:
+        raise space_not_found()
+    async with deps.sessions() as session:
+        users = await user_cards(session, people_shown(space))
+        listener_count = await deps.participants.count(session, space.space_id)
+    return render_space(
+        space,
+        version,
+        viewer=viewer,
+        users=users,
+        listener_count=listener_count,
+        public_url=deps.public_url,
+    )
+
+
+async def act(
+    deps: RoomDeps,
+    space_id: str,
+    ctx: RequestContext,
+    command_for: Callable[[Actor], SpaceCommand],
+) -> SpaceView:
+    """The common shape: the actor does something to a Space; they see the result."""
+    actor_id = require_actor(ctx)
+    space, _ = await load_space(deps, space_id)
+    actor = await actor_facts(deps, space, actor_id)
+    outcome = await run_space(deps, space.space_id, command_for(actor), ctx.event_metadata())
+    return await view_for(deps, outcome.state, outcome.version, Viewer(actor_id, actor.joined))
+
+
+async def act_on(
+    deps: RoomDeps,
+    space_id: str,
+    user_id: str,
+    ctx: RequestContext,
+    command_for: Callable[[Actor, Target], SpaceCommand],
+) -> tuple[SpaceView, Target]:
+    """The actor does something to another user in a Space."""
+    actor_id = require_actor(ctx)
+    space, _ = await load_space(deps, space_id)
+    actor = await actor_facts(deps, space, actor_id)
+    target = await target_facts(deps, space, named_user(user_id))
+    outcome = await run_space(
+        deps, space.space_id, command_for(actor, target), ctx.event_metadata()
+    )
+    view = await view_for(deps, outcome.state, outcome.version, Viewer(actor_id, actor.joined))
+    return view, target

@@ -1,0 +1,85 @@
+"""Room write side: the chassis tables, room's projection of identity (room_users,
+room_follows, room_blocks), host-grace timers and who is in which open Space.
+
+Revision ID: 0001_write_side
+Revises:
+Create Date: 2025-01-01
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0001_write_side"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "projection_positions",
+        sa.Column("projection", sa.String(100), primary_key=True),
+        sa.Column("last_seq", sa.BigInteger(), nullable=False),
+    )
+    op.create_table(
+        "dead_letters",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("projection", sa.String(100), nullable=False),
+        sa.Column("stream_seq", sa.BigInteger(), nullable=False),
+        sa.Column("subject", sa.String(255), nullable=False),
+        sa.Column("event_type", sa.String(100), nullable=True),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column(
+            "failed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+    )
+    op.create_index("ix_dead_letters_projection", "dead_letters", ["projection"])
+    op.create_table(
+        "room_users",
+        sa.Column("user_id", sa.String(100), primary_key=True),
+        sa.Column("handle", sa.String(40), nullable=False),
+        sa.Column("display_name", sa.String(100), nullable=False),
+        sa.Column("suspended", sa.Boolean(), nullable=False),
+    )
+    op.create_table(
+        "room_follows",
+        sa.Column("follower_id", sa.String(100), primary_key=True),
+        sa.Column("followee_id", sa.String(100), primary_key=True),
+    )
+    op.create_index("ix_room_follows_followee", "room_follows", ["followee_id"])
+    op.create_table(
+        "room_blocks",
+        sa.Column("blocker_id", sa.String(100), primary_key=True),
+        sa.Column("blocked_id", sa.String(100), primary_key=True),
+    )
+    op.create_index("ix_room_blocks_blocked", "room_blocks", ["blocked_id"])
+    op.create_table(
+        "room_timers",
+        sa.Column("space_id", sa.String(100), primary_key=True),
+        sa.Column("deadline", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_room_timers_deadline", "room_timers", ["deadline"])
+    op.create_table(
+        "room_memberships_live",
+        sa.Column("space_id", sa.String(100), primary_key=True),
+        sa.Column("user_id", sa.String(100), primary_key=True),
+    )
+    op.create_index("ix_room_memberships_live_user", "room_memberships_live", ["user_id"])
+    op.create_table(
+        "room_open_spaces",
+        sa.Column("space_id", sa.String(100), primary_key=True),
+        sa.Column("host_id", sa.String(100), nullable=False),
+    )
+    op.create_index("ix_room_open_spaces_host", "room_open_spaces", ["host_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("room_open_spaces")
+    op.drop_table("room_memberships_live")
+    op.drop_table("room_timers")
+    op.drop_table("room_blocks")
+    op.drop_table("room_follows")
+    op.drop_table("room_users")
+    op.drop_table("dead_letters")
+    op.drop_table("projection_positions")

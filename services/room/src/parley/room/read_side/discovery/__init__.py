@@ -1,0 +1,1 @@
+"""Discovery: the catalog of Spaces, trending, topic, search and following filters."""

@@ -1,0 +1,1 @@
+"""In-app notifications: the inbox projection, its queries and the live push."""

@@ -1,0 +1,170 @@
+"""The room read side's tables, declared on the room database's single ``metadata``.
+
+Three projections own them (a rebuild clears exactly its own tables):
+
+- ``room_participants``: ``room_participants`` (one row per stay of a user in a Space),
+  ``room_presence`` (current and peak count per Space), ``room_listener_history`` (the count
+  per 10-second bucket, for trending);
+- ``room_catalog``: ``room_catalog`` (one row per Space), ``room_catalog_topics``,
+  ``room_catalog_stage`` (host, co-hosts, speakers now), ``room_space_speakers`` (everyone who
+  was ever on stage, for analytics);
+- ``room_notifications``: ``room_notifications`` (the inbox) and its own fold of who hosts and
+  co-hosts each Space (``room_notify_spaces``, ``room_notify_cohosts``).
+
+Not derived from events, so outside every projection (a rebuild keeps them):
+``room_reaction_totals`` (written by the reaction aggregator) and ``room_notification_reads``
+(each user's read mark).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from parley.room.metadata import metadata
+
+ID = 100  # ids are opaque strings; contracts cap them at 100 characters
+
+# -- room_participants projection ------------------------------------------------------------
+
+participants = Table(
+    "room_participants",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("user_id", String(ID), primary_key=True),
+    # Stream sequence of the ListenerJoined that opened the stay: several stays per user.
+    Column("joined_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    Column("left_at", DateTime(timezone=True), nullable=True),
+    # Seconds since the epoch of joined_at: durations in plain SQL on SQLite and PostgreSQL.
+    Column("joined_epoch", Float, nullable=False),
+    Column("listened_s", Float, nullable=True),  # set when the stay closes
+    Column("left_reason", String(20), nullable=True),
+    Index("ix_room_participants_space_open", "space_id", "left_at"),
+)
+
+presence = Table(
+    "room_presence",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("listener_count", Integer, nullable=False),
+    Column("peak_listeners", Integer, nullable=False),
+    Column("ended", Boolean, nullable=False),
+)
+
+listener_history = Table(
+    "room_listener_history",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("bucket_at", DateTime(timezone=True), primary_key=True),
+    Column("listener_count", Integer, nullable=False),  # the count after the bucket's last change
+)
+
+# -- room_catalog projection -----------------------------------------------------------------
+
+catalog = Table(
+    "room_catalog",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("state", String(10), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("topics", JSON, nullable=False),
+    # Lower-cased title and topics, searched with LIKE (same result on SQLite and PostgreSQL).
+    Column("search_text", Text, nullable=False),
+    Column("host_id", String(ID), nullable=False),
+    Column("speaker_count", Integer, nullable=False),  # co-hosts and speakers on stage now
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("scheduled_start", DateTime(timezone=True), nullable=True),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Index("ix_room_catalog_state_started", "state", "started_at"),
+    Index("ix_room_catalog_state_scheduled", "state", "scheduled_start"),
+    Index("ix_room_catalog_host", "host_id"),
+)
+
+catalog_topics = Table(
+    "room_catalog_topics",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("topic_key", String(200), primary_key=True),  # lower-cased topic
+    Index("ix_room_catalog_topics_topic", "topic_key", "space_id"),
+)
+
+catalog_stage = Table(
+    "room_catalog_stage",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("user_id", String(ID), primary_key=True),
+    Column("role", String(10), nullable=False),  # host | cohost | speaker
+    Index("ix_room_catalog_stage_user", "user_id", "space_id"),
+)
+
+space_speakers = Table(
+    "room_space_speakers",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("user_id", String(ID), primary_key=True),
+    Column("first_on_stage_at", DateTime(timezone=True), nullable=False),
+)
+
+# -- room_notifications projection -----------------------------------------------------------
+
+notifications = Table(
+    "room_notifications",
+    metadata,
+    # "ntf_" + the event id's hex + "_" + the recipient: the same event and recipient always
+    # give the same row, on redelivery and on rebuild.
+    Column("id", String(250), primary_key=True),
+    Column("recipient_id", String(ID), nullable=False),
+    Column("seq", BigInteger, nullable=False),  # stream sequence of the causing event
+    Column("kind", String(30), nullable=False),
+    Column("space_id", String(ID), nullable=True),
+    Column("actor_id", String(ID), nullable=True),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_room_notifications_recipient_seq", "recipient_id", "seq", "id"),
+)
+
+notify_spaces = Table(
+    "room_notify_spaces",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("host_id", String(ID), nullable=False),
+    Column("title", String(200), nullable=False),
+)
+
+notify_cohosts = Table(
+    "room_notify_cohosts",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("user_id", String(ID), primary_key=True),
+)
+
+# -- not derived from events -------------------------------------------------------------------
+
+reaction_totals = Table(
+    "room_reaction_totals",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("total", BigInteger, nullable=False),
+)
+
+notification_reads = Table(
+    "room_notification_reads",
+    metadata,
+    Column("user_id", String(ID), primary_key=True),
+    # Notifications at or below this stream sequence are read.
+    Column("read_through_seq", BigInteger, nullable=False),
+)

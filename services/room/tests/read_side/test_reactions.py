@@ -1,0 +1,190 @@
+"""``react``: who may react where, the per-user rate limit, and a storm of reactions reaching
+clients as a few aggregated batches whose counts add up to the accepted reactions."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections import Counter
+
+import pytest
+from nats.aio.msg import Msg
+
+from parley.chassis.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
+from parley.contracts.events.room import ParticipantRemoved, SpaceEnded
+from parley.contracts.live import REACTION_EMOJI
+
+from .conftest import ReadSideHarness, read_side_settings, running_read_side
+
+SPACE = "sp_react"
+HOST = "usr_host"
+
+
+async def react(harness: ReadSideHarness, actor: str | None, emoji: str = "🔥") -> str:
+    answer = await harness.command("react", {"space_id": SPACE, "emoji": emoji}, actor=actor)
+    assert answer["accepted"] is True
+    return str(answer["emoji"])
+
+
+async def rejected(harness: ReadSideHarness, actor: str | None, emoji: str = "🔥") -> DomainError:
+    with pytest.raises(DomainError) as error:
+        await react(harness, actor, emoji)
+    return error.value
+
+
+async def test_who_may_react(sqlite_read_side: ReadSideHarness) -> None:
+    harness = sqlite_read_side
+    await harness.space(SPACE, HOST)
+    await harness.join(SPACE, "usr_ann", "usr_ben")
+    await harness.promote(SPACE, "usr_guest")  # invited from outside: on stage, no stay
+    await harness.space("sp_not_yet", HOST, live=False)
+    await harness.settle()
+    raw: list[dict[str, str]] = []
+
+    async def collect(msg: Msg) -> None:
+        raw.append(json.loads(msg.data))
+
+    await harness.client_nc.subscribe(f"reactions.{SPACE}", cb=collect)
+    await harness.client_nc.flush()
+
+    assert await react(harness, "usr_ann") == "🔥"
+    assert await react(harness, HOST, "👏") == "👏"
+    assert await react(harness, "usr_guest", "🤔") == "🤔"
+    assert await react(harness, "usr_ben", "❤") == "❤️"  # without the variation selector
+
+    bad_emoji = await rejected(harness, "usr_ann", "🍕")
+    assert (type(bad_emoji), bad_emoji.type) == (InvalidInput, "unknown-emoji")
+    assert isinstance(await rejected(harness, None), Unauthorized)
+    stranger = await rejected(harness, "usr_stranger")
+    assert (type(stranger), stranger.type) == (Forbidden, "not-in-space")
+    with pytest.raises(NotFound) as unknown:
+        await harness.command("react", {"space_id": "sp_nope", "emoji": "🔥"}, actor="usr_ann")
+    assert unknown.value.type == "space-not-found"
+    with pytest.raises(Conflict) as not_live:
+        await harness.command("react", {"space_id": "sp_not_yet", "emoji": "🔥"}, actor=HOST)
+    assert not_live.value.type == "space-not-live"
+
+    await harness.leave(SPACE, "usr_ann")
+    await harness.append(SPACE, ParticipantRemoved(space_id=SPACE, user_id="usr_guest", by=HOST))
+    await harness.settle()
+    assert (await rejected(harness, "usr_ann")).type == "not-in-space"
+    assert (await rejected(harness, "usr_guest")).type == "not-in-space"
+
+    await harness.append(SPACE, SpaceEnded(space_id=SPACE, by=HOST, reason="host_ended"))
+    await harness.settle()
+    ended = await rejected(harness, "usr_ben")
+    assert (type(ended), ended.type) == (Conflict, "space-not-live")
+    assert (await rejected(harness, HOST)).type == "space-not-live"
+
+    assert raw == [  # what the aggregator gets, in order
+        {"emoji": "🔥", "user_id": "usr_ann"},
+        {"emoji": "👏", "user_id": HOST},
+        {"emoji": "🤔", "user_id": "usr_guest"},
+        {"emoji": "❤️", "user_id": "usr_ben"},
+    ]
+
+
+async def test_each_user_is_rate_limited(private_nats: str, sqlite_url: str) -> None:
+    # A slow refill (one token in 10 s), so a loaded machine cannot blur the count; the
+    # refill itself is tested on the buckets with a clock (test_units).
+    settings = read_side_settings(reaction_rate_per_s=0.1, reaction_burst=10)
+    async with running_read_side(private_nats, sqlite_url, settings) as harness:
+        await harness.space(SPACE, HOST)
+        await harness.join(SPACE, "usr_ann", "usr_ben")
+        await harness.settle()
+
+        outcomes = await asyncio.gather(
+            *(react(harness, "usr_ann") for _ in range(15)), return_exceptions=True
+        )
+        limited = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+        assert len(limited) == 5  # a burst of 10 passes
+        assert all(isinstance(error, RateLimited) for error in limited)
+        assert {error.type for error in limited if isinstance(error, DomainError)} == {
+            "reaction-rate-limited"
+        }
+        assert "try again in" in str(limited[0])
+        assert await react(harness, "usr_ben") == "🔥"  # the limit is per user
+
+
+async def test_a_remembered_presence_ends_with_its_space(
+    private_nats: str, sqlite_url: str
+) -> None:
+    # Presence is remembered for a minute here: only the ending itself can stop the reactions.
+    settings = read_side_settings(
+        reaction_presence_cache_s=60.0, reaction_rate_per_s=1000, reaction_burst=1000
+    )
+    async with running_read_side(private_nats, sqlite_url, settings) as harness:
+        await harness.space(SPACE, HOST)
+        await harness.join(SPACE, "usr_ann")
+        await harness.settle()
+        assert await react(harness, "usr_ann") == "🔥"  # now remembered as present
+
+        await harness.append(SPACE, SpaceEnded(space_id=SPACE, by=HOST, reason="host_ended"))
+
+        deadline = asyncio.get_running_loop().time() + 5
+        refusal: DomainError | None = None
+        while refusal is None:
+            try:
+                await react(harness, "usr_ann")
+            except DomainError as error:
+                refusal = error
+            assert asyncio.get_running_loop().time() < deadline, "still accepted after the end"
+            await asyncio.sleep(0.02)
+        assert (type(refusal), refusal.type) == (Conflict, "space-not-live")
+
+
+async def test_a_storm_arrives_as_a_few_batches(private_nats: str, sqlite_url: str) -> None:
+    settings = read_side_settings(reaction_presence_cache_s=1.0)
+    async with running_read_side(private_nats, sqlite_url, settings) as harness:
+        users = [f"usr_{n:02}" for n in range(50)]
+        await harness.space(SPACE, HOST)
+        await harness.join(SPACE, *users)
+        await harness.settle()
+        live = await harness.listen(f"live.space.{SPACE}")
+        shuffled = random.Random(7)
+
+        async def one(user: str) -> str | None:
+            emoji = shuffled.choice(REACTION_EMOJI)
+            try:
+                return await react(harness, user, emoji)
+            except RateLimited:
+                return None
+
+        # 2,000 reactions from 50 users within a second: 10 waves of 200, 0.1 s apart.
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        waves = []
+        for wave in range(10):
+            waves.append(asyncio.gather(*(one(users[n % 50]) for n in range(200))))
+            if wave < 9:
+                await asyncio.sleep(0.1)
+        results = [emoji for wave in await asyncio.gather(*waves) for emoji in wave]
+        storm_s = loop.time() - started
+        accepted = Counter(emoji for emoji in results if emoji is not None)
+        await asyncio.sleep(0.6)  # the last window closes
+
+        batches = live.of_type("reactions")
+        assert 50 * 10 <= accepted.total() < 2000  # the burst of each user, and more as refilled
+        # About 1 s of storm: one batch per 250 ms window it touched, 5 (6 across window
+        # edges); more only if this machine stretched the storm.
+        most = max(6, int(storm_s / 0.25) + 2)
+        assert 1 <= len(batches) <= most, (storm_s, [batch.data["total"] for batch in batches])
+        assert sum(batch.data["total"] for batch in batches) == accepted.total()
+        delivered: Counter[str] = Counter()
+        for batch in batches:
+            assert batch.data["window_ms"] == 250
+            assert sum(batch.data["counts"].values()) == batch.data["total"]
+            delivered.update(batch.data["counts"])
+        assert delivered == accepted
+
+        stats = await harness.query("get_space_analytics", {"space_id": SPACE}, actor=HOST)
+        assert stats["reactions"] == accepted.total()
