@@ -80,7 +80,8 @@ EPHEMERAL = [
     ("speaking levels / active speakers", "media_relay", "audio levels of stage members"),
     ("partial captions", "captions", "words recognised so far, replaced by the final segment"),
     ("listener counts", "room", "current audience size of a live Space"),
-    ("audio feeds", "media_relay", "per-speaker and mixed Opus audio for recording/captions"),
+    ("audio feeds", "media_relay", "mixed Opus program and per-speaker PCM, with timestamps"),
+    ("relay worker heartbeats", "media_relay", "load and origins of each worker, for placement"),
 ]
 
 INTRO = """\

@@ -22,7 +22,7 @@ message is healed by the next one, and several gateways can relay them without c
 | ``pins.changed`` | space | ``{pins: [Pin], version}`` |
 | ``space.updated`` | space | ``{title, description, topics, settings, version}`` |
 | ``space.ended`` | space | ``{reason, version}`` |
-| ``speaking`` | space | ``{user_ids: [...]}`` (media relay, later) |
+| ``speaking`` | space | ``{user_ids: [...], levels: {user_id: dBov}}`` (media relay) |
 | ``you.removed`` | user | ``{space_id, by}`` |
 | ``blocked.speaker.warning`` | user | ``{user_id, handle}`` the speaker the viewer blocked |
 | ``notification`` | user | a ``Notification`` |
