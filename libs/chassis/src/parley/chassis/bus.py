@@ -204,6 +204,10 @@ class BusClient:
     async def query(self, context: str, name: str, payload: Any, ctx: RequestContext) -> Any:
         return await self._request(query_subject(context, name), payload, ctx)
 
+    async def request(self, subject: str, payload: Any, ctx: RequestContext) -> Any:
+        """A request on any subject served by :func:`serve` (e.g. one worker's own)."""
+        return await self._request(subject, payload, ctx)
+
     async def _request(self, subject: str, payload: Any, ctx: RequestContext) -> Any:
         body = json.dumps(_to_jsonable(payload)).encode()
         with _tracer.start_as_current_span(subject, kind=SpanKind.CLIENT):

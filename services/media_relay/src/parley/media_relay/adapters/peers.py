@@ -1,0 +1,77 @@
+"""WebRTC negotiation with aiortc: one peer connection per media session, answer-only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiortc import (
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCRtpSender,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
+from aiortc.mediastreams import MediaStreamTrack
+
+from parley.media_relay.adapters.rtp import ParkedTrack, RtpOut
+
+OPUS = "audio/opus"
+
+
+class BadOffer(Exception):
+    slug = "bad-offer"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass
+class Negotiated:
+    pc: RTCPeerConnection
+    answer_sdp: str
+    out: RtpOut
+    parked: ParkedTrack
+    offered_uplink: bool  # the client offered to send audio
+
+
+async def answer_offer(
+    offer_sdp: str,
+    *,
+    uplink: bool,
+    on_uplink: Callable[[MediaStreamTrack], None],
+) -> Negotiated:
+    """Answer ``offer_sdp``. The relay always sends; it receives only when ``uplink`` (stage
+    members): for anyone else the answer is send-only, so their audio never leaves the client."""
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    try:
+        pc.on("track", lambda track: on_uplink(track) if uplink and track.kind == "audio" else None)
+        try:
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        except (ValueError, AssertionError) as error:
+            raise BadOffer(f"the offer is not valid SDP: {error}") from error
+        transceiver = _audio_transceiver(pc)
+        offered_uplink = transceiver._offerDirection in ("sendrecv", "sendonly")
+        parked = ParkedTrack()
+        transceiver.sender.replaceTrack(parked)
+        transceiver.direction = "sendrecv" if uplink else "sendonly"
+        await pc.setLocalDescription(await pc.createAnswer())
+        codec = next((c for c in transceiver._codecs if c.mimeType.lower() == OPUS), None)
+        if codec is None or codec.payloadType is None:
+            raise BadOffer("the offer does not accept Opus audio")
+        out = RtpOut(transceiver.sender, codec.payloadType)
+        return Negotiated(pc, pc.localDescription.sdp, out, parked, offered_uplink)
+    except BaseException:
+        await pc.close()
+        raise
+
+
+def _audio_transceiver(pc: RTCPeerConnection) -> RTCRtpTransceiver:
+    for transceiver in pc.getTransceivers():
+        if transceiver.kind == "audio":
+            return transceiver
+    raise BadOffer("the offer has no audio")
+
+
+__all__ = ["BadOffer", "Negotiated", "RTCRtpSender", "answer_offer"]

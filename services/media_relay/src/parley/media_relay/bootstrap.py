@@ -1,0 +1,64 @@
+"""The composition root: the only module that names concrete infrastructure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parley.chassis.bus import BusClient
+from parley.chassis.event_store import EventStore
+from parley.chassis.messaging import StreamSpec
+from parley.chassis.service import Infrastructure, ServiceDefinition, ServiceParts
+from parley.chassis.settings import ServiceSettings
+from parley.contracts.events import media, room
+from parley.contracts.subjects import context_filter
+from parley.media_relay.adapters.journal import EventStoreJournal
+from parley.media_relay.engine.worker import RelayWorker, WorkerConfig
+from parley.media_relay.entrypoints.bus import build_router
+from parley.media_relay.handlers.dependencies import MediaDeps
+from parley.media_relay.projections.roles import RoomRoles, RoomRolesProjection
+from parley.media_relay.settings import MediaSettings
+
+SERVICE = "media_relay"
+MEDIA_STREAM = StreamSpec("MEDIA", [context_filter(media.CONTEXT)])
+# Room owns it; the relay consumes it (same spec as room's: idempotent).
+ROOM_STREAM = StreamSpec("ROOM", [context_filter(room.CONTEXT)])
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _media_settings(settings: ServiceSettings) -> MediaSettings:
+    if isinstance(settings, MediaSettings):
+        return settings
+    return MediaSettings().model_copy(update=settings.model_dump(exclude_unset=True))
+
+
+async def build(infra: Infrastructure) -> ServiceParts:
+    settings = _media_settings(infra.settings)
+    worker = RelayWorker(
+        nc=infra.nc,
+        config=WorkerConfig(
+            worker_id=settings.media_worker_id,
+            capacity=settings.media_capacity,
+            bitrate=settings.media_bitrate,
+            heartbeat_s=settings.heartbeat_s,
+        ),
+        source=RoomRoles(infra.sessions),
+        journal=EventStoreJournal(
+            EventStore(infra.nc, stream=MEDIA_STREAM.name, context=media.CONTEXT)
+        ),
+    )
+    await worker.start()
+    deps = MediaDeps(worker=worker, bus=BusClient(infra.nc, timeout=10.0))
+    return ServiceParts(
+        router=build_router(deps),
+        projections=[(ROOM_STREAM.name, RoomRolesProjection(worker.worker_id, worker.on_roles))],
+        on_stop=[worker.stop],
+    )
+
+
+definition = ServiceDefinition(
+    name=SERVICE,
+    streams=[MEDIA_STREAM, ROOM_STREAM],
+    migrations=MIGRATIONS,
+    build=build,
+    settings_type=MediaSettings,
+)

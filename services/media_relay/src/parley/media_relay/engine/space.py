@@ -1,0 +1,177 @@
+"""One Space on one worker.
+
+On its **origin** worker a Space has a mixing clock: every 20 ms it takes one frame from each
+stage member who may be heard *now* (roles are read on every tick, so a mute, demotion or
+removal silences someone from the next tick on, whatever their client keeps sending), mixes
+them, encodes the program **once** and writes the same packet to every listener; each heard
+stage member gets a mix-minus (the program without their own voice), encoded for them alone.
+The program also goes out on NATS for edge workers, recording and HLS; each heard speaker's
+voice goes out as a 16 kHz feed for captions.
+
+On an **edge** worker there is no mixer: the program arrives over NATS and is written to the
+edge's listeners as it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+
+import av
+from av.audio.resampler import AudioResampler
+
+from parley.chassis.logs import get_logger
+from parley.contracts.media import SPEAKER_FEED_SAMPLE_RATE
+from parley.media_relay.adapters.feeds import FeedPublisher
+from parley.media_relay.adapters.opus import VoiceEncoder
+from parley.media_relay.domain.mixing import FRAME_SAMPLES, SAMPLE_RATE, Pcm, level_dbov, mix
+from parley.media_relay.domain.roles import SpaceRoles
+from parley.media_relay.domain.speaking import SpeakingDetector
+from parley.media_relay.engine.session import MediaSession
+
+log = get_logger(__name__)
+
+TICK_S = FRAME_SAMPLES / SAMPLE_RATE
+MAX_LAG_S = 0.2  # behind by more than this (a stall): skip ahead instead of bursting
+
+SpeakingCallback = Callable[[str, tuple[str, ...], dict[str, float]], Awaitable[None]]
+
+
+class SpaceMedia:
+    def __init__(
+        self,
+        space_id: str,
+        roles: SpaceRoles,
+        *,
+        feeds: FeedPublisher | None,
+        bitrate: int,
+        on_speaking: SpeakingCallback,
+    ) -> None:
+        self.space_id = space_id
+        self.roles = roles
+        self.sessions: dict[str, MediaSession] = {}
+        self._feeds = feeds
+        self._bitrate = bitrate
+        self._on_speaking = on_speaking
+        self._program_encoder = VoiceEncoder(bitrate)
+        self._minus_encoders: dict[str, VoiceEncoder] = {}
+        self._feed_resamplers: dict[str, AudioResampler] = {}
+        self._speaking = SpeakingDetector()
+        self._clock: asyncio.Task[None] | None = None
+        self._pts = 0
+        self.ticks = 0
+        self.late_ticks = 0
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    @property
+    def is_origin(self) -> bool:
+        return self._clock is not None
+
+    def add(self, session: MediaSession) -> None:
+        self.sessions[session.user_id] = session
+
+    def remove(self, user_id: str) -> MediaSession | None:
+        self._minus_encoders.pop(user_id, None)
+        self._feed_resamplers.pop(user_id, None)
+        return self.sessions.pop(user_id, None)
+
+    def listener_count(self) -> int:
+        return sum(1 for session in self.sessions.values() if not session.uplink)
+
+    # -- origin: the mixing clock -----------------------------------------------------------
+
+    def start_mixing(self) -> None:
+        if self._clock is None:
+            self._clock = asyncio.create_task(self._run_clock(), name=f"mix-{self.space_id}")
+
+    async def stop(self) -> None:
+        if self._clock is not None:
+            self._clock.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._clock
+            self._clock = None
+
+    async def _run_clock(self) -> None:
+        loop = asyncio.get_running_loop()
+        due = loop.time()
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("media.tick_failed", space=self.space_id)
+            self.ticks += 1
+            due += TICK_S
+            delay = due - loop.time()
+            if delay < -MAX_LAG_S:
+                self.late_ticks += 1
+                due = loop.time()
+                delay = 0
+            await asyncio.sleep(max(0.0, delay))
+
+    async def tick(self) -> None:
+        captured_at_ns = time.time_ns()
+        pts = self._pts
+        self._pts += FRAME_SAMPLES
+        heard = self._take_heard_frames()
+        await self._announce_speaking(heard)
+        stage_listeners = frozenset(user for user in heard if user in self.sessions)
+        mixed = mix(heard, stage_listeners)
+        program = self._program_encoder.encode(mixed.program, pts)
+        for user, session in list(self.sessions.items()):
+            if user in mixed.minus:
+                continue
+            await session.out.send(program, pts)
+        for user, pcm in mixed.minus.items():
+            encoder = self._minus_encoders.get(user)
+            if encoder is None:
+                encoder = self._minus_encoders[user] = VoiceEncoder(self._bitrate)
+            await self.sessions[user].out.send(encoder.encode(pcm, pts), pts)
+        if self._feeds is not None:
+            await self._feeds.program(program, pts, captured_at_ns)
+            for user, pcm in heard.items():
+                await self._feeds.speaker(user, self._to_feed_rate(user, pcm), pts)
+
+    def _take_heard_frames(self) -> dict[str, Pcm]:
+        """One frame from each stage member; only those who may be heard now are kept."""
+        heard: dict[str, Pcm] = {}
+        for user, session in self.sessions.items():
+            if not session.uplink:
+                continue
+            frame = session.buffer.take()
+            if frame is not None and self.roles.can_be_heard(user):
+                heard[user] = frame
+        return heard
+
+    async def _announce_speaking(self, heard: dict[str, Pcm]) -> None:
+        now_ms = time.monotonic() * 1000
+        levels = {user: level_dbov(frame) for user, frame in heard.items()}
+        changed = self._speaking.update(now_ms, levels)
+        for user in self._speaking.active:
+            if not self.roles.can_be_heard(user):
+                changed = self._speaking.forget(user) or changed
+        if changed is not None:
+            await self._on_speaking(self.space_id, self._speaking.active, self._speaking.levels())
+
+    def _to_feed_rate(self, user: str, pcm: Pcm) -> bytes:
+        resampler = self._feed_resamplers.get(user)
+        if resampler is None:
+            resampler = self._feed_resamplers[user] = AudioResampler(
+                format="s16", layout="mono", rate=SPEAKER_FEED_SAMPLE_RATE
+            )
+        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = SAMPLE_RATE
+        resampled = resampler.resample(frame)
+        return b"".join(out.to_ndarray().astype("<i2").tobytes() for out in resampled)
+
+    @property
+    def active_speakers(self) -> tuple[str, ...]:
+        return self._speaking.active
+
+    # -- edge: the program from NATS --------------------------------------------------------
+
+    async def relay_program(self, payload: bytes, pts: int) -> None:
+        for session in list(self.sessions.values()):
+            await session.out.send(payload, pts)

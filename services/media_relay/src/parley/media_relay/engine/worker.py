@@ -1,0 +1,369 @@
+"""A relay worker: every media session and Space this process serves.
+
+Several workers (processes, nodes) serve one deployment. Each announces its load on
+``media.workers``; placement (pure, :mod:`parley.media_relay.domain.placement`) says which
+worker serves whom, so a Space is mixed by exactly one origin and its overflow of listeners is
+served by edges fed with the program over NATS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+from uuid import uuid4
+
+from aiortc.mediastreams import MediaStreamTrack
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+
+from parley.chassis.logs import get_logger
+from parley.contracts.api.media import MediaAnswer
+from parley.contracts.events.media import CloseReason
+from parley.contracts.live import LiveMessage, space_subject
+from parley.contracts.media import (
+    WORKERS_SUBJECT,
+    FeedHeaders,
+    WorkerHeartbeat,
+    program_feed_subject,
+)
+from parley.media_relay.adapters.feeds import FeedPublisher
+from parley.media_relay.adapters.peers import answer_offer
+from parley.media_relay.domain.placement import WorkerLoad, origin_of, place
+from parley.media_relay.domain.roles import SpaceRoles, admit
+from parley.media_relay.engine.session import MediaSession
+from parley.media_relay.engine.space import SpaceMedia
+
+log = get_logger(__name__)
+
+HANGUP_SUBJECT = "media.hangup"
+SESSION_OPENED_SUBJECT = "media.session_opened"
+SPEAKING_PREFIX = "media.speaking"
+WORKER_EXPIRY_HEARTBEATS = 3.5
+
+
+class PlacedElsewhere(Exception):
+    """This worker is not the one placement chose: forward the negotiation there."""
+
+    def __init__(self, worker_id: str) -> None:
+        super().__init__(worker_id)
+        self.worker_id = worker_id
+
+
+class SessionJournal:
+    """Where session facts go (the MEDIA event stream in production)."""
+
+    async def opened(self, session: MediaSession, worker_id: str) -> None: ...
+
+    async def closed(self, session: MediaSession, reason: CloseReason) -> None: ...
+
+    async def publish_rejected(self, session: MediaSession) -> None: ...
+
+
+class RolesSource(Protocol):
+    """Reads of this worker's projection of room's events."""
+
+    async def roles(self, space_id: str) -> SpaceRoles: ...
+
+    async def has_joined(self, space_id: str, user_id: str) -> bool: ...
+
+
+@dataclass
+class WorkerConfig:
+    worker_id: str
+    capacity: int = 300
+    bitrate: int = 32_000
+    heartbeat_s: float = 1.0
+
+
+@dataclass
+class _Heard:
+    at: float
+    load: WorkerLoad
+
+
+@dataclass
+class RelayWorker:
+    nc: NATS
+    config: WorkerConfig
+    source: RolesSource
+    journal: SessionJournal = field(default_factory=SessionJournal)
+    spaces: dict[str, SpaceMedia] = field(default_factory=dict)
+    _roles: dict[str, SpaceRoles] = field(default_factory=dict)
+    _workers: dict[str, _Heard] = field(default_factory=dict)
+    _speaking: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _subscriptions: list[Subscription] = field(default_factory=list)
+    _program_subs: dict[str, Subscription] = field(default_factory=dict)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _heartbeat: asyncio.Task[None] | None = None
+
+    @property
+    def worker_id(self) -> str:
+        return self.config.worker_id
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        subscribe = self.nc.subscribe
+        self._subscriptions = [
+            await subscribe(WORKERS_SUBJECT, cb=self._on_heartbeat),
+            await subscribe(HANGUP_SUBJECT, cb=self._on_hangup),
+            await subscribe(SESSION_OPENED_SUBJECT, cb=self._on_session_opened),
+            await subscribe(f"{SPEAKING_PREFIX}.*", cb=self._on_speaking_message),
+        ]
+        await self._announce()
+        self._heartbeat = asyncio.create_task(self._beat())
+
+    async def stop(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        for sub in [*self._subscriptions, *self._program_subs.values()]:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+        for space_id in list(self.spaces):
+            for user_id in list(self.spaces[space_id].sessions):
+                await self.hang_up(space_id, user_id, "shutdown")
+        for task in list(self._tasks):
+            task.cancel()
+
+    # -- negotiation ------------------------------------------------------------------------
+
+    async def negotiate(
+        self, space_id: str, user_id: str, offer_sdp: str, *, placed: bool = False
+    ) -> MediaAnswer:
+        """Open (or replace) ``user_id``'s session in ``space_id``. Raises the domain's
+        refusals, or :class:`PlacedElsewhere` when another worker should take it."""
+        roles = await self._roles_for(space_id)
+        joined = await self.source.has_joined(space_id, user_id)
+        admission = admit(roles, user_id, joined=joined)
+        loads = self.loads()
+        if not placed:
+            target = place(space_id, user_id, on_stage=admission.uplink, workers=loads)
+            if target != self.worker_id:
+                raise PlacedElsewhere(target)
+        is_origin = origin_of(space_id, loads) == self.worker_id or admission.uplink
+        tracks: list[MediaStreamTrack] = []
+        negotiated = await answer_offer(offer_sdp, uplink=admission.uplink, on_uplink=tracks.append)
+        session = MediaSession(
+            session_id=f"ms_{uuid4().hex[:20]}",
+            space_id=space_id,
+            user_id=user_id,
+            negotiated=negotiated,
+            uplink=admission.uplink,
+        )
+        for track in tracks:
+            session.receive(track)
+        space = await self._space(space_id, is_origin=is_origin)
+        previous = space.remove(user_id)
+        space.add(session)
+        self._watch_connection(session)
+        if previous is not None:
+            await self._close(previous, "renegotiated")
+        await self.nc.publish(
+            SESSION_OPENED_SUBJECT,
+            json.dumps(
+                {"space_id": space_id, "user_id": user_id, "session_id": session.session_id}
+            ).encode(),
+        )
+        await self.journal.opened(session, self.worker_id)
+        if negotiated.offered_uplink and not admission.uplink:
+            await self.journal.publish_rejected(session)
+        log.info(
+            "media.session_opened",
+            space=space_id,
+            user=user_id,
+            session=session.session_id,
+            uplink=admission.uplink,
+            origin=space.is_origin,
+        )
+        return MediaAnswer(
+            sdp=negotiated.answer_sdp,
+            session_id=session.session_id,
+            worker_id=self.worker_id,
+            can_publish=admission.uplink,
+        )
+
+    def _watch_connection(self, session: MediaSession) -> None:
+        pc = session.negotiated.pc
+
+        @pc.on("connectionstatechange")
+        async def on_state() -> None:
+            if pc.connectionState in ("failed", "closed") and not session.closed:
+                await self._close_if_current(session, "connection_lost")
+
+    async def _roles_for(self, space_id: str) -> SpaceRoles:
+        roles = self._roles.get(space_id)
+        if roles is None:
+            loaded = await self.source.roles(space_id)
+            roles = self._roles.setdefault(space_id, loaded)
+        return roles
+
+    async def _space(self, space_id: str, *, is_origin: bool) -> SpaceMedia:
+        space = self.spaces.get(space_id)
+        if space is None:
+            space = SpaceMedia(
+                space_id,
+                await self._roles_for(space_id),
+                feeds=FeedPublisher(self.nc, space_id),
+                bitrate=self.config.bitrate,
+                on_speaking=self._publish_speaking,
+            )
+            self.spaces[space_id] = space
+        if is_origin:
+            space.start_mixing()
+        elif not space.is_origin and space_id not in self._program_subs:
+            self._program_subs[space_id] = await self.nc.subscribe(
+                program_feed_subject(space_id), cb=self._on_program(space)
+            )
+        return space
+
+    def _on_program(self, space: SpaceMedia) -> Callable[[Msg], Awaitable[None]]:
+        async def relay(msg: Msg) -> None:
+            if space.is_origin:
+                return  # this worker mixes the Space itself (it became its origin)
+            await space.relay_program(msg.data, FeedHeaders.from_headers(msg.headers).pts)
+
+        return relay
+
+    # -- roles change: enforce at once ------------------------------------------------------
+
+    def on_roles(self, space_id: str, roles: SpaceRoles) -> None:
+        """The projection saw a change: the next mixing tick uses it; removed people and
+        everyone in an ended Space are hung up."""
+        self._roles[space_id] = roles
+        space = self.spaces.get(space_id)
+        if space is None:
+            return
+        space.roles = roles
+        for user_id in list(space.sessions):
+            if roles.must_hang_up(user_id):
+                reason: CloseReason = "space_ended" if roles.phase == "ended" else "removed"
+                self._spawn(self.hang_up(space_id, user_id, reason))
+
+    async def hang_up(self, space_id: str, user_id: str, reason: CloseReason) -> bool:
+        space = self.spaces.get(space_id)
+        session = space.remove(user_id) if space is not None else None
+        if session is None:
+            return False
+        await self._close(session, reason)
+        await self._forget_if_empty(space_id)
+        return True
+
+    async def _close_if_current(self, session: MediaSession, reason: CloseReason) -> None:
+        space = self.spaces.get(session.space_id)
+        if space is not None and space.sessions.get(session.user_id) is session:
+            await self.hang_up(session.space_id, session.user_id, reason)
+        else:
+            await self._close(session, reason)
+
+    async def _close(self, session: MediaSession, reason: CloseReason) -> None:
+        if session.closed:
+            return
+        await session.close()
+        log.info("media.session_closed", session=session.session_id, reason=reason)
+        await self.journal.closed(session, reason)
+
+    async def _forget_if_empty(self, space_id: str) -> None:
+        space = self.spaces.get(space_id)
+        if space is None or space.sessions:
+            return
+        del self.spaces[space_id]
+        await space.stop()
+        sub = self._program_subs.pop(space_id, None)
+        if sub is not None:
+            await sub.unsubscribe()
+
+    # -- speaking ---------------------------------------------------------------------------
+
+    async def _publish_speaking(
+        self, space_id: str, user_ids: tuple[str, ...], levels: dict[str, float]
+    ) -> None:
+        data = {"user_ids": list(user_ids), "levels": levels}
+        message = LiveMessage(type="speaking", space_id=space_id, data=data)
+        await self.nc.publish(space_subject(space_id), message.model_dump_json().encode())
+        await self.nc.publish(f"{SPEAKING_PREFIX}.{space_id}", json.dumps(data).encode())
+
+    async def _on_speaking_message(self, msg: Msg) -> None:
+        space_id = msg.subject.rsplit(".", 1)[-1]
+        user_ids = tuple(json.loads(msg.data).get("user_ids", []))
+        if user_ids:
+            self._speaking[space_id] = user_ids
+        else:
+            self._speaking.pop(space_id, None)
+
+    def active_speakers(self, space_id: str) -> list[str]:
+        return list(self._speaking.get(space_id, ()))
+
+    # -- other workers ----------------------------------------------------------------------
+
+    def own_load(self) -> WorkerLoad:
+        return WorkerLoad(
+            worker_id=self.worker_id,
+            listeners=sum(space.listener_count() for space in self.spaces.values()),
+            capacity=self.config.capacity,
+            origins=frozenset(s for s, space in self.spaces.items() if space.is_origin),
+        )
+
+    def loads(self) -> dict[str, WorkerLoad]:
+        now = time.monotonic()
+        expiry = self.config.heartbeat_s * WORKER_EXPIRY_HEARTBEATS
+        loads = {w: heard.load for w, heard in self._workers.items() if now - heard.at < expiry}
+        loads[self.worker_id] = self.own_load()
+        return loads
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.heartbeat_s)
+            with contextlib.suppress(Exception):
+                await self._announce()
+
+    async def _announce(self) -> None:
+        load = self.own_load()
+        beat = WorkerHeartbeat(
+            worker_id=load.worker_id,
+            listeners=load.listeners,
+            capacity=load.capacity,
+            origins=sorted(load.origins),
+        )
+        await self.nc.publish(WORKERS_SUBJECT, beat.model_dump_json().encode())
+
+    async def _on_heartbeat(self, msg: Msg) -> None:
+        beat = WorkerHeartbeat.model_validate_json(msg.data)
+        if beat.worker_id == self.worker_id:
+            return
+        load = WorkerLoad(beat.worker_id, beat.listeners, beat.capacity, frozenset(beat.origins))
+        self._workers[beat.worker_id] = _Heard(at=time.monotonic(), load=load)
+
+    async def _on_hangup(self, msg: Msg) -> None:
+        data = json.loads(msg.data)
+        await self.hang_up(data["space_id"], data["user_id"], "hung_up")
+
+    async def _on_session_opened(self, msg: Msg) -> None:
+        """The same user opened a newer session on another worker: this one is superseded."""
+        data = json.loads(msg.data)
+        space = self.spaces.get(data["space_id"])
+        session = space.sessions.get(data["user_id"]) if space is not None else None
+        if session is not None and session.session_id != data["session_id"]:
+            await self.hang_up(data["space_id"], data["user_id"], "renegotiated")
+
+    async def request_hang_up(self, space_id: str, user_id: str) -> None:
+        """Hang up ``user_id`` in ``space_id`` on whichever worker serves them."""
+        payload = json.dumps({"space_id": space_id, "user_id": user_id}).encode()
+        await self.nc.publish(HANGUP_SUBJECT, payload)
+        await self.nc.flush()
+
+    def _spawn(self, job: Awaitable[object]) -> None:
+        async def run() -> None:
+            try:
+                await job
+            except Exception:
+                log.exception("media.background_failed")
+
+        task = asyncio.create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

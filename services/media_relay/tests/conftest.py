@@ -1,0 +1,181 @@
+"""Fixtures for the media relay's integration tests: real relay workers in-process, on a
+private nats-server, fed with room events appended the way the room service appends them
+(a stand-in for room: the relay only reads room's events), and real aiortc peers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from aiortc.mediastreams import MediaStreamTrack
+
+from parley.bots.media import (
+    add_audio,
+    make_offer,
+    new_peer_connection,
+    record_tracks,
+    take_answer,
+    wait_connected,
+)
+from parley.bots.recorder import Recorder
+from parley.chassis.bus import BusClient, RequestContext
+from parley.chassis.embedded_nats import EmbeddedNats
+from parley.chassis.event_store import EventMetadata, EventStore
+from parley.chassis.messaging import connect
+from parley.chassis.service import RunningService, start_service
+from parley.contracts.api.media import CONTEXT
+from parley.contracts.events import room as ev
+from parley.contracts.registry import DomainEvent
+from parley.media_relay.bootstrap import definition
+from parley.media_relay.settings import MediaSettings
+
+
+@pytest.fixture
+def private_nats(tmp_path: Path) -> Iterator[str]:
+    server = EmbeddedNats(tmp_path / "nats")
+    server.start()
+    yield server.url
+    server.stop()
+
+
+class Room:
+    """Appends room events like the room service does, and waits until a relay saw them."""
+
+    def __init__(self, store: EventStore, workers: list[RunningService]) -> None:
+        self.store = store
+        self.workers = workers
+        self.space_id = f"sp_{uuid4().hex[:10]}"
+
+    async def append(self, aggregate: str, *events: DomainEvent) -> int:
+        _, version = await self.store.load(aggregate)
+        seq = await self.store.append(
+            aggregate,
+            list(events),
+            expected_version=version,
+            metadata=EventMetadata(correlation_id="cor_test"),
+        )
+        await self.settled(seq)
+        return seq
+
+    async def settled(self, seq: int) -> None:
+        for worker in self.workers:
+            for runner in worker.runners:
+                deadline = asyncio.get_running_loop().time() + 10
+                while await runner.position() < seq:
+                    assert asyncio.get_running_loop().time() < deadline, "relay lags"
+                    await asyncio.sleep(0.01)
+
+    async def live_space(self, host: str) -> None:
+        s = self.space_id
+        await self.append(
+            s,
+            ev.SpaceCreated(space_id=s, host_id=host, title="Test"),
+            ev.SpaceStarted(space_id=s, host_id=host),
+        )
+
+    async def space_event(self, event: DomainEvent) -> int:
+        return await self.append(self.space_id, event)
+
+    async def join(self, user: str) -> None:
+        s = self.space_id
+        await self.append(ev.membership_id(s, user), ev.ListenerJoined(space_id=s, user_id=user))
+
+    async def speaker(self, user: str, *, unmuted: bool = True) -> None:
+        """``user`` joins, is promoted and (by default) opens their mic."""
+        s = self.space_id
+        await self.join(user)
+        promoted = ev.SpeakerPromoted(space_id=s, user_id=user, by=None, via="invitation")
+        events: list[DomainEvent] = [promoted]
+        if unmuted:
+            events.append(ev.SpeakerUnmuted(space_id=s, user_id=user))
+        await self.append(s, *events)
+
+    async def host_unmutes(self, host: str) -> None:
+        await self.space_event(ev.SpeakerUnmuted(space_id=self.space_id, user_id=host))
+
+
+class Peer:
+    """A real aiortc client of the relay (negotiating over the bus, as the gateway does)."""
+
+    def __init__(self, user: str, pc: Any, recorder: Recorder, answer: dict[str, Any]) -> None:
+        self.user = user
+        self.pc = pc
+        self.recorder = recorder
+        self.answer = answer
+
+    async def close(self) -> None:
+        await self.recorder.stop()
+        await self.pc.close()
+
+
+class Relay:
+    def __init__(self, bus: BusClient) -> None:
+        self.bus = bus
+        self.peers: list[Peer] = []
+
+    async def connect(
+        self, space_id: str, user: str, source: MediaStreamTrack | None = None
+    ) -> Peer:
+        pc = new_peer_connection()
+        add_audio(pc, source)
+        recorder = Recorder()
+        record_tracks(pc, recorder)
+        offer = await make_offer(pc)
+        answer = await self.bus.command(
+            CONTEXT, "negotiate", {"space_id": space_id, "sdp": offer}, RequestContext(actor=user)
+        )
+        await take_answer(pc, answer["sdp"])
+        await wait_connected(pc)
+        peer = Peer(user, pc, recorder, answer)
+        self.peers.append(peer)
+        return peer
+
+    async def close(self) -> None:
+        for peer in self.peers:
+            await peer.close()
+
+
+async def start_worker(
+    tmp_path: Path, nats_url: str, worker_id: str, **extra: Any
+) -> RunningService:
+    settings = MediaSettings(
+        nats_url=nats_url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / f'media-{worker_id}.db'}",
+        data_dir=tmp_path / "data",
+        media_worker_id=worker_id,
+        heartbeat_s=0.2,
+        log_json=False,
+        **extra,
+    )
+    return await start_service(definition, settings)
+
+
+@pytest.fixture
+async def worker_factory(tmp_path: Path, private_nats: str) -> AsyncIterator[Callable[..., Any]]:
+    started: list[RunningService] = []
+
+    async def make(worker_id: str, **extra: Any) -> RunningService:
+        running = await start_worker(tmp_path, private_nats, worker_id, **extra)
+        started.append(running)
+        return running
+
+    yield make
+    for running in started:
+        await running.stop()
+
+
+@pytest.fixture
+async def stack(
+    private_nats: str, worker_factory: Callable[..., Any]
+) -> AsyncIterator[tuple[Room, Relay]]:
+    worker = await worker_factory("w1")
+    nc = await connect(private_nats, name="test-client")
+    relay = Relay(BusClient(nc, timeout=15))
+    room = Room(EventStore(nc, stream="ROOM", context=ev.CONTEXT), [worker])
+    yield room, relay
+    await relay.close()
+    await nc.close()
