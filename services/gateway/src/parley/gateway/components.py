@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from parley.gateway.live.channels import LiveChannels
     from parley.gateway.live.hub import LiveHub
     from parley.gateway.live.presence import HostPresence
+    from parley.gateway.media_client import MediaClient
     from parley.gateway.rate_limits import SlidingWindowLimiter
     from parley.gateway.room_client import RoomClient
     from parley.gateway.settings import GatewaySettings
@@ -31,6 +32,7 @@ class Components:
     nc: NATS
     identity: IdentityClient
     room: RoomClient
+    media: MediaClient
     authenticator: Authenticator
     suspended: SuspendedUsers
     suspension_watcher: SuspensionWatcher

@@ -11,6 +11,7 @@ from parley.chassis.bus import RequestContext
 from parley.gateway.auth import Caller, TokenCookie, caller_of
 from parley.gateway.components import components_of
 from parley.gateway.identity_client import IdentityClient
+from parley.gateway.media_client import MediaClient
 from parley.gateway.problems import Problem
 from parley.gateway.request_ids import request_id_of
 from parley.gateway.room_client import RoomClient
@@ -41,6 +42,10 @@ def room_client(request: Request[Any, Any, Any]) -> RoomClient:
     return components_of(request.app).room
 
 
+def media_client(request: Request[Any, Any, Any]) -> MediaClient:
+    return components_of(request.app).media
+
+
 def ws_tickets(request: Request[Any, Any, Any]) -> WsTickets:
     return components_of(request.app).tickets
 
@@ -53,6 +58,7 @@ DEPENDENCIES = {
     "ctx": Provide(request_context, sync_to_thread=False),
     "identity": Provide(identity_client, sync_to_thread=False),
     "room": Provide(room_client, sync_to_thread=False),
+    "media": Provide(media_client, sync_to_thread=False),
     "cookie": Provide(token_cookie, sync_to_thread=False),
     "caller": Provide(current_caller, sync_to_thread=False),
     "tickets": Provide(ws_tickets, sync_to_thread=False),
@@ -61,6 +67,7 @@ DEPENDENCIES = {
 # Handler parameter types: injected by name (Litestar 3 will require the marker).
 IdentityDep: TypeAlias = NamedDependency[IdentityClient]
 RoomDep: TypeAlias = NamedDependency[RoomClient]
+MediaDep: TypeAlias = NamedDependency[MediaClient]
 ContextDep: TypeAlias = NamedDependency[RequestContext]
 CookieDep: TypeAlias = NamedDependency[TokenCookie]
 CallerDep: TypeAlias = NamedDependency[Caller]

@@ -25,6 +25,14 @@ class GatewaySettings(ServiceSettings):
     bus_timeout_s: float = Field(
         default=5.0, gt=0, description="How long to wait for a service to answer a request"
     )
+    media_timeout_s: float = Field(
+        default=15.0, gt=0, description="How long to wait for a WebRTC answer from the relay"
+    )
+    speaking_timeout_s: float = Field(
+        default=0.25,
+        gt=0,
+        description="getSpace waits this long for who is speaking, else shows nobody",
+    )
 
     register_rate_limit: int = Field(
         default=10, description="Registrations per client IP per window (0 disables)"

@@ -192,6 +192,11 @@ class SpaceView(BaseModel):
         default_factory=list, description="Pending invitations (host and co-hosts only)"
     )
     version: int = Field(default=0, description="Stream sequence this view reflects")
+    speaking: list[str] = Field(
+        default_factory=list,
+        description="Stage members speaking right now, loudest first (filled in by the gateway "
+        "from the media relay; room itself does not know)",
+    )
 
 
 class JoinResult(BaseModel):

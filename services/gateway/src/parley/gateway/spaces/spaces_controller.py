@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from litestar import Controller, get, patch, post
 from litestar.params import JSONBody
 
@@ -14,7 +16,7 @@ from parley.contracts.api.room import (
     UpdateSpace,
 )
 from parley.gateway.auth import optional_login, requires_login
-from parley.gateway.dependencies import ContextDep, RoomDep
+from parley.gateway.dependencies import ContextDep, MediaDep, RoomDep
 from parley.gateway.problems import problem_responses
 from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.spaces.schemas import (
@@ -77,10 +79,16 @@ class SpacesController(Controller):
         guards=[optional_login],
         responses=_READ_PROBLEMS,
     )
-    async def get_space(self, space_id: SpaceId, room: RoomDep, ctx: ContextDep) -> SpaceView:
+    async def get_space(
+        self, space_id: SpaceId, room: RoomDep, media: MediaDep, ctx: ContextDep
+    ) -> SpaceView:
         """A Space as the caller sees it (`my_role`, `my_speaker_request`; the request
-        queue and invitations only for its host and co-hosts). Anonymous callers see it too."""
-        return await room.get_space(space_id, ctx)
+        queue and invitations only for its host and co-hosts; `speaking`: who is talking now).
+        Anonymous callers see it too."""
+        view, speaking = await asyncio.gather(
+            room.get_space(space_id, ctx), media.active_speakers(space_id, ctx)
+        )
+        return view.model_copy(update={"speaking": speaking})
 
     @patch(
         "/{space_id:str}",
