@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from parley.cli.demo import add_demo_command, run_demo_command
 from parley.cli.stack import UpOptions, run_up
 
 DEFAULT_HTTP_PORT = 8080
@@ -51,6 +52,7 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="SIGKILL a service still running this long after SIGTERM (default: 10)",
     )
+    add_demo_command(commands)
     return parser
 
 
@@ -68,6 +70,8 @@ def run(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None)
     args = build_parser(env).parse_args(argv)
     if args.command == "up":
         return run_up(options_from(args), env)
+    if args.command == "demo":
+        return run_demo_command(args, env)
     return 2  # pragma: no cover - argparse rejects unknown commands first
 
 
