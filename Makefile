@@ -19,6 +19,10 @@ help: ## List the targets
 up: deps ## Run the whole stack locally (embedded NATS, SQLite) until Ctrl-C
 	$(RUN) parley up
 
+.PHONY: demo
+demo: deps ## Run a scripted Space with bots (parley demo)
+	$(RUN) parley demo
+
 test: deps ## Run every test: unit, integration (real NATS/SQLite/PostgreSQL) and e2e
 	$(RUN) pytest $(PYTEST_ARGS)
 
