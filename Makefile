@@ -9,6 +9,13 @@ RUN := $(UV) run --frozen
 TYPED_SOURCES := $(wildcard libs/*/src services/*/src)
 PYTEST_ARGS ?=
 
+# The browser tests (tests-e2e/browser) drive Debian's chromium; install it once with apt-get
+# (sudo when not root; apt-get update only when the package lists don't know it yet). Where it
+# cannot be installed the browser tests are skipped, saying why, and everything else runs.
+CHROMIUM := /usr/bin/chromium
+APT_INSTALL := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	chromium fonts-noto-color-emoji
+
 .PHONY: help up test lint format bench clean deps
 
 help: ## List the targets
@@ -42,7 +49,16 @@ clean: ## Delete local state (.parley/: NATS store, databases, keys, logs) and c
 	rm -rf .parley .mypy_cache .ruff_cache .pytest_cache
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
 
-deps: ## Install what is missing: uv (with pip) and the locked dependencies (uv sync --frozen)
+deps: | $(CHROMIUM) ## Install what is missing: uv, the locked dependencies, Debian's chromium
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
 		|| python3 -m pip install --quiet --user uv
 	$(UV) sync --frozen
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null 2>&1 || { echo "no apt-get: install chromium yourself" \
+		"for the browser tests (they are skipped without it)" >&2; exit 0; }; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; elif [ -t 0 ]; then sudo="sudo"; \
+	else sudo="sudo -n"; fi; \
+	echo "installing Debian's chromium for the browser tests (tests-e2e/browser)"; \
+	$$sudo $(APT_INSTALL) || { $$sudo apt-get update && $$sudo $(APT_INSTALL); } \
+		|| echo "could not install chromium: the browser tests will be skipped" >&2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 
 from parley.chassis.bus import BusClient
-from parley.gateway import accounts, live, notifications, spaces
+from parley.gateway import accounts, live, notifications, spaces, web
 from parley.gateway.auth import Authenticator, TokenCookie
 from parley.gateway.bootstrap import GatewayDeps
 from parley.gateway.components import Components, attach
@@ -37,6 +37,7 @@ def create_app(settings: GatewaySettings, deps: GatewayDeps) -> Litestar:
             *spaces.CONTROLLERS,
             *notifications.CONTROLLERS,
             *live.ROUTE_HANDLERS,
+            *web.ROUTE_HANDLERS,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

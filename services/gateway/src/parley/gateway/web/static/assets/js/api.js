@@ -1,0 +1,131 @@
+// The public HTTP API (api.md), as the browser uses it: same origin, the HttpOnly login cookie
+// authenticates every call, errors are RFC 9457 problems turned into ApiError.
+
+const BASE = "/api/v1";
+
+export class ApiError extends Error {
+  constructor(status, problem = {}, retryAfter = null) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+    this.slug = slugOf(problem.type) || (status === 0 ? "network-error" : `http-${status}`);
+    this.title = problem.title || "Something went wrong";
+    this.retryAfter = retryAfter;
+  }
+
+  get network() {
+    return this.status === 0;
+  }
+}
+
+function slugOf(type) {
+  if (!type || typeof type !== "string") return "";
+  return type.split("/").filter(Boolean).pop() || "";
+}
+
+const unauthorizedListeners = new Set();
+
+/** Called with the ApiError when a signed-in call answers 401 (token expired, suspended...). */
+export function onUnauthorized(listener) {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+async function request(method, path, body, { keepalive = false, quiet401 = false } = {}) {
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  if (keepalive) init.keepalive = true;
+  let response;
+  try {
+    response = await fetch(BASE + path, init);
+  } catch {
+    throw new ApiError(0, {
+      title: "You're offline",
+      detail: "Parley can't be reached. Check your connection and try again.",
+    });
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get("content-type") || "";
+  const data = type.includes("json") ? await response.json().catch(() => null) : null;
+  if (!response.ok) {
+    const error = new ApiError(response.status, data || { title: response.statusText }, response.headers.get("retry-after"));
+    if (response.status === 401 && !quiet401) unauthorizedListeners.forEach((listener) => listener(error));
+    throw error;
+  }
+  return data;
+}
+
+const get = (path, options) => request("GET", path, undefined, options);
+const post = (path, body = undefined, options) => request("POST", path, body, options);
+const put = (path, body = undefined) => request("PUT", path, body);
+const patch = (path, body) => request("PATCH", path, body);
+const del = (path, options) => request("DELETE", path, undefined, options);
+
+const enc = encodeURIComponent;
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "" && value !== false) search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+export const accounts = {
+  register: (handle, display_name, password) => post("/auth/register", { handle, display_name, password }),
+  login: (handle, password) => post("/auth/login", { handle, password }),
+  logout: () => post("/auth/logout"),
+  me: () => get("/me", { quiet401: true }),
+  updateMe: (changes) => patch("/me", changes),
+  user: (handle) => get(`/users/${enc(handle)}`),
+  follow: (handle) => put(`/users/${enc(handle)}/follow`),
+  unfollow: (handle) => del(`/users/${enc(handle)}/follow`),
+  block: (handle) => put(`/users/${enc(handle)}/block`),
+  unblock: (handle) => del(`/users/${enc(handle)}/block`),
+  followers: (handle) => get(`/users/${enc(handle)}/followers?limit=100`),
+  following: (handle) => get(`/users/${enc(handle)}/following?limit=100`),
+};
+
+const space = (id, rest = "") => `/spaces/${enc(id)}${rest}`;
+
+export const spaces = {
+  list: ({ state = "live", topic, q, following, limit = 50 } = {}) =>
+    get(`/spaces${query({ state, topic, q, following, limit })}`),
+  get: (id) => get(space(id)),
+  create: (fields) => post("/spaces", fields),
+  update: (id, changes) => patch(space(id), changes),
+  start: (id) => post(space(id, "/start")),
+  end: (id) => post(space(id, "/end")),
+  join: (id) => post(space(id, "/join")),
+  leave: (id, options) => post(space(id, "/leave"), undefined, options),
+  requestToSpeak: (id) => post(space(id, "/speaker-requests")),
+  withdrawRequest: (id) => del(space(id, "/speaker-requests")),
+  acceptRequest: (id, userId) => post(space(id, `/speaker-requests/${enc(userId)}/accept`)),
+  declineRequest: (id, userId) => post(space(id, `/speaker-requests/${enc(userId)}/decline`)),
+  invite: (id, userId, role) => post(space(id, "/invitations"), { user_id: userId, role }),
+  acceptInvitation: (id) => post(space(id, "/invitations/accept")),
+  declineInvitation: (id) => post(space(id, "/invitations/decline")),
+  setMic: (id, muted) => post(space(id, "/mic"), { muted }),
+  mute: (id, userId) => post(space(id, `/speakers/${enc(userId)}/mute`)),
+  muteAll: (id) => post(space(id, "/mute-all")),
+  toAudience: (id, userId) => del(space(id, `/speakers/${enc(userId)}`)),
+  remove: (id, userId, { block = false, report = null } = {}) =>
+    post(space(id, `/participants/${enc(userId)}/remove`), report ? { block, report } : { block }),
+  react: (id, emoji) => post(space(id, "/reactions"), { emoji }),
+  pin: (id, url, text) => post(space(id, "/pins"), text ? { url, text } : { url }),
+  unpin: (id, pinId) => del(space(id, `/pins/${enc(pinId)}`)),
+  analytics: (id) => get(space(id, "/analytics")),
+};
+
+export const media = {
+  offer: (id, sdp) => post(space(id, "/media/offer"), { sdp, type: "offer" }),
+  hangUp: (id, options) => del(space(id, "/media"), options),
+};
+
+export const notifications = {
+  list: (cursor) => get(`/notifications${query({ limit: 50, cursor })}`),
+};

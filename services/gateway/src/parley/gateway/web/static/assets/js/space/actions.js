@@ -1,0 +1,193 @@
+// What people can do to each other in a Space, as sheets and dialogs: a stage member's
+// actions (mute, move to audience, make co-host, remove), removing someone (optionally block
+// or report), inviting by handle, pinning a post, editing the title.
+
+import { accounts, spaces as spacesApi } from "../api.js";
+import { h } from "../dom.js";
+import { navigate } from "../router.js";
+import { session } from "../session.js";
+import { avatar } from "../ui/avatar.js";
+import { actionSheet, openDialog } from "../ui/dialog.js";
+import { toast } from "../ui/toast.js";
+import { ROLE_LABELS } from "./model.js";
+
+/**
+ * `act(call, done)`: run an API call that answers the Space; the page applies the answer,
+ * says `done` in a toast, and shows the problem if it fails.
+ */
+export function memberSheet(model, member, act) {
+  const me = session.user;
+  const self = me && member.user_id === me.id;
+  const id = model.id;
+  const name = member.display_name || member.handle;
+  const actions = [];
+  const cohostOnCohost = model.role === "cohost" && member.role === "cohost";
+  if (model.canModerate && !self && member.role !== "host" && !cohostOnCohost) {
+    if (!member.muted) {
+      actions.push({ label: `Mute ${name}`, icon: "micOff", run: () => act(() => spacesApi.mute(id, member.user_id), `${name} is muted`) });
+    }
+    if (model.isHost && member.role === "speaker") {
+      actions.push({
+        label: "Invite to co-host",
+        icon: "star",
+        run: () => act(() => spacesApi.invite(id, member.user_id, "cohost"), `Invited ${name} to co-host`),
+      });
+    }
+    actions.push({
+      label: "Move to audience",
+      icon: "arrowDown",
+      run: () => act(() => spacesApi.toAudience(id, member.user_id), `${name} is back in the audience`),
+    });
+    actions.push({ label: "Remove from Space…", icon: "door", danger: true, run: () => removeDialog(model, member, act) });
+  }
+  if (self && member.role !== "host") {
+    actions.push({ label: "Step down to the audience", icon: "arrowDown", run: () => act(() => spacesApi.toAudience(id, member.user_id), "You're back in the audience") });
+  }
+  actions.push({ label: "View profile", icon: "user", run: () => window.open(`/u/${encodeURIComponent(member.handle)}`, "_blank", "noopener") });
+  actionSheet({
+    title: name,
+    header: h(
+      "div",
+      { class: "sheet-person" },
+      avatar(member, { size: "lg" }),
+      h("div", {}, h("div", { class: "sheet-person-name" }, name), h("div", { class: "sheet-person-handle" }, `@${member.handle} · ${ROLE_LABELS[member.role] ?? "Listener"}`)),
+    ),
+    actions,
+  });
+}
+
+const REPORT_REASONS = {
+  harassment: "Harassment or hate",
+  spam: "Spam",
+  impersonation: "Impersonation",
+  violence: "Violence or threats",
+  other: "Something else",
+};
+
+export function removeDialog(model, person, act) {
+  const name = person.display_name || person.handle;
+  const block = h("input", { type: "checkbox", class: "checkbox", name: "block" });
+  const report = h("input", { type: "checkbox", class: "checkbox", name: "report" });
+  const reason = h(
+    "select",
+    { class: "input", name: "reason", disabled: true, "aria-label": "Reason" },
+    Object.entries(REPORT_REASONS).map(([value, label]) => h("option", { value }, label)),
+  );
+  const details = h("textarea", { class: "input", rows: 2, maxlength: 500, placeholder: "What happened? (optional)", disabled: true });
+  report.addEventListener("change", () => {
+    reason.disabled = !report.checked;
+    details.disabled = !report.checked;
+  });
+  const dialog = openDialog({
+    title: `Remove ${name}?`,
+    body: h(
+      "form",
+      {
+        class: "stack",
+        onsubmit: (event) => {
+          event.preventDefault();
+          dialog.close();
+          const options = { block: block.checked };
+          if (report.checked) options.report = { reason: reason.value, text: details.value.trim() || null };
+          act(() => spacesApi.remove(model.id, person.user_id, options), `${name} was removed`);
+        },
+      },
+      h("p", { class: "dialog-text" }, `${name} will be disconnected and can't come back to this Space.`),
+      h("label", { class: "check-row" }, block, h("span", {}, `Also block @${person.handle}`)),
+      h("label", { class: "check-row" }, report, h("span", {}, `Also report @${person.handle}`)),
+      reason,
+      details,
+      h(
+        "div",
+        { class: "dialog-actions" },
+        h("button", { type: "button", class: "btn btn-ghost", onclick: () => dialog.close() }, "Cancel"),
+        h("button", { type: "submit", class: "btn btn-danger" }, "Remove"),
+      ),
+    ),
+  });
+}
+
+/** Invite anyone (in the Space or not) by handle, to speak or (host only) to co-host. */
+export function inviteForm(model, act) {
+  const handle = h("input", { class: "input", name: "handle", placeholder: "@handle", autocomplete: "off", "aria-label": "Handle to invite" });
+  const role = h(
+    "select",
+    { class: "input input-compact", name: "role", "aria-label": "Invite as" },
+    h("option", { value: "speaker" }, "Speaker"),
+    model.isHost && h("option", { value: "cohost" }, "Co-host"),
+  );
+  const button = h("button", { type: "submit", class: "btn btn-outline btn-sm" }, "Invite");
+  return h(
+    "form",
+    {
+      class: "invite-form",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const wanted = handle.value.trim().replace(/^@/, "");
+        if (!wanted) return;
+        button.disabled = true;
+        try {
+          const user = await accounts.user(wanted);
+          await act(() => spacesApi.invite(model.id, user.id, role.value), `Invited @${user.handle} to ${role.value === "cohost" ? "co-host" : "speak"}`);
+          handle.value = "";
+        } catch (error) {
+          toast(error.status === 404 ? `There's no @${wanted}` : error.message, { kind: "error" });
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+    handle,
+    role,
+    button,
+  );
+}
+
+export function pinDialog(model, act) {
+  const url = h("input", { class: "input", type: "url", name: "url", placeholder: "https://…", required: true, "aria-label": "Link to pin" });
+  const text = h("input", { class: "input", name: "text", maxlength: 280, placeholder: "Say something about it (optional)", "aria-label": "Text" });
+  const dialog = openDialog({
+    title: "Pin a post",
+    body: h(
+      "form",
+      {
+        class: "stack",
+        onsubmit: (event) => {
+          event.preventDefault();
+          dialog.close();
+          act(() => spacesApi.pin(model.id, url.value.trim(), text.value.trim()), "Pinned");
+        },
+      },
+      h("p", { class: "dialog-text" }, "Everyone in the Space sees pinned posts. Up to 3 at a time."),
+      url,
+      text,
+      h("div", { class: "dialog-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Pin")),
+    ),
+  });
+  url.focus();
+}
+
+export function editTitleDialog(model, act) {
+  const title = h("input", { class: "input", name: "title", maxlength: 70, required: true, value: model.view.title, "aria-label": "Title" });
+  const dialog = openDialog({
+    title: "Edit title",
+    body: h(
+      "form",
+      {
+        class: "stack",
+        onsubmit: (event) => {
+          event.preventDefault();
+          dialog.close();
+          act(() => spacesApi.update(model.id, { title: title.value.trim() }), "Title updated");
+        },
+      },
+      title,
+      h("div", { class: "dialog-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save")),
+    ),
+  });
+  title.select();
+}
+
+export function goToProfile(handle) {
+  navigate(`/u/${encodeURIComponent(handle)}`);
+}

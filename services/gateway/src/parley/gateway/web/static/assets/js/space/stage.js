@@ -1,0 +1,56 @@
+// The stage: host, co-hosts and speakers as tiles (avatar, name, role, muted mic), each with
+// a ring that pulses while they speak. Speaking updates only toggle classes on the tiles that
+// exist, so they are cheap however often they come.
+
+import { h, icon } from "../dom.js";
+import { session } from "../session.js";
+import { avatar } from "../ui/avatar.js";
+import { ROLE_LABELS } from "./model.js";
+
+export function stageGrid(model, { onSelect }) {
+  const members = model.stage;
+  return h(
+    "ul",
+    { class: ["stage", `stage-size-${Math.min(members.length, 6)}`], "aria-label": "On stage" },
+    members.map((member) => h("li", { class: "stage-slot" }, tile(member, model, onSelect))),
+  );
+}
+
+function tile(member, model, onSelect) {
+  const me = session.isMe(member.user_id);
+  const name = member.display_name || member.handle;
+  const speaking = model.speaking.has(member.user_id) && !member.muted;
+  return h(
+    "button",
+    {
+      class: ["tile", `role-${member.role}`, { muted: member.muted, speaking, me }],
+      dataset: { userId: member.user_id, handle: member.handle },
+      "aria-label": `${name}, ${ROLE_LABELS[member.role]}${member.muted ? ", muted" : ""}${me ? " (you)" : ""}`,
+      onclick: () => onSelect(member),
+    },
+    h(
+      "span",
+      { class: "tile-avatar" },
+      h("span", { class: "ring", "aria-hidden": "true" }),
+      avatar(member, { size: "lg" }),
+      h("span", { class: "mic-badge", "aria-hidden": "true" }, icon(member.muted ? "micOff" : "mic", { size: 14 })),
+    ),
+    h("span", { class: "tile-name" }, me ? `${name} (you)` : name),
+    h("span", { class: "tile-role" }, ROLE_LABELS[member.role]),
+  );
+}
+
+/** Apply the latest `speaking` set (and levels) to the tiles on screen. */
+export function paintSpeaking(root, model, { localUserId = null, localLevel = 0 } = {}) {
+  for (const el of root.querySelectorAll(".tile[data-user-id]")) {
+    const userId = el.dataset.userId;
+    const member = model.member(userId);
+    const muted = member?.muted ?? true;
+    const local = userId === localUserId && localLevel > 0.25;
+    const on = !muted && (model.speaking.has(userId) || local);
+    el.classList.toggle("speaking", on);
+    const db = model.levels?.[userId];
+    const level = local ? localLevel : typeof db === "number" ? Math.max(0, Math.min(1, (db + 60) / 50)) : 0.6;
+    el.style.setProperty("--level", on ? level.toFixed(2) : "0");
+  }
+}

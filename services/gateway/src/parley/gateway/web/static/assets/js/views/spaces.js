@@ -1,0 +1,190 @@
+// The Spaces tab: live now from people you follow, trending live Spaces, upcoming ones; a
+// topic filter and a search box. Refreshed every few seconds while on screen.
+
+import { spaces as spacesApi } from "../api.js";
+import { h, icon, render } from "../dom.js";
+import { count, hueOf, when } from "../format.js";
+import { session } from "../session.js";
+import { avatar } from "../ui/avatar.js";
+
+const REFRESH_MS = 15_000;
+const knownTopics = new Set();
+
+export const spacesView = {
+  name: "spaces",
+  nav: "spaces",
+  title: "Spaces",
+  mount(container) {
+    const params = new URLSearchParams(location.search);
+    const filter = { topic: params.get("topic") || "", q: params.get("q") || "" };
+    const topics = h("div", { class: "chips", role: "toolbar", "aria-label": "Topics" });
+    const results = h("div", { class: "spaces-results", "aria-live": "polite" });
+    const search = h("input", {
+      class: "input search-input",
+      type: "search",
+      placeholder: "Search Spaces by title or topic",
+      "aria-label": "Search Spaces",
+      value: filter.q,
+    });
+    let typing = 0;
+    search.addEventListener("input", () => {
+      clearTimeout(typing);
+      typing = setTimeout(() => {
+        filter.q = search.value.trim();
+        keepInUrl(filter);
+        load();
+      }, 250);
+    });
+
+    render(
+      container,
+      h(
+        "header",
+        { class: "page-head sticky" },
+        h("div", { class: "page-title-row" }, h("h1", { class: "page-title" }, "Spaces")),
+        h("label", { class: "search" }, icon("search", { size: 18 }), search),
+        topics,
+      ),
+      results,
+    );
+
+    let generation = 0;
+    const load = async () => {
+      const mine = ++generation;
+      const query = { topic: filter.topic || undefined, q: filter.q || undefined };
+      try {
+        const [following, live, upcoming] = await Promise.all([
+          session.signedIn && !filter.topic && !filter.q
+            ? spacesApi.list({ state: "live", following: true, limit: 20 })
+            : { items: [] },
+          spacesApi.list({ state: "live", ...query }),
+          spacesApi.list({ state: "scheduled", ...query, limit: 20 }),
+        ]);
+        if (mine !== generation) return;
+        for (const space of [...live.items, ...upcoming.items]) space.topics.forEach((t) => knownTopics.add(t));
+        drawTopics();
+        drawResults(following.items, live.items, upcoming.items);
+      } catch (error) {
+        if (mine !== generation) return;
+        render(
+          results,
+          h(
+            "div",
+            { class: "empty-state" },
+            h("h2", {}, error.network ? "You're offline" : "Couldn't load Spaces"),
+            h("p", {}, error.message),
+            h("button", { class: "btn btn-outline", onclick: load }, "Try again"),
+          ),
+        );
+      }
+    };
+
+    const drawTopics = () => {
+      const chip = (label, value) =>
+        h(
+          "button",
+          {
+            class: ["chip", { active: filter.topic === value }],
+            "aria-pressed": String(filter.topic === value),
+            onclick: () => {
+              filter.topic = value;
+              keepInUrl(filter);
+              drawTopics();
+              load();
+            },
+          },
+          label,
+        );
+      const list = [...knownTopics].sort((a, b) => a.localeCompare(b)).slice(0, 24);
+      if (filter.topic && !knownTopics.has(filter.topic)) list.unshift(filter.topic);
+      render(topics, chip("All", ""), list.map((topic) => chip(topic, topic)));
+    };
+
+    const drawResults = (following, live, upcoming) => {
+      const sections = [];
+      if (following.length) {
+        sections.push(
+          section("Live from people you follow", h("div", { class: "card-rail" }, following.map((s) => spaceCard(s, { compact: true })))),
+        );
+      }
+      sections.push(
+        section(
+          filter.topic || filter.q ? "Live now" : "Trending",
+          live.length
+            ? h("div", { class: "card-list" }, live.map((s) => spaceCard(s)))
+            : emptyNote(filter.topic || filter.q ? "No live Spaces match." : "No live Spaces right now.", session.signedIn),
+        ),
+      );
+      if (upcoming.length) {
+        sections.push(section("Upcoming", h("div", { class: "card-list" }, upcoming.map((s) => spaceCard(s)))));
+      }
+      render(results, sections);
+    };
+
+    drawTopics();
+    load();
+    const timer = setInterval(() => document.visibilityState === "visible" && load(), REFRESH_MS);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(typing);
+      generation++;
+    };
+  },
+};
+
+function keepInUrl({ topic, q }) {
+  const params = new URLSearchParams();
+  if (topic) params.set("topic", topic);
+  if (q) params.set("q", q);
+  const search = params.toString();
+  history.replaceState(null, "", search ? `/?${search}` : "/");
+}
+
+function section(title, body) {
+  return h("section", { class: "spaces-section" }, h("h2", { class: "section-title" }, title), body);
+}
+
+function emptyNote(text, canHost) {
+  return h(
+    "div",
+    { class: "empty-note" },
+    h("div", { class: "empty-art", "aria-hidden": "true" }, icon("spaces", { size: 36 })),
+    h("p", {}, text),
+    canHost ? h("a", { href: "/new", class: "btn btn-primary" }, "Start a Space") : h("a", { href: "/signup", class: "btn btn-primary" }, "Join Parley to host"),
+  );
+}
+
+export function spaceCard(space, { compact = false } = {}) {
+  const live = space.state === "live";
+  return h(
+    "a",
+    {
+      href: `/spaces/${encodeURIComponent(space.id)}`,
+      class: ["space-card", live ? "is-live" : "is-upcoming", { compact }],
+      style: { "--hue": String(hueOf(space.id)) },
+      dataset: { spaceId: space.id },
+    },
+    h(
+      "div",
+      { class: "space-card-top" },
+      live
+        ? h("span", { class: "pill pill-live" }, h("span", { class: "live-dot" }), "LIVE")
+        : h("span", { class: "pill pill-soft" }, icon("calendar", { size: 14 }), when(space.scheduled_start)),
+      live && h("span", { class: "space-card-count" }, icon("headphones", { size: 15 }), `${count(space.listener_count)} listening`),
+    ),
+    h("h3", { class: "space-card-title" }, space.title),
+    h(
+      "div",
+      { class: "space-card-host" },
+      avatar(space.host, { size: "sm" }),
+      h(
+        "span",
+        { class: "space-card-host-text" },
+        h("span", { class: "space-card-host-name" }, space.host.display_name || space.host.handle),
+        h("span", { class: "space-card-host-role" }, "Host"),
+      ),
+      space.speaker_count > 0 && h("span", { class: "space-card-speakers" }, `+${space.speaker_count} on stage`),
+    ),
+    space.topics.length > 0 && h("div", { class: "space-card-topics" }, space.topics.map((topic) => h("span", { class: "topic" }, topic))),
+  );
+}
