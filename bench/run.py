@@ -28,6 +28,7 @@ import chart
 import machine
 import nats
 import report
+import media_bench
 import room_bench
 from append_workloads import AppendBench
 from harness import Group, Variant, progress, run_group
@@ -208,7 +209,7 @@ async def measure(nats_url: str, sizes: Sizes) -> dict[str, Any]:
         await nc.close()
 
 
-BENCHMARKS = ("event_store", "room")
+BENCHMARKS = ("event_store", "room", "media")
 
 
 def main() -> int:
@@ -224,8 +225,10 @@ def main() -> int:
         progress(f"== {name}")
         if name == "event_store":
             code |= run_event_store(quick=args.quick)
-        else:
+        elif name == "room":
             code |= room_bench.run(BENCH_DIR, quick=args.quick)
+        else:
+            code |= media_bench.run(BENCH_DIR, quick=args.quick)
     print(f"done in {time.perf_counter() - started:.0f}s")
     return code
 

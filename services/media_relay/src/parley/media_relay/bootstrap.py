@@ -10,7 +10,8 @@ from parley.chassis.messaging import StreamSpec
 from parley.chassis.service import Infrastructure, ServiceDefinition, ServiceParts
 from parley.chassis.settings import ServiceSettings
 from parley.contracts.events import media, room
-from parley.contracts.subjects import context_filter
+from parley.contracts.registry import registered_events
+from parley.contracts.subjects import context_filter, event_type_filter
 from parley.media_relay.adapters.journal import EventStoreJournal
 from parley.media_relay.engine.worker import RelayWorker, WorkerConfig
 from parley.media_relay.entrypoints.bus import build_router
@@ -19,7 +20,18 @@ from parley.media_relay.projections.roles import RoomRoles, RoomRolesProjection
 from parley.media_relay.settings import MediaSettings
 
 SERVICE = "media_relay"
-MEDIA_STREAM = StreamSpec("MEDIA", [context_filter(media.CONTEXT)])
+# Only the media *events* (``media.<session_id>.<event>``), not ``media.>``: the relay's
+# ephemeral traffic lives under ``media.`` too (feeds, heartbeats, forwarded negotiations), and a
+# stream on ``media.>`` kept every audio packet forever and answered each forwarded negotiation
+# request with its PubAck before the chosen worker could.
+MEDIA_STREAM = StreamSpec(
+    "MEDIA",
+    sorted(
+        event_type_filter(media.CONTEXT, name)
+        for name, kind in registered_events().items()
+        if kind.context == media.CONTEXT
+    ),
+)
 # Room owns it; the relay consumes it (same spec as room's: idempotent).
 ROOM_STREAM = StreamSpec("ROOM", [context_filter(room.CONTEXT)])
 MIGRATIONS = Path(__file__).parent / "migrations"

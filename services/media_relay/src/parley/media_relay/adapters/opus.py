@@ -24,7 +24,13 @@ class VoiceEncoder:
         self._codec.layout = "mono"
         self._codec.format = "s16"
         self._codec.time_base = TIME_BASE
-        self._codec.options = {"application": "voip", "frame_duration": "20"}
+        # Complexity 5 of 10: a quarter less CPU per frame than the default, for speech that
+        # still sounds the same at 32 kbit/s (the program is encoded once per 20 ms tick).
+        self._codec.options = {
+            "application": "voip",
+            "frame_duration": "20",
+            "compression_level": "5",
+        }
 
     def encode(self, pcm: Pcm, pts: int) -> bytes:
         frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
@@ -36,12 +42,11 @@ class VoiceEncoder:
 
 
 class UplinkConverter:
-    """Whatever a client's decoder gives (usually 48 kHz stereo) → 48 kHz mono frames of
-    exactly 20 ms for the mixer, and 16 kHz mono for the per-speaker feed."""
+    """Whatever the decoder gives (usually 48 kHz stereo) → 48 kHz mono frames of exactly
+    20 ms for the mixer."""
 
     def __init__(self) -> None:
         self._to_mix = AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-        self._to_feed = AudioResampler(format="s16", layout="mono", rate=16_000)
         self._pending = np.zeros(0, dtype=np.int16)
 
     def mixer_frames(self, frame: av.AudioFrame) -> list[Pcm]:
@@ -53,7 +58,3 @@ class UplinkConverter:
             frames.append(self._pending[:FRAME_SAMPLES].copy())
             self._pending = self._pending[FRAME_SAMPLES:]
         return frames
-
-    def feed_pcm(self, frame: av.AudioFrame) -> bytes:
-        resampled = self._to_feed.resample(frame)
-        return b"".join(out.to_ndarray().astype("<i2").tobytes() for out in resampled)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiortc import (
@@ -12,9 +11,9 @@ from aiortc import (
     RTCRtpTransceiver,
     RTCSessionDescription,
 )
-from aiortc.mediastreams import MediaStreamTrack
 
 from parley.media_relay.adapters.rtp import ParkedTrack, RtpOut
+from parley.media_relay.adapters.uplink import OpusUplink
 
 OPUS = "audio/opus"
 
@@ -36,31 +35,29 @@ class Negotiated:
     offered_uplink: bool  # the client offered to send audio
 
 
-async def answer_offer(
-    offer_sdp: str,
-    *,
-    uplink: bool,
-    on_uplink: Callable[[MediaStreamTrack], None],
-) -> Negotiated:
-    """Answer ``offer_sdp``. The relay always sends; it receives only when ``uplink`` (stage
+async def answer_offer(offer_sdp: str, *, uplink: OpusUplink | None) -> Negotiated:
+    """Answer ``offer_sdp``. The relay always sends; it receives only with an ``uplink`` (stage
     members): for anyone else the answer is send-only, so their audio never leaves the client."""
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     try:
-        pc.on("track", lambda track: on_uplink(track) if uplink and track.kind == "audio" else None)
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
         except (ValueError, AssertionError) as error:
             raise BadOffer(f"the offer is not valid SDP: {error}") from error
         transceiver = _audio_transceiver(pc)
+        if uplink is not None:
+            uplink.take_over(transceiver.receiver)
         offered_uplink = transceiver._offerDirection in ("sendrecv", "sendonly")
         parked = ParkedTrack()
         transceiver.sender.replaceTrack(parked)
-        transceiver.direction = "sendrecv" if uplink else "sendonly"
+        transceiver.direction = "sendrecv" if uplink is not None else "sendonly"
         await pc.setLocalDescription(await pc.createAnswer())
         codec = next((c for c in transceiver._codecs if c.mimeType.lower() == OPUS), None)
         if codec is None or codec.payloadType is None:
             raise BadOffer("the offer does not accept Opus audio")
         out = RtpOut(transceiver.sender, codec.payloadType)
+        if uplink is not None:
+            uplink.payload_type = codec.payloadType
         return Negotiated(pc, pc.localDescription.sdp, out, parked, offered_uplink)
     except BaseException:
         await pc.close()

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import uuid4
 
-from aiortc.mediastreams import MediaStreamTrack
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
@@ -34,9 +33,10 @@ from parley.contracts.media import (
 )
 from parley.media_relay.adapters.feeds import FeedPublisher
 from parley.media_relay.adapters.peers import answer_offer
+from parley.media_relay.adapters.uplink import OpusUplink
 from parley.media_relay.domain.placement import WorkerLoad, origin_of, place
 from parley.media_relay.domain.roles import SpaceRoles, admit
-from parley.media_relay.engine.session import MediaSession
+from parley.media_relay.engine.session import MediaSession, UplinkBuffer
 from parley.media_relay.engine.space import SpaceMedia
 
 log = get_logger(__name__)
@@ -147,17 +147,17 @@ class RelayWorker:
             if target != self.worker_id:
                 raise PlacedElsewhere(target)
         is_origin = origin_of(space_id, loads) == self.worker_id or admission.uplink
-        tracks: list[MediaStreamTrack] = []
-        negotiated = await answer_offer(offer_sdp, uplink=admission.uplink, on_uplink=tracks.append)
+        buffer = UplinkBuffer()
+        uplink = OpusUplink(buffer.push) if admission.uplink else None
+        negotiated = await answer_offer(offer_sdp, uplink=uplink)
         session = MediaSession(
             session_id=f"ms_{uuid4().hex[:20]}",
             space_id=space_id,
             user_id=user_id,
             negotiated=negotiated,
             uplink=admission.uplink,
+            buffer=buffer,
         )
-        for track in tracks:
-            session.receive(track)
         space = await self._space(space_id, is_origin=is_origin)
         previous = space.remove(user_id)
         space.add(session)
