@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 
 from parley.chassis.bus import BusClient
-from parley.gateway import accounts, live, notifications, spaces, web
+from parley.gateway import accounts, live, media, notifications, spaces, web
 from parley.gateway.auth import Authenticator, TokenCookie
 from parley.gateway.bootstrap import GatewayDeps
 from parley.gateway.components import Components, attach
@@ -16,6 +16,7 @@ from parley.gateway.live.channels import LiveChannels
 from parley.gateway.live.hub import LiveHub
 from parley.gateway.live.presence import HostPresence
 from parley.gateway.live.space_channel import ChannelSettings
+from parley.gateway.media_client import MediaClient
 from parley.gateway.openapi import openapi_config, openapi_document, render_openapi_document
 from parley.gateway.problems import EXCEPTION_HANDLERS
 from parley.gateway.rate_limits import SlidingWindowLimiter
@@ -35,6 +36,7 @@ def create_app(settings: GatewaySettings, deps: GatewayDeps) -> Litestar:
             openapi_document,
             *accounts.CONTROLLERS,
             *spaces.CONTROLLERS,
+            *media.CONTROLLERS,
             *notifications.CONTROLLERS,
             *live.ROUTE_HANDLERS,
             *web.ROUTE_HANDLERS,
@@ -72,6 +74,11 @@ def _build_components(settings: GatewaySettings, deps: GatewayDeps) -> Component
         nc=deps.nc,
         identity=identity,
         room=room,
+        media=MediaClient(
+            bus,
+            BusClient(deps.nc, timeout=settings.media_timeout_s),
+            speaking_timeout_s=settings.speaking_timeout_s,
+        ),
         authenticator=authenticator,
         suspended=suspended,
         suspension_watcher=SuspensionWatcher(
