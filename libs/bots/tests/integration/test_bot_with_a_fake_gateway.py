@@ -223,3 +223,62 @@ async def test_reconnecting_sends_a_fresh_offer_with_the_same_source(
     finally:
         for relay in relays:
             await relay.close()
+
+
+async def test_refusals_the_relay_may_outgrow_are_retried_with_patience(
+    bot: Bot, gateway: FakeGateway
+) -> None:
+    relays = []
+    refusals = ["space-not-live", "not-joined"]
+
+    async def negotiate(request: httpx.Request) -> httpx.Response:
+        if refusals:
+            return problem(403 if refusals[0] == "not-joined" else 409, refusals.pop(0), "not yet")
+        relay = new_peer_connection()
+        relays.append(relay)
+        answer = await answer_offer(relay, json.loads(request.content)["sdp"])
+        return httpx.Response(200, json={"sdp": answer, "type": "answer", "can_publish": False})
+
+    gateway.route("POST", "/api/v1/spaces/s1/media/offer", negotiate)
+    try:
+        session = await bot.connect_media("s1", patience_s=10)
+        assert session.connection_state == "connected"
+        assert refusals == []
+    finally:
+        for relay in relays:
+            await relay.close()
+
+
+async def test_without_patience_a_refusal_is_raised_at_once(bot: Bot, gateway: FakeGateway) -> None:
+    async def negotiate(request: httpx.Request) -> httpx.Response:
+        return problem(403, "not-joined", "join first")
+
+    gateway.route("POST", "/api/v1/spaces/s1/media/offer", negotiate)
+    with pytest.raises(MediaRefused):
+        await bot.connect_media("s1")
+    assert len([r for r in gateway.requests if r[1].endswith("/media/offer")]) == 1
+
+
+async def test_a_sender_offers_again_until_the_relay_lets_it_publish(
+    bot: Bot, gateway: FakeGateway
+) -> None:
+    relays = []
+    publish = [False, False, True]
+
+    async def negotiate(request: httpx.Request) -> httpx.Response:
+        relay = new_peer_connection()
+        relays.append(relay)
+        answer = await answer_offer(relay, json.loads(request.content)["sdp"])
+        body = {"sdp": answer, "type": "answer", "can_publish": publish.pop(0)}
+        return httpx.Response(200, json=body)
+
+    gateway.route("POST", "/api/v1/spaces/s1/media/offer", negotiate)
+    tone = ToneTrack(440)
+    try:
+        session = await bot.connect_media("s1", tone, patience_s=10)
+        assert session.can_publish
+        assert len(relays) == 3
+        assert tone.readyState == "live"
+    finally:
+        for relay in relays:
+            await relay.close()

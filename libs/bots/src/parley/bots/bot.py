@@ -35,6 +35,8 @@ from parley.contracts.api.room import JoinResult, SpaceView
 
 API = "/api/v1"
 RATE_LIMIT_PATIENCE_S = 90.0  # how long register/login keep retrying a 429
+# Media refusals that may only mean the relay has not yet seen what room already decided.
+RELAY_MAY_LAG = frozenset({"not-joined", "space-not-live"})
 
 
 class _Keep(enum.Enum):
@@ -185,34 +187,41 @@ class Bot:
         *,
         record: bool = True,
         timeout_s: float = CONNECT_TIMEOUT_S,
+        patience_s: float = 0.0,
     ) -> MediaSession:
         """Offer WebRTC audio to the relay: send ``source`` (stage members) or only receive,
         record what arrives (``self.recorder``, kept across reconnects), and wait until the
-        connection is up. MediaRefused when the gateway says no (e.g. not joined)."""
+        connection is up. An earlier connection of this bot is closed first.
+
+        MediaRefused when the gateway says no. The relay learns of joins, starts and
+        promotions from room's events, a moment after the API answered them: for
+        ``patience_s``, a refusal that may only mean that (not joined, not live) is retried
+        with a fresh offer, and so is an answer that does not let a sending bot publish
+        (after that, the session is returned as it is: see ``can_publish``)."""
         space_id = self._space_id(space_id)
-        if record and self.recorder is None:
-            self.recorder = Recorder()
-        pc = new_peer_connection()
-        session = MediaSession(space_id, pc, source, self.recorder if record else None)
-        try:
-            add_audio(pc, source)
-            if session.recorder is not None:
-                record_tracks(pc, session.recorder)
-            sdp = await make_offer(pc)
-            session.answer = await self._negotiate(space_id, sdp)
-            await take_answer(pc, session.answer.sdp)
-            await session.wait_connected(timeout_s)
-        except BaseException:
-            await session.close()
-            raise
-        self.media = session
-        return session
+        await self._drop_media()
+        deadline = time.monotonic() + patience_s
+        delay = 0.1
+        while True:
+            try:
+                session = await self._connect_once(space_id, source, record, timeout_s)
+            except MediaRefused as refused:
+                if refused.slug not in RELAY_MAY_LAG or time.monotonic() + delay > deadline:
+                    raise
+            else:
+                if source is None or session.can_publish or time.monotonic() + delay > deadline:
+                    self.media = session
+                    return session
+                await session.close()
+            await asyncio.sleep(delay)
+            delay = min(1.0, 2 * delay)
 
     async def reconnect_media(
         self,
         source: MediaStreamTrack | Literal[_Keep.SOURCE] | None = _Keep.SOURCE,
         *,
         record: bool = True,
+        patience_s: float = 0.0,
     ) -> MediaSession:
         """A fresh offer for the same Space (after a role change: the relay replaces the old
         session), sending ``source`` (default: the same as before)."""
@@ -221,9 +230,33 @@ class Bot:
             raise RuntimeError("the bot has no media connection to renew")
         if source is _Keep.SOURCE:
             source = old.source
-        await old.close()  # first, so that the source is never read by two connections
-        self.media = None
-        return await self.connect_media(old.space_id, source, record=record)
+        return await self.connect_media(old.space_id, source, record=record, patience_s=patience_s)
+
+    async def _connect_once(
+        self, space_id: str, source: MediaStreamTrack | None, record: bool, timeout_s: float
+    ) -> MediaSession:
+        if record and self.recorder is None:
+            self.recorder = Recorder()
+        pc = new_peer_connection()
+        session = MediaSession(space_id, pc, source, self.recorder if record else None)
+        try:
+            add_audio(pc, source)
+            if session.recorder is not None:
+                record_tracks(pc, session.recorder)
+            session.answer = await self._negotiate(space_id, await make_offer(pc))
+            await take_answer(pc, session.answer.sdp)
+            await session.wait_connected(timeout_s)
+        except BaseException:
+            await session.close()
+            raise
+        return session
+
+    async def _drop_media(self) -> None:
+        """Close the current connection without telling the relay (a new offer replaces it);
+        first, so that a source is never read by two connections."""
+        session, self.media = self.media, None
+        if session is not None:
+            await session.close()
 
     async def hangup(self) -> None:
         """Tell the relay the session is over, then close the peer connection."""

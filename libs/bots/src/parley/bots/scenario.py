@@ -25,6 +25,8 @@ PASSWORD = "parley demo bots"
 STAGE_TONES_HZ = (440.0, 660.0, 880.0)  # host, speaker1, speaker2
 CONCURRENCY = 8  # requests (and media handshakes) in flight at once
 FIRST_AUDIO_TIMEOUT_S = 15.0
+# How long the relay may take to learn of a join, a start or a promotion that room decided.
+RELAY_PATIENCE_S = 15.0
 
 Say = Callable[[str], None]
 
@@ -97,7 +99,7 @@ async def _play(cast: Cast, options: DemoOptions, run: str, say: Say) -> DemoRes
     await cast.host.start_space()
     tones = dict(zip(cast.stage, STAGE_TONES_HZ, strict=True))
     sources = {bot: ToneTrack(tone) for bot, tone in tones.items()}
-    await cast.host.connect_media(space.id, sources[cast.host])
+    await cast.host.connect_media(space.id, sources[cast.host], patience_s=RELAY_PATIENCE_S)
     say(f"the host started the Space {space.id} and connected its audio{_took(started)}")
     try:
         return await _on_air(cast, options, space.id, tones, sources, say)
@@ -117,14 +119,16 @@ async def _on_air(
     started = time.perf_counter()
     audience = [*cast.speakers, *cast.listeners]
     await _each(audience, lambda bot: bot.join(space_id))
-    await _each(audience, lambda bot: bot.connect_media(space_id))
+    await _each(audience, lambda bot: bot.connect_media(space_id, patience_s=RELAY_PATIENCE_S))
     say(f"{len(audience)} bots joined and are receiving audio{_took(started)}")
 
     started = time.perf_counter()
     for speaker in cast.speakers:
         await speaker.request_to_speak()
         await cast.host.accept_request(speaker.user_id)
-    await _each(cast.speakers, lambda bot: bot.reconnect_media(sources[bot]))
+    await _each(
+        cast.speakers, lambda bot: bot.reconnect_media(sources[bot], patience_s=RELAY_PATIENCE_S)
+    )
     refused = [bot.name for bot in cast.stage if not (bot.media and bot.media.can_publish)]
     if refused:
         say(f"warning: the relay does not let {', '.join(refused)} publish")
