@@ -42,16 +42,21 @@ async def answer_offer(offer_sdp: str, *, uplink: OpusUplink | None) -> Negotiat
     try:
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
-        except (ValueError, AssertionError) as error:
-            raise BadOffer(f"the offer is not valid SDP: {error}") from error
+        except Exception as error:  # aiortc's parser raises whatever a malformed line causes
+            raise BadOffer(f"the offer is not valid SDP: {error!r}") from error
         transceiver = _audio_transceiver(pc)
         if uplink is not None:
             uplink.take_over(transceiver.receiver)
-        offered_uplink = transceiver._offerDirection in ("sendrecv", "sendonly")
+        # aiortc stores the offered direction from our side: "recvonly" means the client sends.
+        offered_uplink = transceiver._offerDirection in ("sendrecv", "recvonly")
         parked = ParkedTrack()
         transceiver.sender.replaceTrack(parked)
         transceiver.direction = "sendrecv" if uplink is not None else "sendonly"
-        await pc.setLocalDescription(await pc.createAnswer())
+        try:
+            answer = await pc.createAnswer()
+        except Exception as error:  # e.g. a direction attribute aiortc does not know
+            raise BadOffer(f"the offer cannot be answered: {error!r}") from error
+        await pc.setLocalDescription(answer)
         codec = next((c for c in transceiver._codecs if c.mimeType.lower() == OPUS), None)
         if codec is None or codec.payloadType is None:
             raise BadOffer("the offer does not accept Opus audio")

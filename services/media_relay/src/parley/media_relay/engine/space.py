@@ -34,6 +34,7 @@ from parley.media_relay.engine.session import MediaSession
 log = get_logger(__name__)
 
 TICK_S = FRAME_SAMPLES / SAMPLE_RATE
+FEED_FRAME_BYTES = SPEAKER_FEED_SAMPLE_RATE * FRAME_SAMPLES // SAMPLE_RATE * 2  # 20 ms, s16
 MAX_LAG_S = 0.2  # behind by more than this (a stall): skip ahead instead of bursting
 
 SpeakingCallback = Callable[[str, tuple[str, ...], dict[str, float]], Awaitable[None]]
@@ -151,7 +152,9 @@ class SpaceMedia:
         changed = self._speaking.update(now_ms, levels)
         for user in self._speaking.active:
             if not self.roles.can_be_heard(user):
-                changed = self._speaking.forget(user) or changed
+                forgotten = self._speaking.forget(user)
+                # not ``or``: forgetting the last speaker gives (), which must be announced too
+                changed = forgotten if forgotten is not None else changed
         if changed is not None:
             await self._on_speaking(self.space_id, self._speaking.active, self._speaking.levels())
 
@@ -164,7 +167,10 @@ class SpaceMedia:
         frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = SAMPLE_RATE
         resampled = resampler.resample(frame)
-        return b"".join(out.to_ndarray().astype("<i2").tobytes() for out in resampled)
+        pcm16k = b"".join(out.to_ndarray().astype("<i2").tobytes() for out in resampled)
+        # The resampler holds back its filter delay at first: pad, so that every message is
+        # 20 ms as the feed's contract says and the samples stay aligned with the pts.
+        return pcm16k.rjust(FEED_FRAME_BYTES, b"\0")
 
     @property
     def active_speakers(self) -> tuple[str, ...]:

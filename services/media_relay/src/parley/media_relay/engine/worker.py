@@ -128,6 +128,10 @@ class RelayWorker:
         for space_id in list(self.spaces):
             for user_id in list(self.spaces[space_id].sessions):
                 await self.hang_up(space_id, user_id, "shutdown")
+        # A session already being hung up elsewhere (its connection just dropped) is no longer
+        # in ``sessions``, so its Space was not forgotten above: its clock must not outlive us.
+        for space in list(self.spaces.values()):
+            await space.stop()
         for task in list(self._tasks):
             task.cancel()
 
