@@ -84,8 +84,9 @@ export class SpaceModel extends EventTarget {
   // -- what changes it ----------------------------------------------------------------------
 
   /** A whole view (getSpace, a command's answer, the snapshot), merged part by part: where
-   * a live message already brought a newer state of a part, that part is kept. */
-  setView(view) {
+   * a live message already brought a newer state of a part, that part is kept.
+   * `withSpeaking`: the view is getSpace's, whose `speaking` list is current. */
+  setView(view, { withSpeaking = false } = {}) {
     if (!view) return false;
     const before = this.view;
     const next = structuredClone(view);
@@ -102,7 +103,9 @@ export class SpaceModel extends EventTarget {
     if (before && (before.state === "ended" || before.state === "canceled")) next.state = before.state;
     this.view = next;
     if (view.my_role === "removed") this.removed = true;
-    if (!before) this.speaking = new Set(this.stage.filter((m) => m.speaking).map((m) => m.user_id));
+    // Only getSpace's answer says who is speaking (the gateway asks the media relay); other
+    // views carry an empty list: keep what we know.
+    if (withSpeaking && Array.isArray(view.speaking)) this.speaking = new Set(view.speaking);
     this.changed("all", before);
     return true;
   }

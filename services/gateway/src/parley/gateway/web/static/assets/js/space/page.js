@@ -66,7 +66,7 @@ class SpacePage {
   async start() {
     render(this.container, h("div", { class: "loading-block tall" }, h("span", { class: "spinner" }), h("p", {}, "Opening the Space…")));
     try {
-      this.model.setView(await spacesApi.get(this.id));
+      this.model.setView(await spacesApi.get(this.id), { withSpeaking: true });
     } catch (error) {
       this.phase = error.status === 404 || error.status === 422 ? "missing" : "error";
       this.problem = error;
@@ -132,6 +132,8 @@ class SpacePage {
         this.connection = status;
         if (status === "reconnecting") this.everDown = true;
         if (status === "open" && wasDown) toast("Reconnected");
+        // The snapshot that opens the channel does not say who is speaking; getSpace does.
+        if (status === "open") this.refresh();
         this.drawBanners();
       },
       onFinal: ({ code, reason }) => this.liveClosed(code, reason),
@@ -167,12 +169,17 @@ class SpacePage {
         clearInterval(this.timers.poll);
         return;
       }
-      try {
-        this.model.setView(await spacesApi.get(this.id));
-      } catch {
-        /* the next tick tries again */
-      }
+      await this.refresh();
     }, LOBBY_POLL_MS);
+  }
+
+  /** Read the Space again (getSpace: also who is speaking); failures wait for the next time. */
+  async refresh() {
+    try {
+      this.model.setView(await spacesApi.get(this.id), { withSpeaking: true });
+    } catch {
+      /* the live channel or the next refresh heals it */
+    }
   }
 
   // -- entering, leaving, ending --------------------------------------------------------------
@@ -207,7 +214,7 @@ class SpacePage {
       this.model.removed = true;
       this.toRemoved();
     } else if (error.slug === "space-ended" || (error.status === 409 && error.slug === "space-not-live")) {
-      spacesApi.get(this.id).then((view) => this.model.setView(view), () => {});
+      this.refresh();
       toastError(error);
     } else if (error.status === 403) {
       this.phase = "refused";
@@ -321,7 +328,7 @@ class SpacePage {
 
   notified(item) {
     if (item.kind === "stage_invitation" || item.kind === "request_declined" || item.kind === "request_accepted") {
-      spacesApi.get(this.id).then((view) => this.model.setView(view), () => {});
+      this.refresh();
     }
     if (item.kind === "request_declined") toast("Your request to speak was declined.");
   }
@@ -445,6 +452,8 @@ class SpacePage {
   drawHead() {
     if (!this.els) return;
     const view = this.model.view;
+    const key = [this.phase, this.model.role, view.state, view.title, view.description, view.topics, view.settings, view.recording_state, view.listener_count, view.scheduled_start];
+    if (unchanged(this.els.head, key)) return;
     const state = this.phase === "removed" ? "removed" : view.state;
     const pills = [];
     if (state === "live") pills.push(h("span", { class: "pill pill-live" }, h("span", { class: "live-dot" }), "LIVE"));
@@ -504,6 +513,7 @@ class SpacePage {
   drawBanners() {
     if (!this.els) return;
     const view = this.model.view;
+    if (unchanged(this.els.banners, [this.connection, this.phase, view.my_invitation, this.model.onStage, this.warning])) return;
     const banners = [];
     if (this.connection === "reconnecting" && !["ended", "removed"].includes(this.phase)) {
       banners.push(
@@ -539,6 +549,13 @@ class SpacePage {
 
   drawBody() {
     const body = this.els.body;
+    const view = this.model.view;
+    const stage = this.model.stage.map((m) => [m.user_id, m.role, m.muted, m.display_name]);
+    const key = [this.phase, this.model.role, stage, view.pins, view.listener_count, view.state, view.settings, view.ended_at, this.analytics, this.problem?.message];
+    if (unchanged(body, key)) {
+      this.paintSpeaking();
+      return;
+    }
     if (this.phase === "ended") {
       render(body, this.endedPanel());
       return;
@@ -559,7 +576,6 @@ class SpacePage {
       );
       return;
     }
-    const view = this.model.view;
     const pins = view.pins ?? [];
     const canPin = this.phase === "in" && this.model.onStage && pins.length < 3;
     render(
@@ -652,6 +668,8 @@ class SpacePage {
     const bar = this.els.bar;
     const model = this.model;
     const view = model.view;
+    const key = [this.phase, model.role, model.myMuted, view.my_speaker_request, model.requests.length, this.pickerOpen, view.settings, this.busy, session.signedIn, view.state, view.listener_count];
+    if (unchanged(bar, key)) return;
     bar.classList.toggle("hidden", ["removed", "refused"].includes(this.phase));
     if (this.phase === "ended" || this.phase === "removed" || this.phase === "refused") {
       render(bar);
@@ -760,6 +778,7 @@ class SpacePage {
   drawPicker() {
     if (!this.els) return;
     const open = this.pickerOpen && this.phase === "in";
+    if (unchanged(this.els.picker, [open])) return;
     render(this.els.picker, open && reactionPicker(this.id, this.layer));
   }
 
@@ -775,6 +794,7 @@ class SpacePage {
     side.hidden = !show;
     side.classList.toggle("open", show && this.sideOpen);
     this.room.parentElement.classList.toggle("with-side", show);
+    if (unchanged(side, [show, this.model.role, this.model.requests, this.model.view.settings?.speak_policy])) return;
     if (!show) {
       this.invite = null;
       render(side);
@@ -847,6 +867,7 @@ class SpacePage {
     const el = this.els?.bar.querySelector(".audio-status");
     if (!el) return;
     const { state, error } = this.audioState;
+    if (unchanged(el, [state, error?.message, error?.status])) return;
     el.className = `audio-status state-${state}`;
     if (state === "connected") {
       render(el, h("span", { class: "eq", "aria-hidden": "true" }, h("i"), h("i"), h("i"), h("i")), h("span", { class: "audio-text" }, "Live audio"));
@@ -877,6 +898,15 @@ class SpacePage {
     this.els.bar.querySelector(".eq")?.style.setProperty("--level", level.toFixed(2));
     this.paintSpeaking();
   }
+}
+
+/** True when `el` already shows what `key` describes; otherwise remembers `key`. Parts are
+ * only redrawn when what they show changed, so a button is never replaced under a click. */
+function unchanged(el, key) {
+  const text = JSON.stringify(key);
+  if (el.drawnFrom === text) return true;
+  el.drawnFrom = text;
+  return false;
 }
 
 function stat(label, value) {

@@ -1,0 +1,167 @@
+"""A Space in the web client, each person in a browser of their own: hosting, listening,
+asking to speak, reacting, pinning, removing, ending — and real audio both ways."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from audio_probe import wait_until_hears
+from browsers import Person
+from playwright.sync_api import Page, expect
+from room_installed import requires_room
+
+from parley.cli.registry import Service, is_installed
+
+pytestmark = [pytest.mark.e2e, requires_room]
+
+requires_media_relay = pytest.mark.skipif(
+    not is_installed(Service("media_relay")),
+    reason="the media relay is not installed (services/media_relay has no parley.media_relay)",
+)
+
+REMOVED = "You were removed from this Space"
+HOST_HZ = 440.0
+SPEAKER_HZ = 660.0
+
+
+def create_and_start(host: Person, title: str, *, recording: bool = False) -> str:
+    """Through the UI: the create form, then "Start Space"; the Space's id."""
+    page = host.open("/")
+    page.get_by_role("link", name="Start a Space").first.click()
+    page.get_by_placeholder("What do you want to talk about?").fill(title)
+    page.get_by_placeholder("Add a description (optional)").fill("The web client, end to end")
+    topics = page.get_by_label("Add a topic")
+    for topic in ("tech", "audio"):
+        topics.fill(topic)
+        topics.press("Enter")
+    if recording:
+        page.get_by_text("Record Space").click()
+    page.get_by_role("button", name="Create Space").click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_text("Not started")).to_be_visible()
+    page.get_by_role("button", name="Start Space").click()
+    expect(page.locator(".room-pills")).to_contain_text("LIVE")
+    expect(tile(page, host)).to_have_class(_has("muted"))  # the host starts with the mic off
+    expect(page.get_by_role("button", name="Unmute your mic")).to_be_visible()
+    return page.url.rsplit("/", 1)[-1]
+
+
+def listen(person: Person, space_id: str) -> Page:
+    """Open the share link and start listening."""
+    page = person.open(f"/spaces/{space_id}")
+    page.get_by_role("button", name="Start listening").click()
+    expect(page.get_by_role("button", name="Request to speak")).to_be_visible()
+    return page
+
+
+def ask_and_get_accepted(host_page: Page, speaker: Person, speaker_page: Page) -> None:
+    speaker_page.get_by_role("button", name="Request to speak").click()
+    expect(speaker_page.get_by_role("button", name="Cancel request")).to_be_visible()
+    accept = host_page.get_by_role("button", name=f"Accept @{speaker.handle}")
+    expect(accept).to_be_visible()
+    accept.click()
+    expect(tile(host_page, speaker)).to_be_visible()
+    expect(speaker_page.get_by_role("button", name="Unmute your mic")).to_be_visible()
+
+
+def _has(name: str) -> re.Pattern[str]:
+    """Matches a class attribute that has the class ``name``."""
+    return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
+
+
+def tile(page: Page, person: Person):  # type: ignore[no-untyped-def]
+    """``person``'s place on the stage, as ``page`` shows it."""
+    return page.locator(f'.tile[data-user-id="{person.user["id"]}"]')
+
+
+def test_hosting_reacting_pinning_and_removing(open_person) -> None:  # type: ignore[no-untyped-def]
+    host = open_person("host", tone_hz=HOST_HZ, display_name="Hana Host")
+    guest = open_person("guest", tone_hz=SPEAKER_HZ, display_name="Gus Guest")
+    space_id = create_and_start(host, "Browsers on stage", recording=True)
+    host_page = host.page
+    expect(host_page.locator(".pill-rec")).to_be_visible()
+
+    guest_page = listen(guest, space_id)
+    expect(guest_page.get_by_role("heading", name="Browsers on stage")).to_be_visible()
+    expect(guest_page.locator(".pill-rec")).to_be_visible()
+    expect(tile(guest_page, host)).to_contain_text("Hana Host")
+    expect(host_page.locator(".listener-count")).to_have_attribute("data-count", "1")
+
+    # Asking to speak: the host's queue and notification badge, then the stage.
+    ask_and_get_accepted(host_page, guest, guest_page)
+    expect(host_page.locator('.rail [data-badge="notifications"]')).to_have_text("1")
+
+    # Reactions float on everyone's screen.
+    guest_page.get_by_role("button", name="React", exact=True).click()
+    guest_page.get_by_role("button", name="React 🔥").click()
+    expect(host_page.locator(".float-emoji", has_text="🔥").first).to_be_attached()
+    host_page.get_by_role("button", name="React", exact=True).click()
+    host_page.get_by_role("button", name="React 👏").click()
+    expect(guest_page.locator(".float-emoji", has_text="👏").first).to_be_attached()
+
+    # A pin and a new title reach the other side live.
+    host_page.get_by_role("button", name="Pin a post").click()
+    host_page.get_by_label("Link to pin").fill("https://example.org/notes")
+    host_page.get_by_label("Text").fill("Show notes")
+    host_page.get_by_role("button", name="Pin", exact=True).click()
+    expect(guest_page.locator(".pin-card")).to_contain_text("Show notes")
+    host_page.get_by_role("button", name="More options").click()
+    host_page.get_by_role("menuitem", name="Edit title").click()
+    host_page.get_by_role("textbox", name="Title").fill("Browsers on stage, renamed")
+    host_page.get_by_role("button", name="Save").click()
+    expect(guest_page.get_by_role("heading", name="Browsers on stage, renamed")).to_be_visible()
+
+    # The host mutes the speaker, then removes and blocks them: they see it at once.
+    guest_tile = tile(host_page, guest)
+    guest_page.get_by_role("button", name="Unmute your mic").click()
+    expect(guest_tile).not_to_have_class(_has("muted"))
+    guest_tile.click()
+    host_page.get_by_role("menuitem", name="Mute Gus Guest").click()
+    expect(guest_page.get_by_role("button", name="Unmute your mic")).to_be_visible()
+    guest_tile.click()
+    host_page.get_by_role("menuitem", name="Remove from Space…").click()
+    host_page.get_by_text(f"Also block @{guest.handle}").click()
+    host_page.get_by_role("button", name="Remove", exact=True).click()
+    expect(guest_page.get_by_role("heading", name=REMOVED)).to_be_visible()
+    expect(guest_tile).to_have_count(0)
+
+    # Coming back by the share link does not let them in again.
+    guest_page.goto(f"{guest.base_url}/spaces/{space_id}")
+    expect(guest_page.get_by_role("heading", name=REMOVED)).to_be_visible()
+    for person in (host, guest):
+        person.assert_no_page_errors()
+
+
+@requires_media_relay
+def test_audio_from_the_stage_to_the_audience_and_back(open_person) -> None:  # type: ignore[no-untyped-def]
+    host = open_person("host", tone_hz=HOST_HZ, display_name="Hana Host")
+    listener = open_person("listener", tone_hz=SPEAKER_HZ, display_name="Lee Listener")
+    space_id = create_and_start(host, "Can you hear me")
+    host_page = host.page
+    expect(host_page.locator(".audio-status")).to_contain_text("Live audio")
+    host_page.get_by_role("button", name="Unmute your mic").click()
+    expect(host_page.get_by_role("button", name="Mute your mic")).to_be_visible()
+
+    # The listener hears the host's tone from their microphone, through the relay.
+    listener_page = listen(listener, space_id)
+    expect(listener_page.locator(".audio-status")).to_contain_text("Live audio")
+    wait_until_hears(listener_page, HOST_HZ, not_hz=(SPEAKER_HZ,))
+    expect(tile(listener_page, host)).to_have_class(_has("speaking"))
+
+    # On stage and unmuted, the listener is heard by the host (who never hears themselves).
+    host_page.get_by_role("button", name="Mute your mic").click()
+    ask_and_get_accepted(host_page, listener, listener_page)
+    listener_page.get_by_role("button", name="Unmute your mic").click()
+    expect(listener_page.get_by_role("button", name="Mute your mic")).to_be_visible()
+    wait_until_hears(host_page, SPEAKER_HZ, not_hz=(HOST_HZ,))
+    expect(tile(host_page, listener)).to_have_class(_has("speaking"))
+
+    # The host ends it: both pages say so.
+    host_page.get_by_role("button", name="End", exact=True).click()
+    host_page.get_by_role("button", name="End Space").click()
+    for page in (host_page, listener_page):
+        expect(page.get_by_role("heading", name="This Space has ended")).to_be_visible()
+    expect(listener_page.locator('audio[data-role="space-audio"]')).to_have_count(0)
+    for person in (host, listener):
+        person.assert_no_page_errors()
