@@ -27,10 +27,12 @@ from parley.chassis.embedded_nats import EmbeddedNats
 from parley.chassis.event_store import EventMetadata, EventStore
 from parley.chassis.messaging import connect
 from parley.chassis.service import RunningService, start_service
-from parley.contracts.api.media import CONTEXT
+from parley.contracts.api.media import CONTEXT, NegotiateMedia
 from parley.contracts.events import room as ev
 from parley.contracts.registry import DomainEvent
+from parley.contracts.subjects import command_subject
 from parley.media_relay.bootstrap import definition
+from parley.media_relay.engine.worker import RelayWorker
 from parley.media_relay.settings import MediaSettings
 
 
@@ -118,16 +120,25 @@ class Relay:
         self.peers: list[Peer] = []
 
     async def connect(
-        self, space_id: str, user: str, source: MediaStreamTrack | None = None
+        self,
+        space_id: str,
+        user: str,
+        source: MediaStreamTrack | None = None,
+        *,
+        via: RunningService | None = None,
     ) -> Peer:
+        """Connect ``user``: the offer goes over the bus (any worker takes it) or, with
+        ``via``, to that worker's own handler of ``cmd.media.negotiate``."""
         pc = new_peer_connection()
         add_audio(pc, source)
         recorder = Recorder()
         record_tracks(pc, recorder)
         offer = await make_offer(pc)
-        answer = await self.bus.command(
-            CONTEXT, "negotiate", {"space_id": space_id, "sdp": offer}, RequestContext(actor=user)
-        )
+        payload = {"space_id": space_id, "sdp": offer}
+        if via is None:
+            answer = await self.bus.command(CONTEXT, "negotiate", payload, ctx(user))
+        else:
+            answer = await negotiate_at(via, payload, ctx(user))
         await take_answer(pc, answer["sdp"])
         await wait_connected(pc)
         peer = Peer(user, pc, recorder, answer)
@@ -137,6 +148,28 @@ class Relay:
     async def close(self) -> None:
         for peer in self.peers:
             await peer.close()
+
+
+def ctx(user: str | None) -> RequestContext:
+    return RequestContext(actor=user)
+
+
+async def negotiate_at(
+    service: RunningService, payload: dict[str, Any], context: RequestContext
+) -> dict[str, Any]:
+    """What ``service`` answers when the queue group hands *it* a ``cmd.media.negotiate``."""
+    subject = command_subject(CONTEXT, "negotiate")
+    (route,) = [route for route in service.parts.router.routes if route.subject == subject]
+    answer = await route.handler(NegotiateMedia.model_validate(payload), context)
+    return dict(answer.model_dump(mode="json"))
+
+
+def relay_worker(service: RunningService) -> RelayWorker:
+    """The relay worker inside a running media_relay service (its stop hook is its own)."""
+    (stop,) = service.parts.on_stop
+    worker = getattr(stop, "__self__", None)
+    assert isinstance(worker, RelayWorker)
+    return worker
 
 
 async def start_worker(
