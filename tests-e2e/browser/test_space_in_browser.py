@@ -165,3 +165,43 @@ def test_audio_from_the_stage_to_the_audience_and_back(open_person) -> None:  # 
     expect(listener_page.locator('audio[data-role="space-audio"]')).to_have_count(0)
     for person in (host, listener):
         person.assert_no_page_errors()
+
+
+def test_an_invitation_notifications_and_a_network_loss(open_person) -> None:  # type: ignore[no-untyped-def]
+    host = open_person("host", display_name="Hana Host")
+    guest = open_person("guest", display_name="Ivy Invitee")
+    space_id = create_and_start(host, "Invitations only")
+    host_page = host.page
+    guest_page = listen(guest, space_id)
+
+    # Invited by handle from the hosts' panel: a live banner, then on stage as co-host.
+    host_page.get_by_label("Handle to invite").fill(f"@{guest.handle}")
+    host_page.get_by_label("Invite as").select_option("cohost")
+    host_page.get_by_role("button", name="Invite", exact=True).click()
+    guest_page.get_by_role("button", name="Accept", exact=True).click()
+    expect(tile(host_page, guest)).to_contain_text("Co-host")
+    expect(guest_page.get_by_role("heading", name="Requests to speak")).to_be_visible()
+    expect(guest_page.locator('.rail [data-badge="notifications"]')).to_have_text("1")
+
+    # The network goes away: the page says so, and catches up by itself when it is back.
+    guest.context.set_offline(True)
+    expect(guest_page.get_by_text("Connection lost. Reconnecting…")).to_be_visible()
+    expect(guest_page.get_by_text("You're offline.", exact=False)).to_be_visible()
+    host_page.get_by_role("button", name="More options").click()
+    host_page.get_by_role("menuitem", name="Edit title").click()
+    host_page.get_by_role("textbox", name="Title").fill("Invitations only, after the outage")
+    host_page.get_by_role("button", name="Save").click()
+    live_path = f"/spaces/{space_id}/live"
+    with guest_page.expect_websocket(lambda socket: socket.url.endswith(live_path)):
+        guest.context.set_offline(False)  # a new socket, with a fresh snapshot
+    expect(
+        guest_page.get_by_role("heading", name="Invitations only, after the outage")
+    ).to_be_visible()
+    expect(guest_page.get_by_text("Connection lost. Reconnecting…")).to_be_hidden()
+
+    # The invitation is in the inbox.
+    guest_page.get_by_role("link", name="Notifications").first.click()
+    expect(guest_page.locator(".notification").first).to_contain_text("co-host")
+    expect(guest_page.locator('.rail [data-badge="notifications"]')).to_be_hidden()
+    for person in (host, guest):
+        person.assert_no_page_errors()

@@ -35,11 +35,15 @@ export class LiveChannel {
     this.status = "closed";
     this.timers = { retry: 0, ping: 0 };
     this.lastHeard = 0;
+    // The browser knows before the socket does: say so at once, and start over when back
+    // (a socket that lived through the outage may be dead without knowing it yet).
+    this.lost = () => !this.stopped && this.setStatus("reconnecting");
     this.wake = () => this.reconnectNow();
   }
 
   open() {
     this.stopped = false;
+    window.addEventListener("offline", this.lost);
     window.addEventListener("online", this.wake);
     this.connect();
     return this;
@@ -47,6 +51,7 @@ export class LiveChannel {
 
   close() {
     this.stopped = true;
+    window.removeEventListener("offline", this.lost);
     window.removeEventListener("online", this.wake);
     clearTimeout(this.timers.retry);
     clearInterval(this.timers.ping);
@@ -108,9 +113,15 @@ export class LiveChannel {
   }
 
   reconnectNow() {
-    if (this.stopped || this.status === "open") return;
+    if (this.stopped) return;
     clearTimeout(this.timers.retry);
-    if (this.socket) return; // already trying
+    clearInterval(this.timers.ping);
+    if (this.socket) {
+      this.socket.onclose = null;
+      this.socket.close();
+      this.socket = null;
+    }
+    this.attempt = Math.max(this.attempt, 1);
     this.connect();
   }
 
