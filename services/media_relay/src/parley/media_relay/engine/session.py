@@ -18,7 +18,7 @@ from parley.media_relay.domain.mixing import Pcm
 # latency a burst added does not stay for the rest of the Space.
 MAX_BUFFERED = 5
 TRIM_TO = 2
-WINDOW_TICKS = 25  # 0.5 s
+WINDOW_TICKS = 50  # 1 s
 
 
 class UplinkBuffer:

@@ -174,6 +174,7 @@ class RelayWorker:
                 {"space_id": space_id, "user_id": user_id, "session_id": session.session_id}
             ).encode(),
         )
+        self._spawn(self._announce())  # placement elsewhere sees the new load at once
         await self.journal.opened(session, self.worker_id)
         if negotiated.offered_uplink and not admission.uplink:
             await self.journal.publish_rejected(session)
@@ -256,6 +257,7 @@ class RelayWorker:
             return False
         await self._close(session, reason)
         await self._forget_if_empty(space_id)
+        self._spawn(self._announce())
         return True
 
     async def _close_if_current(self, session: MediaSession, reason: CloseReason) -> None:
