@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from parley.bots.recorder import Recorder
-from parley.bots.report import Turn, hear, problems, render
+from parley.bots.report import Turn, hear, problems, render, render_indicators
 from parley.bots.scenario import handle
 from parley.bots.sources import FRAME_S, FRAME_SAMPLES, Silence, Tone
 
@@ -102,3 +102,14 @@ def test_handles_fit_identity_rules() -> None:
         made = handle(name, "3fa2c1")
         assert 3 <= len(made) <= 15
         assert made.replace("_", "").isalnum()
+
+
+def test_the_speaking_indicators_are_listed_turn_by_turn() -> None:
+    turns = [
+        Turn("host", 440.0, 0.0, 1.0, frozenset({"host"})),
+        Turn("speaker1", 660.0, 1.0, 2.0, frozenset({"speaker1", "host"})),
+        Turn("speaker2", 880.0, 2.0, 3.0),
+    ]
+    assert render_indicators(turns) == (
+        "speaking indicators: turn 1: host; turn 2: host, speaker1; turn 3: nobody"
+    )

@@ -22,6 +22,7 @@ class Turn:
     frequency_hz: float  # the tone they play
     start: float  # perf_counter when they unmuted
     end: float  # perf_counter when they muted again
+    indicated: frozenset[str] = frozenset()  # whom getSpace showed as speaking meanwhile
 
     @property
     def settle_s(self) -> float:
@@ -103,6 +104,15 @@ def render(hearings: Sequence[Hearing], turns: Sequence[Turn]) -> str:
     lines = [_line(headers, widths), _line(["-" * width for width in widths], widths)]
     lines.extend(_line(row, widths) for row in rows)
     return "\n".join(lines)
+
+
+def render_indicators(turns: Sequence[Turn]) -> str:
+    """What the speaking indicators (getSpace's ``speaking``) showed in each turn."""
+    shown = [
+        f"turn {number}: {', '.join(sorted(turn.indicated)) or 'nobody'}"
+        for number, turn in enumerate(turns, start=1)
+    ]
+    return "speaking indicators: " + "; ".join(shown)
 
 
 def _cell(heard: frozenset[float], want: frozenset[float]) -> str:

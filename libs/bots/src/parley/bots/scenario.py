@@ -12,13 +12,17 @@ tone (440, 660 and 880 Hz) while listeners record, then who heard what.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import httpx
+
 from parley.bots.bot import Bot
-from parley.bots.report import Hearing, Turn, hear, problems, render
+from parley.bots.errors import ApiError
+from parley.bots.report import Hearing, Turn, hear, problems, render, render_indicators
 from parley.bots.sources import ToneTrack
 
 PASSWORD = "parley demo bots"
@@ -44,6 +48,7 @@ class DemoResult:
     hearings: list[Hearing] = field(default_factory=list)
     turns: list[Turn] = field(default_factory=list)
     table: str = ""
+    indicators: str = ""  # what getSpace's speaking indicators showed, turn by turn
     failures: list[str] = field(default_factory=list)  # "<bot>: <problem>"
 
     @property
@@ -104,8 +109,11 @@ async def _play(cast: Cast, options: DemoOptions, run: str, say: Say) -> DemoRes
     try:
         return await _on_air(cast, options, space.id, tones, sources, say)
     finally:
-        await cast.host.end_space()
-        say("the host ended the Space")
+        try:
+            await cast.host.end_space()
+            say("the host ended the Space")
+        except (ApiError, httpx.HTTPError) as error:
+            say(f"warning: the host could not end the Space: {error}")
 
 
 async def _on_air(
@@ -148,6 +156,7 @@ async def _take_turns(
     stage: Sequence[Bot], tones: dict[Bot, float], seconds: float, say: Say
 ) -> list[Turn]:
     turn_s = seconds / len(stage)
+    names = {bot.user_id: bot.name for bot in stage}
     turns: list[Turn] = []
     previous: Bot | None = None
     for number, speaker in enumerate(stage, start=1):
@@ -159,12 +168,32 @@ async def _take_turns(
             await previous.set_mic(False)
         start = time.perf_counter()
         await speaker.set_mic(True)
+        indicated: set[str] = set()
+        watching = asyncio.create_task(_watch_speaking(stage[0], names, turn_s, indicated))
         await asyncio.sleep(max(0.0, start + turn_s - time.perf_counter()))
-        turns.append(Turn(speaker.name, tones[speaker], start, time.perf_counter()))
+        watching.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watching
+        end = time.perf_counter()
+        turns.append(Turn(speaker.name, tones[speaker], start, end, frozenset(indicated)))
         previous = speaker
     if previous is not None:
         await previous.set_mic(False)
     return turns
+
+
+async def _watch_speaking(
+    viewer: Bot, names: dict[str, str], turn_s: float, indicated: set[str]
+) -> None:
+    """Who getSpace says is speaking, from a quarter into the turn until it is cancelled."""
+    await asyncio.sleep(turn_s / 4)
+    while True:
+        with contextlib.suppress(ApiError, httpx.HTTPError):
+            space = await viewer.get_space()
+            members = [space.host, *space.cohosts, *space.speakers]
+            speaking = {m.user_id for m in members if m.speaking} | set(space.speaking)
+            indicated.update(names.get(user_id, user_id) for user_id in speaking)
+        await asyncio.sleep(max(0.25, turn_s / 8))
 
 
 async def _first_audio(bots: Iterable[Bot], say: Say) -> None:
@@ -188,7 +217,9 @@ def judge(cast: Cast, turns: Sequence[Turn]) -> DemoResult:
     failures = [
         f"{hearing.name}: {problem}" for hearing in hearings for problem in problems(hearing, turns)
     ]
-    return DemoResult(hearings, list(turns), render(hearings, turns), failures)
+    return DemoResult(
+        hearings, list(turns), render(hearings, turns), render_indicators(turns), failures
+    )
 
 
 async def _each(bots: Iterable[Bot], act: Callable[[Bot], Awaitable[object]]) -> None:

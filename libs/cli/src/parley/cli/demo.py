@@ -88,8 +88,9 @@ async def _demo(args: argparse.Namespace, env: Mapping[str, str], terminal: Term
         stopped = await stack.stop()
         if code == 0 and stopped == 0:
             shutil.rmtree(workdir, ignore_errors=True)
+            terminal.say("the stack stopped")
         else:
-            terminal.say(f"the stack's output and data are kept in {workdir}")
+            terminal.say(f"the stack stopped ({stopped}); its output and data are in {workdir}")
     return code
 
 
@@ -109,16 +110,21 @@ async def _run_bots(url: str, args: argparse.Namespace, terminal: Terminal) -> i
     terminal.say("who heard what:")
     for line in result.table.splitlines():
         terminal.say(line)
+    terminal.say(result.indicators)
     terminal.say("")
     if result.ok:
         listeners = sum(1 for hearing in result.hearings if hearing.role == "listener")
         terminal.say(
-            f"every bot heard what it should: {listeners} listeners heard all "
+            f"every bot heard what it should: {_count(listeners, 'listener')} heard all "
             f"{len(result.turns)} stage members, and no one heard themselves"
         )
         return 0
     terminal.alarm(failure_banner("some bots did not hear what they should", result.failures))
     return 1
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" + ("" if number == 1 else "s")
 
 
 def _positive_int(text: str) -> int:
