@@ -106,6 +106,7 @@ async def test_a_silenced_speaker_goes_quiet_within_200_ms(stack, silencing: str
             ),
             default=0.0,
         )
+        print(f"{silencing}: last tone {1000 * (last_tone - silenced_at):.0f} ms after the event")
         assert last_tone - silenced_at < 0.2, f"heard {last_tone - silenced_at:.3f}s after"
         assert is_silent(listener.recorder.last(0.5))
 
