@@ -282,3 +282,42 @@ async def test_a_sender_offers_again_until_the_relay_lets_it_publish(
     finally:
         for relay in relays:
             await relay.close()
+
+
+async def test_login_takes_the_token_and_reads_who_it_is(gateway: FakeGateway) -> None:
+    async def logged_in(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"access_token": "tok2", "expires_in": 60})
+
+    async def me(request: httpx.Request) -> httpx.Response:
+        assert request.headers["authorization"] == "Bearer tok2"
+        return httpx.Response(200, json=user("u7", "bob"))
+
+    gateway.route("POST", "/api/v1/auth/login", logged_in)
+    gateway.route("GET", "/api/v1/me", me)
+    async with httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(gateway)) as client:
+        bot = Bot(BASE, client=client)
+        await bot.login("bob", "secret pass")
+
+    assert (bot.token, bot.user_id, bot.handle) == ("tok2", "u7", "bob")
+    assert gateway.requests[0][2] == {"handle": "bob", "password": "secret pass"}
+
+
+async def test_a_rate_limited_registration_is_retried_after_the_pause(
+    gateway: FakeGateway,
+) -> None:
+    answers = [problem(429, "rate-limited", "slow down"), None]
+
+    async def register(request: httpx.Request) -> httpx.Response:
+        answer = answers.pop(0)
+        if answer is not None:
+            answer.headers["Retry-After"] = "0"
+            return answer
+        return httpx.Response(201, json={"user": user(), "access_token": "t", "expires_in": 9})
+
+    gateway.route("POST", "/api/v1/auth/register", register)
+    async with httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(gateway)) as client:
+        bot = Bot(BASE, client=client)
+        await bot.register("ada", "secret pass")
+
+    assert bot.token == "t"
+    assert len(gateway.requests) == 2
