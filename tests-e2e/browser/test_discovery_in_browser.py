@@ -53,10 +53,11 @@ def test_spaces_tab_following_topics_search_and_upcoming(api: httpx.Client, open
     )
 
     # Filtered, only what matches is listed (and the "following" rail steps aside).
-    page.get_by_role("button", name=f"tech{tag}").click()
+    chips = page.get_by_role("toolbar", name="Topics")
+    chips.get_by_role("button", name=f"tech{tag}").click()
     expect(page.locator(f'[data-space-id="{jazz}"]')).to_have_count(0)
     expect(page.locator(f'[data-space-id="{rust}"]')).to_be_visible()
-    page.get_by_role("button", name="All", exact=True).click()
+    chips.get_by_role("button", name="All", exact=True).click()
     expect(followed_rail.locator(f'[data-space-id="{jazz}"]')).to_be_visible()
 
     page.get_by_label("Search Spaces").fill(f"jazz night {tag}")

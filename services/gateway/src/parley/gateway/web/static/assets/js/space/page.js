@@ -322,8 +322,7 @@ class SpacePage {
       }
       this.audio.setMuted(this.model.myMuted);
     }
-    if (part === "count") this.drawHead();
-    else this.draw();
+    this.draw();
   }
 
   notified(item) {
@@ -670,7 +669,7 @@ class SpacePage {
     const view = model.view;
     const key = [this.phase, model.role, model.myMuted, view.my_speaker_request, model.requests.length, this.pickerOpen, view.settings, this.busy, session.signedIn, view.state, view.listener_count];
     if (unchanged(bar, key)) return;
-    bar.classList.toggle("hidden", ["removed", "refused"].includes(this.phase));
+    bar.classList.toggle("hidden", ["ended", "removed", "refused"].includes(this.phase));
     if (this.phase === "ended" || this.phase === "removed" || this.phase === "refused") {
       render(bar);
       return;
@@ -709,7 +708,7 @@ class SpacePage {
         },
         icon("heart"),
       ),
-      h("button", { class: "icon-btn bar-btn", "aria-label": "Share link", onclick: () => this.share() }, icon("share")),
+      h("button", { class: "icon-btn bar-btn bar-share", "aria-label": "Share link", onclick: () => this.share() }, icon("share")),
       model.onStage
         ? h(
             "button",
@@ -737,13 +736,15 @@ class SpacePage {
       "button",
       {
         class: ["request-btn", { pending }],
+        "aria-label": pending ? "Cancel request" : "Request to speak",
         onclick: () =>
           pending
             ? this.act(() => spacesApi.withdrawRequest(this.id), "Request withdrawn")
             : this.act(() => spacesApi.requestToSpeak(this.id), "Request sent. The hosts will see it."),
       },
       icon("hand", { size: 20 }),
-      h("span", {}, pending ? "Cancel request" : "Request to speak"),
+      h("span", { class: "label-long" }, pending ? "Cancel request" : "Request to speak"),
+      h("span", { class: "label-short" }, pending ? "Cancel" : "Request"),
     );
   }
 
@@ -841,8 +842,26 @@ class SpacePage {
       h(
         "span",
         { class: "request-actions" },
-        h("button", { class: "btn btn-primary btn-sm", "aria-label": `Accept @${request.handle}`, onclick: () => this.act(() => spacesApi.acceptRequest(this.id, request.user_id), `${name} is a speaker`) }, "Accept"),
-        h("button", { class: "btn btn-ghost btn-sm", "aria-label": `Decline @${request.handle}`, onclick: () => this.act(() => spacesApi.declineRequest(this.id, request.user_id)) }, "Decline"),
+        h(
+          "button",
+          {
+            class: "round-btn accept",
+            title: "Accept",
+            "aria-label": `Accept @${request.handle}`,
+            onclick: () => this.act(() => spacesApi.acceptRequest(this.id, request.user_id), `${name} is a speaker`),
+          },
+          icon("check", { size: 18 }),
+        ),
+        h(
+          "button",
+          {
+            class: "round-btn decline",
+            title: "Decline",
+            "aria-label": `Decline @${request.handle}`,
+            onclick: () => this.act(() => spacesApi.declineRequest(this.id, request.user_id)),
+          },
+          icon("close", { size: 18 }),
+        ),
         h(
           "button",
           {

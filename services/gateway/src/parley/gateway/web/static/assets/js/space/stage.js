@@ -35,8 +35,8 @@ function tile(member, model, onSelect) {
       avatar(member, { size: "lg" }),
       h("span", { class: "mic-badge", "aria-hidden": "true" }, icon(member.muted ? "micOff" : "mic", { size: 14 })),
     ),
-    h("span", { class: "tile-name" }, me ? `${name} (you)` : name),
-    h("span", { class: "tile-role" }, ROLE_LABELS[member.role]),
+    h("span", { class: "tile-name" }, name),
+    h("span", { class: "tile-role" }, me ? `${ROLE_LABELS[member.role]} · You` : ROLE_LABELS[member.role]),
   );
 }
 

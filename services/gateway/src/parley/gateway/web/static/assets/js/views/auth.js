@@ -10,6 +10,11 @@ function nextPath() {
   return next.startsWith("/") && !next.startsWith("//") ? next : "/";
 }
 
+/** A voice-like row of bars: a slow swell with some jitter. */
+function waveHeight(i) {
+  return Math.round(24 + 70 * Math.abs(Math.sin(i * 0.45)) * (0.6 + 0.4 * Math.abs(Math.sin(i * 1.7))));
+}
+
 function field({ label, name, type = "text", autocomplete, hint = "", ...rest }) {
   const id = `f-${name}`;
   return h(
@@ -58,7 +63,7 @@ function authScreen(container, { title, subtitle, fields, submit, alternate, onS
         { class: "auth-hero", "aria-hidden": "true" },
         h("img", { src: "/assets/icons/parley.svg", alt: "", width: 72, height: 72 }),
         h("p", { class: "auth-tagline" }, "Live conversations,", h("br"), "out loud."),
-        h("div", { class: "auth-waves" }, Array.from({ length: 24 }, (_, i) => h("span", { style: { "--i": String(i) } }))),
+        h("div", { class: "auth-waves" }, Array.from({ length: 28 }, (_, i) => h("span", { style: { "--i": String(i), "--h": `${waveHeight(i)}px` } }))),
       ),
       h(
         "section",

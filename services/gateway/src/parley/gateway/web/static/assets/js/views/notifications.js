@@ -3,6 +3,7 @@
 import { h, icon, render } from "../dom.js";
 import { timeAgo } from "../format.js";
 import { notifications } from "../notifications.js";
+import { avatar } from "../ui/avatar.js";
 
 const KIND_ICONS = {
   speaker_request: "hand",
@@ -55,8 +56,11 @@ export const notificationsView = {
 };
 
 function row(item, unseen) {
+  const kind = h("span", { class: `notification-icon kind-${item.kind}` }, icon(KIND_ICONS[item.kind] || "bell", { size: item.actor_handle ? 13 : 20 }));
   const body = [
-    h("span", { class: `notification-icon kind-${item.kind}` }, icon(KIND_ICONS[item.kind] || "bell", { size: 20 })),
+    item.actor_handle
+      ? h("span", { class: "notification-who" }, avatar({ user_id: item.actor_id, handle: item.actor_handle }), kind)
+      : kind,
     h(
       "span",
       { class: "notification-body" },

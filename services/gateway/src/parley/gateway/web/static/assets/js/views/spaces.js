@@ -36,16 +36,26 @@ export const spacesView = {
       }, 250);
     });
 
+    const aside = h("aside", { class: "spaces-aside", "aria-label": "Popular topics" });
     render(
       container,
       h(
-        "header",
-        { class: "page-head sticky" },
-        h("div", { class: "page-title-row" }, h("h1", { class: "page-title" }, "Spaces")),
-        h("label", { class: "search" }, icon("search", { size: 18 }), search),
-        topics,
+        "div",
+        { class: "spaces-layout" },
+        h(
+          "div",
+          { class: "spaces-main" },
+          h(
+            "header",
+            { class: "page-head sticky" },
+            h("div", { class: "page-title-row" }, h("h1", { class: "page-title" }, "Spaces")),
+            h("label", { class: "search" }, icon("search", { size: 18 }), search),
+            topics,
+          ),
+          results,
+        ),
+        aside,
       ),
-      results,
     );
 
     let generation = 0;
@@ -62,6 +72,7 @@ export const spacesView = {
         ]);
         if (mine !== generation) return;
         for (const space of [...live.items, ...upcoming.items]) space.topics.forEach((t) => knownTopics.add(t));
+        if (!filter.topic && !filter.q) drawAside(live.items);
         drawTopics();
         drawResults(following.items, live.items, upcoming.items);
       } catch (error) {
@@ -79,6 +90,60 @@ export const spacesView = {
       }
     };
 
+    const pickTopic = (value) => {
+      filter.topic = value;
+      keepInUrl(filter);
+      drawTopics();
+      load();
+    };
+
+    const drawAside = (live) => {
+      const byTopic = new Map();
+      for (const space of live) {
+        for (const topic of space.topics) {
+          const entry = byTopic.get(topic) ?? { spaces: 0, listeners: 0 };
+          entry.spaces += 1;
+          entry.listeners += space.listener_count;
+          byTopic.set(topic, entry);
+        }
+      }
+      const ranked = [...byTopic].sort((a, b) => b[1].listeners - a[1].listeners || b[1].spaces - a[1].spaces).slice(0, 6);
+      render(
+        aside,
+        h(
+          "section",
+          { class: "aside-card" },
+          h("h2", { class: "aside-title" }, "Topics right now"),
+          ranked.length
+            ? ranked.map(([topic, { spaces, listeners }]) =>
+                h(
+                  "button",
+                  { class: "aside-topic", onclick: () => pickTopic(topic) },
+                  h("span", { class: "aside-topic-kicker" }, `${spaces} live ${spaces === 1 ? "Space" : "Spaces"}`),
+                  h("span", { class: "aside-topic-name" }, `#${topic}`),
+                  h("span", { class: "aside-topic-meta" }, `${count(listeners)} listening`),
+                ),
+              )
+            : h("p", { class: "aside-empty" }, "Topics of live Spaces show up here."),
+        ),
+        h(
+          "section",
+          { class: "aside-card aside-cta" },
+          h("h2", { class: "aside-title" }, session.signedIn ? "Got something to say?" : "New to Parley?"),
+          h(
+            "p",
+            { class: "aside-text" },
+            session.signedIn
+              ? "Start a Space and talk it through live. Invite speakers, take questions, pin links."
+              : "Join to listen in, react, and ask for the mic in any live Space.",
+          ),
+          session.signedIn
+            ? h("a", { href: "/new", class: "btn btn-primary btn-block" }, icon("plus", { size: 18 }), "Start a Space")
+            : h("a", { href: "/signup", class: "btn btn-primary btn-block" }, "Create account"),
+        ),
+      );
+    };
+
     const drawTopics = () => {
       const chip = (label, value) =>
         h(
@@ -86,12 +151,7 @@ export const spacesView = {
           {
             class: ["chip", { active: filter.topic === value }],
             "aria-pressed": String(filter.topic === value),
-            onclick: () => {
-              filter.topic = value;
-              keepInUrl(filter);
-              drawTopics();
-              load();
-            },
+            onclick: () => pickTopic(value),
           },
           label,
         );
