@@ -64,9 +64,11 @@ async def test_a_space_sounds_right_end_to_end(stack) -> None:  # type: ignore[n
 
         # getSpace says who is speaking.
         deadline = time.perf_counter() + 5
-        while speaker.user_id not in (await listener.get_space()).speaking:
+        while speaker.user_id not in (view := await listener.get_space()).speaking:
             assert time.perf_counter() < deadline, "the speaker never showed as speaking"
             await asyncio.sleep(0.2)
+        assert [m.speaking for m in view.speakers if m.user_id == speaker.user_id] == [True]
+        assert view.host.speaking is False
 
         # The host (mic still off) is not heard; a mute silences the speaker.
         assert not has_tone(listener.recorder.last(0.6), SAMPLE_RATE, 440.0)  # type: ignore[union-attr]

@@ -63,6 +63,11 @@ def create_app(settings: GatewaySettings, deps: GatewayDeps) -> Litestar:
 def _build_components(settings: GatewaySettings, deps: GatewayDeps) -> Components:
     bus = BusClient(deps.nc, timeout=settings.bus_timeout_s)
     identity, room = IdentityClient(bus), RoomClient(bus)
+    media = MediaClient(
+        bus,
+        BusClient(deps.nc, timeout=settings.media_timeout_s),
+        speaking_timeout_s=settings.speaking_timeout_s,
+    )
     suspended = SuspendedUsers(clock=deps.clock)
     authenticator = Authenticator(deps.verifier, suspended)
     window_s = settings.rate_limit_window_s
@@ -74,11 +79,7 @@ def _build_components(settings: GatewaySettings, deps: GatewayDeps) -> Component
         nc=deps.nc,
         identity=identity,
         room=room,
-        media=MediaClient(
-            bus,
-            BusClient(deps.nc, timeout=settings.media_timeout_s),
-            speaking_timeout_s=settings.speaking_timeout_s,
-        ),
+        media=media,
         authenticator=authenticator,
         suspended=suspended,
         suspension_watcher=SuspensionWatcher(
@@ -101,6 +102,7 @@ def _build_components(settings: GatewaySettings, deps: GatewayDeps) -> Component
         live=LiveChannels(
             hub=hub,
             room=room,
+            media=media,
             presence=presence,
             tickets=tickets,
             authenticator=authenticator,

@@ -26,6 +26,7 @@ from parley.gateway.live.outbox import Closing, Outbox
 from parley.gateway.live.presence import HostPresence
 from parley.gateway.live.pump import GONE, close
 from parley.gateway.live.space_channel import ChannelSettings, SpaceChannel
+from parley.gateway.media_client import MediaClient
 from parley.gateway.problems import Problem
 from parley.gateway.request_ids import request_id_of
 from parley.gateway.room_client import RoomClient
@@ -50,6 +51,7 @@ ChannelFactory = Callable[[Caller | None, RequestContext], _Channel]
 class LiveChannels:
     hub: LiveHub
     room: RoomClient
+    media: MediaClient
     presence: HostPresence
     tickets: WsTickets
     authenticator: Authenticator
@@ -64,6 +66,7 @@ class LiveChannels:
                 ctx=ctx,
                 hub=self.hub,
                 room=self.room,
+                media=self.media,
                 presence=self.presence,
                 settings=self.settings,
             )

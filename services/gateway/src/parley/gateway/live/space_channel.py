@@ -29,7 +29,9 @@ from parley.gateway.live.messages import LiveEvent, snapshot
 from parley.gateway.live.outbox import Closing, Outbox
 from parley.gateway.live.presence import HostPresence
 from parley.gateway.live.pump import pump
+from parley.gateway.media_client import MediaClient
 from parley.gateway.room_client import RoomClient
+from parley.gateway.spaces.speaking import space_as_seen
 
 SPACE_ENDED = Closing(close_codes.NORMAL, "space-ended")
 REMOVED = Closing(close_codes.REMOVED, "removed")
@@ -52,6 +54,7 @@ class SpaceChannel:
         ctx: RequestContext,
         hub: LiveHub,
         room: RoomClient,
+        media: MediaClient,
         presence: HostPresence,
         settings: ChannelSettings,
     ) -> None:
@@ -61,6 +64,7 @@ class SpaceChannel:
         self._ctx = ctx
         self._hub = hub
         self._room = room
+        self._media = media
         self._presence = presence
         self._settings = settings
 
@@ -75,7 +79,7 @@ class SpaceChannel:
                 await stack.enter_async_context(
                     self._hub.listening(user_subject(self.caller.user_id), self._on_user)
                 )
-            view = await self._room.get_space(self.space_id, self._ctx)
+            view = await space_as_seen(self._room, self._media, self.space_id, self._ctx)
             if view.my_role == "removed":
                 return REMOVED
             self.outbox.put_first(snapshot("space.state", self.space_id, view))

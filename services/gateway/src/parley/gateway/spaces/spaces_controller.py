@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from litestar import Controller, get, patch, post
 from litestar.params import JSONBody
 
@@ -29,6 +27,7 @@ from parley.gateway.spaces.schemas import (
     TopicFilter,
     UpdateSpaceBody,
 )
+from parley.gateway.spaces.speaking import space_as_seen
 
 _READ_PROBLEMS = problem_responses(401, 404, 422, 503)
 _COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
@@ -85,10 +84,7 @@ class SpacesController(Controller):
         """A Space as the caller sees it (`my_role`, `my_speaker_request`; the request
         queue and invitations only for its host and co-hosts; `speaking`: who is talking now).
         Anonymous callers see it too."""
-        view, speaking = await asyncio.gather(
-            room.get_space(space_id, ctx), media.active_speakers(space_id, ctx)
-        )
-        return view.model_copy(update={"speaking": speaking})
+        return await space_as_seen(room, media, space_id, ctx)
 
     @patch(
         "/{space_id:str}",
