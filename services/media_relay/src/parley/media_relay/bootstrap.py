@@ -13,6 +13,7 @@ from parley.contracts.events import media, room
 from parley.contracts.registry import registered_events
 from parley.contracts.subjects import context_filter, event_type_filter
 from parley.media_relay.adapters.journal import EventStoreJournal
+from parley.media_relay.adapters.room_queries import RoomQueries
 from parley.media_relay.engine.worker import RelayWorker, WorkerConfig
 from parley.media_relay.entrypoints.bus import build_router
 from parley.media_relay.handlers.dependencies import MediaDeps
@@ -35,6 +36,7 @@ MEDIA_STREAM = StreamSpec(
 # Room owns it; the relay consumes it (same spec as room's: idempotent).
 ROOM_STREAM = StreamSpec("ROOM", [context_filter(room.CONTEXT)])
 MIGRATIONS = Path(__file__).parent / "migrations"
+ROOM_QUERY_TIMEOUT_S = 1.0
 
 
 def _media_settings(settings: ServiceSettings) -> MediaSettings:
@@ -54,6 +56,7 @@ async def build(infra: Infrastructure) -> ServiceParts:
             heartbeat_s=settings.heartbeat_s,
         ),
         source=RoomRoles(infra.sessions),
+        room=RoomQueries(BusClient(infra.nc, timeout=ROOM_QUERY_TIMEOUT_S)),
         journal=EventStoreJournal(
             EventStore(infra.nc, stream=MEDIA_STREAM.name, context=media.CONTEXT)
         ),

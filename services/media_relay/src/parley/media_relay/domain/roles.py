@@ -118,6 +118,19 @@ def admit(roles: SpaceRoles, user_id: str, *, joined: bool) -> Admission:
     return Admission(role=role, uplink=roles.on_stage(user_id))
 
 
+def behind_room(admission: Admission | None, room_phase: str, room_role: str) -> bool:
+    """Does room's own, strongly consistent answer allow more than this relay's projection
+    (refused, or admitted without an uplink)? Then the projection has not seen the latest
+    join, start or promotion yet, and the relay waits for it rather than refusing."""
+    on_stage = room_role in ("host", "cohost", "speaker")
+    room_admits = (
+        room_phase == "live" and room_role in ("host", "cohost", "speaker", "listener")
+    ) or (room_phase == "created" and room_role == "host")
+    if admission is None:
+        return room_admits
+    return room_admits and on_stage and not admission.uplink
+
+
 def evolve(roles: SpaceRoles, event: DomainEvent) -> SpaceRoles:
     """Apply one event of the Space aggregate; unknown events change nothing."""
     match event:

@@ -35,7 +35,13 @@ from parley.media_relay.adapters.feeds import FeedPublisher
 from parley.media_relay.adapters.peers import answer_offer
 from parley.media_relay.adapters.uplink import OpusUplink
 from parley.media_relay.domain.placement import WorkerLoad, origin_of, place
-from parley.media_relay.domain.roles import SpaceRoles, admit
+from parley.media_relay.domain.roles import (
+    Admission,
+    MediaRefused,
+    SpaceRoles,
+    admit,
+    behind_room,
+)
 from parley.media_relay.engine.session import MediaSession, UplinkBuffer
 from parley.media_relay.engine.space import SpaceMedia
 
@@ -45,6 +51,8 @@ HANGUP_SUBJECT = "media.hangup"
 SESSION_OPENED_SUBJECT = "media.session_opened"
 SPEAKING_PREFIX = "media.speaking"
 WORKER_EXPIRY_HEARTBEATS = 3.5
+CATCH_UP_S = 3.0  # longest wait for this worker's projection to see what room already did
+CATCH_UP_POLL_S = 0.05
 
 
 class PlacedElsewhere(Exception):
@@ -63,6 +71,17 @@ class SessionJournal:
     async def closed(self, session: MediaSession, reason: CloseReason) -> None: ...
 
     async def publish_rejected(self, session: MediaSession) -> None: ...
+
+
+class RoomView(Protocol):
+    """Room's own answer for one user: (phase, role), or None when room does not answer."""
+
+    async def my_role(self, space_id: str, user_id: str) -> tuple[str, str] | None: ...
+
+
+class NoRoomView:
+    async def my_role(self, space_id: str, user_id: str) -> tuple[str, str] | None:
+        return None
 
 
 class RolesSource(Protocol):
@@ -93,6 +112,7 @@ class RelayWorker:
     config: WorkerConfig
     source: RolesSource
     journal: SessionJournal = field(default_factory=SessionJournal)
+    room: RoomView = field(default_factory=NoRoomView)
     spaces: dict[str, SpaceMedia] = field(default_factory=dict)
     _roles: dict[str, SpaceRoles] = field(default_factory=dict)
     _workers: dict[str, _Heard] = field(default_factory=dict)
@@ -142,9 +162,7 @@ class RelayWorker:
     ) -> MediaAnswer:
         """Open (or replace) ``user_id``'s session in ``space_id``. Raises the domain's
         refusals, or :class:`PlacedElsewhere` when another worker should take it."""
-        roles = await self._roles_for(space_id)
-        joined = await self.source.has_joined(space_id, user_id)
-        admission = admit(roles, user_id, joined=joined)
+        admission = await self._admit(space_id, user_id)
         loads = self.loads()
         if not placed:
             target = place(space_id, user_id, on_stage=admission.uplink, workers=loads)
@@ -192,6 +210,35 @@ class RelayWorker:
             worker_id=self.worker_id,
             can_publish=admission.uplink,
         )
+
+    async def _admit(self, space_id: str, user_id: str) -> Admission:
+        """The rules on this worker's projection of room's events. When they refuse, or give
+        no uplink, room itself is asked once; if room already allows more (a join, start or
+        promotion the projection has not seen yet), wait for the projection to catch up."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CATCH_UP_S
+        room_said: tuple[str, str] | None = None
+        asked = False
+        while True:
+            roles = await self._roles_for(space_id)
+            joined = await self.source.has_joined(space_id, user_id)
+            refusal: MediaRefused | None = None
+            admission: Admission | None = None
+            try:
+                admission = admit(roles, user_id, joined=joined)
+            except MediaRefused as error:
+                refusal = error
+            if admission is not None and admission.uplink:
+                return admission
+            if not asked:
+                room_said, asked = await self.room.my_role(space_id, user_id), True
+            ahead = room_said is not None and behind_room(admission, *room_said)
+            if not ahead or loop.time() > deadline:
+                if admission is not None:
+                    return admission
+                assert refusal is not None
+                raise refusal
+            await asyncio.sleep(CATCH_UP_POLL_S)
 
     def _watch_connection(self, session: MediaSession) -> None:
         pc = session.negotiated.pc
