@@ -12,9 +12,9 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import uuid4
 
 from nats.aio.client import Client as NATS
@@ -119,7 +119,7 @@ class RelayWorker:
     _speaking: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _subscriptions: list[Subscription] = field(default_factory=list)
     _program_subs: dict[str, Subscription] = field(default_factory=dict)
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _tasks: set[asyncio.Task[object]] = field(default_factory=set)
     _heartbeat: asyncio.Task[None] | None = None
 
     @property
@@ -410,13 +410,13 @@ class RelayWorker:
         await self.nc.publish(HANGUP_SUBJECT, payload)
         await self.nc.flush()
 
-    def _spawn(self, job: Awaitable[object]) -> None:
-        async def run() -> None:
-            try:
-                await job
-            except Exception:
-                log.exception("media.background_failed")
-
-        task = asyncio.create_task(run())
+    def _spawn(self, job: Coroutine[Any, Any, object]) -> None:
+        """Run ``job`` in the background; a failure is logged, never lost silently."""
+        task = asyncio.create_task(job)  # cancelled before it starts, it is closed cleanly
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[object]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("media.background_failed", error=repr(task.exception()))
