@@ -203,8 +203,12 @@ class Relay:
                 "PARLEY_LOG_LEVEL": "WARNING",
             }
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "parley.media_relay", env=env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                sys.executable,
+                "-m",
+                "parley.media_relay",
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             deadline = time.monotonic() + 60
             while True:
@@ -216,8 +220,12 @@ class Relay:
                     raise RuntimeError("the relay did not get ready")
                 await asyncio.sleep(0.2)
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, str(BENCH / "media_stock_relay.py"), "--nats", self.nats_url,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            sys.executable,
+            str(BENCH / "media_stock_relay.py"),
+            "--nats",
+            self.nats_url,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         await read_line(self.process, "READY", 60)
 
@@ -242,7 +250,9 @@ class RoomStandIn:
     async def append(self, aggregate: str, *events: Any) -> None:
         _, version = await self.store.load(aggregate)
         self.last_seq = await self.store.append(
-            aggregate, list(events), expected_version=version,
+            aggregate,
+            list(events),
+            expected_version=version,
             metadata=EventMetadata(correlation_id="cor_bench"),
         )
 
@@ -305,8 +315,15 @@ async def start_load(
     for start in range(0, len(users), PER_LOAD_PROCESS):
         chunk = users[start : start + PER_LOAD_PROCESS]
         args = [
-            str(BENCH / "media_listeners.py"), "--nats", nats_url, "--subject", relay.subject,
-            "--space", space, "--users", ",".join(chunk),
+            str(BENCH / "media_listeners.py"),
+            "--nats",
+            nats_url,
+            "--subject",
+            relay.subject,
+            "--space",
+            space,
+            "--users",
+            ",".join(chunk),
         ]
         if relay.kind == "stock":
             args += ["--role", "listener"]
@@ -366,9 +383,9 @@ async def capacity_point(
         await relay.stop()
     received = [n for report in reports for n in report["received"]]
     expected = [n for report in reports for n in report["expected"]]
-    per_listener = [
-        1 - r / e if e else 1.0 for r, e in zip(received, expected, strict=True)
-    ] or [1.0]
+    per_listener = [1 - r / e if e else 1.0 for r, e in zip(received, expected, strict=True)] or [
+        1.0
+    ]
     nominal = seconds * 50  # packets a listener should get in the window (one per 20 ms)
     loss = 1 - sum(received) / max(sum(max(e, nominal) for e in expected), 1)
     return CapacityPoint(
@@ -397,7 +414,7 @@ def click_latencies(sent: list[float], recorder: Recorder, after: float) -> list
     return latencies
 
 
-async def measure_clicks(speaker_pc: Any, listener: Recorder, clicks: ClickTrack, n: int) -> list[float]:
+async def measure_clicks(listener: Recorder, clicks: ClickTrack, n: int) -> list[float]:
     started = time.perf_counter() + 1.0
     await asyncio.sleep(1.0 + n * 0.5 + 0.5)
     return click_latencies(clicks.click_times, listener, started)
@@ -415,7 +432,7 @@ async def latency(
     answer = await answer_offer(receiver, await make_offer(sender))
     await take_answer(sender, answer)
     await wait_connected(sender)
-    result.direct_ms = await measure_clicks(sender, recorder, clicks, sizes.latency_clicks)
+    result.direct_ms = await measure_clicks(recorder, clicks, sizes.latency_clicks)
     await recorder.stop()
     await sender.close()
     await receiver.close()
@@ -442,13 +459,15 @@ async def latency(
         record_tracks(listener, recorder)
         body = {"space_id": space, "sdp": await make_offer(listener)}
         reply = await nc.request(
-            PARLEY_SUBJECT, json.dumps(body).encode(), timeout=30,
+            PARLEY_SUBJECT,
+            json.dumps(body).encode(),
+            timeout=30,
             headers={"Parley-Actor": "usr_measure"},
         )
         await take_answer(listener, json.loads(reply.data)["data"]["sdp"])
         await wait_connected(listener)
         peers.append(listener)
-        result.relay_ms = await measure_clicks(peers[0], recorder, clicks, sizes.latency_clicks)
+        result.relay_ms = await measure_clicks(recorder, clicks, sizes.latency_clicks)
         await recorder.stop()
     finally:
         await stop_load(nc, load)

@@ -8,8 +8,8 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import report  # noqa: E402
+import matplotlib.pyplot as plt
+import report
 
 
 def table(results: dict[str, Any]) -> str:
@@ -42,7 +42,7 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"Best point under 1 % loss: Parley {ours['listeners_per_core']} listeners/core "
             f"({ours['listeners']} listeners), stock aiortc relay {stock['listeners_per_core']} "
-            f"({stock['listeners']} listeners): **{results['listeners_per_core_ratio']}×**."
+            f"({stock['listeners']} listeners): **{results['listeners_per_core_ratio']}x**."
         )
     return "\n".join(lines)
 

@@ -75,6 +75,7 @@ async def main() -> None:
     program = ProgramTrack()
     relay = MediaRelay()
     peers: list[RTCPeerConnection] = []
+    drains: set[asyncio.Future[None]] = set()
 
     async def negotiate(msg: Any) -> None:
         body = json.loads(msg.data)
@@ -84,7 +85,7 @@ async def main() -> None:
         @pc.on("track")
         def on_track(track: MediaStreamTrack) -> None:
             if body.get("role") == "speaker":
-                asyncio.ensure_future(drain(track, program))
+                drains.add(asyncio.ensure_future(drain(track, program)))
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp=body["sdp"], type="offer"))
         transceiver = next(t for t in pc.getTransceivers() if t.kind == "audio")

@@ -26,9 +26,9 @@ from typing import Any
 
 import chart
 import machine
+import media_bench
 import nats
 import report
-import media_bench
 import room_bench
 from append_workloads import AppendBench
 from harness import Group, Variant, progress, run_group
