@@ -27,8 +27,13 @@ import nats
 from aiortc import RTCRtpReceiver
 from aiortc.rtp import RtpPacket
 
-from parley.bots.media import add_audio, make_offer, new_peer_connection, take_answer
-from parley.bots.media import wait_connected
+from parley.bots.media import (
+    add_audio,
+    make_offer,
+    new_peer_connection,
+    take_answer,
+    wait_connected,
+)
 
 
 @dataclass
