@@ -1,5 +1,5 @@
-"""Screenshots of the web client's main screens for docs/screenshots/, at desktop (1280×800)
-and phone (390×844) widths, from a fresh stack with a few people and Spaces in it.
+"""Screenshots of the web client's main screens for docs/screenshots/, at desktop (1280x800)
+and phone (390x844) widths, from a fresh stack with a few people and Spaces in it.
 
     uv run python tests-e2e/browser/take_screenshots.py [--out docs/screenshots]
 
@@ -125,8 +125,7 @@ def stage_world(scene: Scene) -> dict[str, Any]:
     return {"people": people, "spaces": spaces}
 
 
-def take(scene: Scene, width: str, out: Path) -> None:
-    world = stage_world_once(scene)
+def take(scene: Scene, world: dict[str, Any], width: str, out: Path) -> None:
     people = world["people"]
     print(f"{width}:")
 
@@ -163,13 +162,17 @@ def take(scene: Scene, width: str, out: Path) -> None:
     for handle in ("grace", "alan", "katherine"):
         scene.call("POST", f"/spaces/{space_id}/join", people[handle])
         scene.call("POST", f"/spaces/{space_id}/speaker-requests", people[handle])
-    scene.call("POST", f"/spaces/{space_id}/speaker-requests/{people['grace'].user['id']}/accept", people["ada"])
+    grace_id = people["grace"].user["id"]
+    scene.call("POST", f"/spaces/{space_id}/speaker-requests/{grace_id}/accept", people["ada"])
     scene.call("POST", f"/spaces/{space_id}/mic", people["grace"], muted=False)
     for handle in ("tim", "linus", "margaret", "dennis", "barbara"):
         scene.call("POST", f"/spaces/{space_id}/join", people[handle])
     scene.call(
-        "POST", f"/spaces/{space_id}/pins", people["ada"],
-        url="https://github.com/parley/parley", text="The code, if you want to follow along",
+        "POST",
+        f"/spaces/{space_id}/pins",
+        people["ada"],
+        url="https://github.com/parley/parley",
+        text="The code, if you want to follow along",
     )
     expect(page.locator(".request-row")).to_have_count(2)
     expect(page.locator(".tile.me.speaking")).to_be_visible()
@@ -207,15 +210,6 @@ def take(scene: Scene, width: str, out: Path) -> None:
     ada.close()
 
 
-_world: dict[str, Any] = {}
-
-
-def stage_world_once(scene: Scene) -> dict[str, Any]:
-    if not _world:
-        _world.update(stage_world(scene))
-    return _world
-
-
 @contextmanager
 def running_stack(workdir: Path) -> Iterator[ParleyUp]:
     stack = ParleyUp(workdir)
@@ -234,14 +228,18 @@ def main() -> None:
     if reason:
         sys.exit(reason)
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp)) as stack:
-        with sync_playwright() as playwright:
-            scene = Scene(stack, playwright, Path(tmp))
-            try:
-                for width in WIDTHS:
-                    take(scene, width, args.out)
-            finally:
-                scene.close()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_stack(Path(tmp)) as stack,
+        sync_playwright() as playwright,
+    ):
+        scene = Scene(stack, playwright, Path(tmp))
+        try:
+            world = stage_world(scene)
+            for width in WIDTHS:
+                take(scene, world, width, args.out)
+        finally:
+            scene.close()
 
 
 if __name__ == "__main__":

@@ -64,6 +64,15 @@ export function render(el, ...children) {
   return append(el, children);
 }
 
+/** True when `el` already shows what `key` describes; otherwise remembers `key`. Parts are
+ * only redrawn when what they show changed, so a button is never replaced under a click. */
+export function unchanged(el, key) {
+  const text = JSON.stringify(key);
+  if (el.drawnFrom === text) return true;
+  el.drawnFrom = text;
+  return false;
+}
+
 // Icons: 24×24 stroke paths (drawn for Parley, in the spirit of common open icon sets).
 const ICONS = {
   spaces: ["M4 10v4", "M8 7v10", "M12 4v16", "M16 7v10", "M20 10v4"],

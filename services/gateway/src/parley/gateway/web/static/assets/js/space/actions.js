@@ -4,7 +4,6 @@
 
 import { accounts, spaces as spacesApi } from "../api.js";
 import { h } from "../dom.js";
-import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { avatar } from "../ui/avatar.js";
 import { actionSheet, openDialog } from "../ui/dialog.js";
@@ -186,8 +185,4 @@ export function editTitleDialog(model, act) {
     ),
   });
   title.select();
-}
-
-export function goToProfile(handle) {
-  navigate(`/u/${encodeURIComponent(handle)}`);
 }

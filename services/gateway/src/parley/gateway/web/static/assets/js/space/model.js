@@ -150,9 +150,10 @@ export class SpaceModel extends EventTarget {
         break;
       case "space.updated":
         if (this.newer("info", data.version)) {
-          for (const key of ["title", "description", "topics", "settings"]) {
+          for (const key of ["title", "description", "topics", "settings", "host_connected"]) {
             if (key in data) this.view[key] = data[key];
           }
+          if (data.state && !this.ended) this.view.state = data.state; // e.g. it just started
           this.changed("info");
         }
         break;

@@ -1,0 +1,322 @@
+// How a Space page draws the room: header (title, LIVE/REC, listeners), banners, the stage,
+// pinned posts, captions and the end states. Mixed into SpacePage (`this` is the page); each
+// part is redrawn only when what it shows changed (`unchanged`).
+
+import { h, icon, render, unchanged } from "../dom.js";
+import { count, hostOf, SPEAK_POLICIES, timeAgo, when } from "../format.js";
+import { spaces as spacesApi } from "../api.js";
+import { navigate } from "../router.js";
+import { session } from "../session.js";
+import { actionSheet } from "../ui/dialog.js";
+import { editTitleDialog, memberSheet, pinDialog } from "./actions.js";
+import { paintSpeaking, stageGrid } from "./stage.js";
+
+export class RoomView {
+  draw() {
+    if (this.destroyed) return;
+    if (["loading", "missing", "error"].includes(this.phase) || (this.phase === "refused" && !this.model.view)) {
+      render(this.container, this.statusScreen());
+      return;
+    }
+    if (!this.els) this.build();
+    this.drawHead();
+    this.drawBanners();
+    this.drawBody();
+    this.drawBar();
+    this.drawPicker();
+    this.drawSide();
+    this.drawAudioStatus();
+  }
+
+  build() {
+    this.els = {
+      head: h("header", { class: "room-head" }),
+      banners: h("div", { class: "room-banners" }),
+      body: h("div", { class: "room-body" }),
+      picker: h("div", { class: "picker-slot" }),
+      bar: h("footer", { class: "room-bar" }),
+      side: h("aside", { class: "room-side", "aria-label": "Hosting" }),
+      caption: h("div", { class: "caption-strip", "aria-live": "polite", hidden: true }),
+    };
+    this.room = h(
+      "section",
+      { class: "room", "aria-label": "Space" },
+      this.els.head,
+      this.els.banners,
+      this.els.body,
+      this.els.caption,
+      this.layer.el,
+      this.els.picker,
+      this.els.bar,
+    );
+    render(this.container, h("div", { class: "space-page" }, this.room, this.els.side));
+  }
+
+  statusScreen() {
+    const texts = {
+      loading: ["Opening the Space…", ""],
+      missing: ["This Space doesn't exist", "The link may be wrong, or the Space was removed."],
+      error: [this.problem?.network ? "You're offline" : "Couldn't open this Space", this.problem?.message ?? ""],
+      refused: ["You can't join this Space", this.problem?.message ?? ""],
+    };
+    const [title, text] = texts[this.phase] ?? texts.error;
+    return h(
+      "div",
+      { class: "empty-state tall" },
+      h("div", { class: "empty-art", "aria-hidden": "true" }, icon(this.phase === "error" ? "wifiOff" : "spaces", { size: 36 })),
+      h("h1", {}, title),
+      text && h("p", {}, text),
+      this.phase === "error" && h("button", { class: "btn btn-outline", onclick: () => this.start() }, "Try again"),
+      h("a", { href: "/", class: "btn btn-primary" }, "Go to Spaces"),
+    );
+  }
+
+  drawHead() {
+    if (!this.els) return;
+    const view = this.model.view;
+    const key = [this.phase, this.model.role, view.state, view.title, view.description, view.topics, view.settings, view.recording_state, view.listener_count, view.scheduled_start];
+    if (unchanged(this.els.head, key)) return;
+    const state = this.phase === "removed" ? "removed" : view.state;
+    const pills = [];
+    if (state === "live") pills.push(h("span", { class: "pill pill-live" }, h("span", { class: "live-dot" }), "LIVE"));
+    else if (state === "created") pills.push(h("span", { class: "pill pill-soft" }, "Not started"));
+    else if (state === "scheduled") pills.push(h("span", { class: "pill pill-soft" }, icon("calendar", { size: 14 }), when(view.scheduled_start)));
+    else if (state === "ended" || state === "canceled") pills.push(h("span", { class: "pill pill-ended" }, state === "ended" ? "Ended" : "Canceled"));
+    if (view.settings?.recording && (view.recording_state === "recording" || state === "live")) {
+      pills.push(h("span", { class: "pill pill-rec", title: "This Space is being recorded" }, h("span", { class: "rec-dot" }), "REC"));
+    }
+    if (view.settings?.captions && state === "live") pills.push(h("span", { class: "pill pill-soft" }, icon("captions", { size: 14 }), "CC"));
+    const listening = !this.model.ended && this.phase !== "removed";
+    render(
+      this.els.head,
+      h(
+        "div",
+        { class: "room-head-row" },
+        h("button", { class: "icon-btn", "aria-label": "Back to Spaces", onclick: () => this.back() }, icon("back")),
+        h("div", { class: "room-pills" }, pills),
+        listening &&
+          h(
+            "span",
+            { class: "listener-count", dataset: { count: String(view.listener_count) }, "aria-label": `${view.listener_count} listening` },
+            icon("headphones", { size: 16 }),
+            h("strong", {}, count(view.listener_count)),
+            h("span", { class: "listener-word" }, " listening"),
+          ),
+        h("button", { class: "icon-btn", "aria-label": "Share", onclick: () => this.share() }, icon("share")),
+        this.menuButton(),
+      ),
+      h("h1", { class: "room-title" }, view.title),
+      view.description && h("p", { class: "room-desc" }, view.description),
+      view.topics?.length > 0 && h("div", { class: "room-topics" }, view.topics.map((topic) => h("a", { class: "topic", href: `/?topic=${encodeURIComponent(topic)}` }, topic))),
+    );
+  }
+
+  menuButton() {
+    const actions = [{ label: "Copy link", icon: "link", run: () => this.share() }];
+    const open = !this.model.ended && this.phase !== "removed";
+    if (open && this.model.isHost) actions.push({ label: "Edit title", icon: "edit", run: () => editTitleDialog(this.model, (call, done) => this.act(call, done)) });
+    if (open && this.model.canModerate && this.model.live) {
+      const on = this.model.view.settings?.captions;
+      actions.push({
+        label: on ? "Turn captions off" : "Turn captions on",
+        icon: "captions",
+        run: () => this.act(() => spacesApi.update(this.id, { captions: !on }), on ? "Captions off" : "Captions on"),
+      });
+    }
+    if (open && this.model.isHost && this.model.live) actions.push({ label: "End Space", icon: "door", danger: true, run: () => this.end() });
+    return h("button", { class: "icon-btn", "aria-label": "More options", onclick: () => actionSheet({ title: "Space", actions }) }, icon("more"));
+  }
+
+  back() {
+    if (history.length > 1 && document.referrer.startsWith(location.origin)) history.back();
+    else navigate("/");
+  }
+
+  drawBanners() {
+    if (!this.els) return;
+    const view = this.model.view;
+    const hostAway = view.state === "live" && view.host_connected === false && !this.model.isHost;
+    if (unchanged(this.els.banners, [this.connection, this.phase, view.my_invitation, this.model.onStage, this.warning, hostAway])) return;
+    const banners = [];
+    if (this.connection === "reconnecting" && !["ended", "removed"].includes(this.phase)) {
+      banners.push(
+        h("div", { class: "banner banner-warn", role: "status" }, h("span", { class: "spinner small" }), h("span", {}, "Connection lost. Reconnecting…")),
+      );
+    }
+    if (hostAway && ["lobby", "in"].includes(this.phase)) {
+      banners.push(
+        h("div", { class: "banner banner-warn", role: "status" }, icon("wifiOff", { size: 18 }), h("span", { class: "banner-text" }, "The host lost their connection. The Space goes on while they come back.")),
+      );
+    }
+    if (this.phase === "in" && view.my_invitation && !this.model.onStage) {
+      const role = view.my_invitation === "cohost" ? "co-host" : "speak";
+      banners.push(
+        h(
+          "div",
+          { class: "banner banner-accent", role: "status" },
+          icon("mic", { size: 18 }),
+          h("span", { class: "banner-text" }, `You're invited to ${role}.`),
+          h("button", { class: "btn btn-light btn-sm", onclick: () => this.act(() => spacesApi.acceptInvitation(this.id)) }, role === "speak" ? "Join the stage" : "Accept"),
+          h("button", { class: "btn btn-ghost btn-sm", onclick: () => this.act(() => spacesApi.declineInvitation(this.id), "Invitation declined") }, "Not now"),
+        ),
+      );
+    }
+    if (this.warning && this.phase === "in") {
+      banners.push(
+        h(
+          "div",
+          { class: "banner banner-danger", role: "alert" },
+          icon("shield", { size: 18 }),
+          h("span", { class: "banner-text" }, `@${this.warning.handle}, whom you blocked, is speaking in this Space.`),
+          h("button", { class: "icon-btn small", "aria-label": "Dismiss", onclick: () => { this.warning = null; this.drawBanners(); } }, icon("close", { size: 16 })),
+        ),
+      );
+    }
+    render(this.els.banners, banners);
+  }
+
+  drawBody() {
+    const body = this.els.body;
+    const view = this.model.view;
+    const stage = this.model.stage.map((m) => [m.user_id, m.role, m.muted, m.display_name]);
+    const key = [this.phase, this.model.role, stage, view.pins, view.listener_count, view.state, view.settings, view.ended_at, this.analytics, this.problem?.message];
+    if (unchanged(body, key)) {
+      this.paintSpeaking();
+      return;
+    }
+    if (this.phase === "ended") {
+      render(body, this.endedPanel());
+      return;
+    }
+    if (this.phase === "removed") {
+      render(
+        body,
+        this.endPanel("door", "You were removed from this Space", "A host removed you. You can't rejoin this Space, but you can still find others.", [
+          h("a", { href: "/", class: "btn btn-primary" }, "Find other Spaces"),
+        ]),
+      );
+      return;
+    }
+    if (this.phase === "refused") {
+      render(
+        body,
+        this.endPanel("block", "You can't join this Space", this.problem?.message ?? "", [h("a", { href: "/", class: "btn btn-primary" }, "Find other Spaces")]),
+      );
+      return;
+    }
+    const pins = view.pins ?? [];
+    const canPin = this.phase === "in" && this.model.onStage && pins.length < 3;
+    render(
+      body,
+      stageGrid(this.model, { onSelect: (member) => memberSheet(this.model, member, (call, done) => this.act(call, done)) }),
+      h(
+        "p",
+        { class: "stage-meta" },
+        view.state === "live"
+          ? `${count(view.listener_count)} listening · ${SPEAK_POLICIES[view.settings?.speak_policy] ?? "Everyone"} can ${view.settings?.speak_policy === "invited" ? "speak" : "request to speak"}`
+          : view.state === "created"
+            ? this.model.isHost
+              ? "Only you can see this Space until you start it."
+              : "The host hasn't started this Space yet."
+            : view.state === "scheduled"
+              ? `Starts ${when(view.scheduled_start)}`
+              : "",
+      ),
+      (pins.length > 0 || canPin) &&
+        h(
+          "section",
+          { class: "pins", "aria-label": "Pinned posts" },
+          h(
+            "div",
+            { class: "pins-head" },
+            h("h2", { class: "pins-title" }, icon("pin", { size: 16 }), "Pinned"),
+            canPin && h("button", { class: "btn btn-ghost btn-sm", onclick: () => pinDialog(this.model, (call, done) => this.act(call, done)) }, icon("plus", { size: 16 }), "Pin a post"),
+          ),
+          pins.map((pin) => this.pinCard(pin)),
+        ),
+    );
+    this.paintSpeaking();
+  }
+
+  pinCard(pin) {
+    const canUnpin = this.phase === "in" && (this.model.canModerate || session.isMe(pin.pinned_by));
+    const by = this.model.member(pin.pinned_by);
+    return h(
+      "div",
+      { class: "pin-card", dataset: { pinId: pin.pin_id } },
+      h(
+        "a",
+        { class: "pin-link", href: pin.url, target: "_blank", rel: "noopener noreferrer nofollow ugc" },
+        h("span", { class: "pin-text" }, pin.text || pin.url),
+        h("span", { class: "pin-meta" }, icon("link", { size: 14 }), hostOf(pin.url), by && ` · pinned by ${by.display_name || by.handle}`),
+      ),
+      canUnpin && h("button", { class: "icon-btn small", "aria-label": "Unpin", onclick: () => this.act(() => spacesApi.unpin(this.id, pin.pin_id), "Unpinned") }, icon("close", { size: 16 })),
+    );
+  }
+
+  endPanel(iconName, title, text, actions) {
+    return h(
+      "div",
+      { class: "end-panel", role: "status" },
+      h("div", { class: "end-art", "aria-hidden": "true" }, icon(iconName, { size: 34 })),
+      h("h2", { class: "end-title" }, title),
+      text && h("p", { class: "end-text" }, text),
+      h("div", { class: "end-actions" }, actions),
+    );
+  }
+
+  endedPanel() {
+    const view = this.model.view;
+    const stats = this.analytics
+      ? h(
+          "dl",
+          { class: "stats" },
+          stat("Listeners", count(this.analytics.unique_listeners)),
+          stat("Peak", count(this.analytics.peak_concurrent)),
+          stat("Avg. listening", minutes(this.analytics.average_listening_s)),
+          stat("Speakers", count(this.analytics.speakers)),
+          stat("Reactions", count(this.analytics.reactions)),
+        )
+      : null;
+    return h(
+      "div",
+      { class: "ended-wrap" },
+      this.endPanel(
+        "spaces",
+        view.state === "canceled" ? "This Space was canceled" : "This Space has ended",
+        view.ended_at ? `Ended ${timeAgo(view.ended_at)} · hosted by ${view.host.display_name || view.host.handle}` : `Hosted by ${view.host.display_name || view.host.handle}`,
+        [h("a", { href: "/", class: "btn btn-primary" }, "Find more Spaces"), session.signedIn && h("a", { href: "/new", class: "btn btn-outline" }, "Start your own")],
+      ),
+      stats,
+    );
+  }
+
+  drawCaption() {
+    const el = this.els?.caption;
+    if (!el) return;
+    el.hidden = !this.caption;
+    if (this.caption) render(el, this.caption.who && h("strong", {}, `${this.caption.who}: `), this.caption.text);
+  }
+
+  paintSpeaking() {
+    if (!this.els) return;
+    paintSpeaking(this.els.body, this.model, { localUserId: session.user?.id, localLevel: this.audio?.micLevel ?? 0 });
+  }
+
+  meter() {
+    if (!this.audio || !this.els) return;
+    const level = this.audio.remoteLevel;
+    this.els.bar.querySelector(".eq")?.style.setProperty("--level", level.toFixed(2));
+    this.paintSpeaking();
+  }
+}
+
+function stat(label, value) {
+  return h("div", { class: "stat" }, h("dt", {}, label), h("dd", {}, value));
+}
+
+function minutes(seconds) {
+  if (!seconds) return "0m";
+  const m = Math.round(seconds / 60);
+  return m < 1 ? `${Math.round(seconds)}s` : `${m}m`;
+}
