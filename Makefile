@@ -9,9 +9,10 @@ RUN := $(UV) run --frozen
 TYPED_SOURCES := $(wildcard libs/*/src services/*/src)
 PYTEST_ARGS ?=
 
-# The browser tests (tests-e2e/browser) drive Debian's chromium; install it once with apt-get
-# (sudo when not root; apt-get update only when the package lists don't know it yet). Where it
-# cannot be installed the browser tests are skipped, saying why, and everything else runs.
+# The browser tests (tests-e2e/browser) drive Debian's chromium (with a colour emoji font, for
+# the reactions); install them once with apt-get (sudo when not root; apt-get update only when
+# the package lists don't know chromium yet). Where that is impossible the browser tests are
+# skipped, saying why, and everything else runs.
 CHROMIUM := /usr/bin/chromium
 APT_INSTALL := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	chromium fonts-noto-color-emoji

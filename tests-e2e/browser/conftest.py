@@ -23,7 +23,7 @@ from parley_up import ParleyUp
 from tones import write_tone
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # gone before the next module's (async) tests run
 def playwright() -> Iterator[Any]:
     reason = missing_browser()
     if reason:

@@ -54,4 +54,8 @@ async function boot() {
   });
 }
 
+// A page restored from the back/forward cache has closed its sockets and left its Space:
+// start it afresh.
+window.addEventListener("pageshow", (event) => event.persisted && location.reload());
+
 boot();

@@ -119,6 +119,7 @@ class SpacePage {
       if (this.pickerOpen && !event.target.closest(".reaction-picker, .react-toggle")) {
         this.pickerOpen = false;
         this.drawPicker();
+        this.drawBar();
       }
     };
     document.addEventListener("click", this.closePickerOutside);
