@@ -88,3 +88,19 @@ def test_a_share_link_opens_the_space_on_a_phone(api: httpx.Client, open_person)
     page.get_by_role("button", name="Start listening").click()
     expect(page.get_by_role("button", name="Request to speak")).to_be_visible()
     visitor.assert_no_page_errors()
+
+
+def test_clear_states_for_unknown_and_forbidden_spaces(api: httpx.Client, open_person) -> None:  # type: ignore[no-untyped-def]
+    host = register(api, display_name="Blocky Host")
+    space_id = live_space(api, host, "Not for everyone", [])
+    outsider = open_person("outsider")
+    page = outsider.open("/spaces/sp_does_not_exist")
+    expect(page.get_by_role("heading", name="This Space doesn't exist")).to_be_visible()
+
+    blocked = api.put(f"/api/v1/users/{outsider.handle}/block", headers=host.auth)
+    assert blocked.status_code in (200, 204), blocked.text
+    page = outsider.open(f"/spaces/{space_id}")
+    page.get_by_role("button", name="Start listening").click()
+    expect(page.get_by_role("heading", name="You can't join this Space")).to_be_visible()
+    expect(page.get_by_text("blocked", exact=False)).to_be_visible()
+    outsider.assert_no_page_errors()

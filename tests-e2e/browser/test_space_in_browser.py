@@ -88,9 +88,14 @@ def test_hosting_reacting_pinning_and_removing(open_person) -> None:  # type: ig
     expect(tile(guest_page, host)).to_contain_text("Hana Host")
     expect(host_page.locator(".listener-count")).to_have_attribute("data-count", "1")
 
-    # Asking to speak: the host's queue and notification badge, then the stage.
+    # Asking to speak, changing one's mind, asking again: the host's queue follows live.
+    guest_page.get_by_role("button", name="Request to speak").click()
+    expect(host_page.get_by_role("button", name=f"Accept @{guest.handle}")).to_be_visible()
+    guest_page.get_by_role("button", name="Cancel request").click()
+    expect(host_page.get_by_role("button", name=f"Accept @{guest.handle}")).to_have_count(0)
+    expect(host_page.get_by_text("No requests right now.")).to_be_visible()
     ask_and_get_accepted(host_page, guest, guest_page)
-    expect(host_page.locator('.rail [data-badge="notifications"]')).to_have_text("1")
+    expect(host_page.locator('.rail [data-badge="notifications"]')).to_have_text("2")
 
     # Reactions float on everyone's screen.
     guest_page.get_by_role("button", name="React", exact=True).click()
