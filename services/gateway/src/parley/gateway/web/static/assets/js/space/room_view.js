@@ -86,7 +86,7 @@ export class RoomView {
       pills.push(h("span", { class: "pill pill-rec", title: "This Space is being recorded" }, h("span", { class: "rec-dot" }), "REC"));
     }
     if (view.settings?.captions && state === "live") pills.push(h("span", { class: "pill pill-soft" }, icon("captions", { size: 14 }), "CC"));
-    const listening = !this.model.ended && this.phase !== "removed";
+    const listening = view.state === "live" && this.phase !== "removed";
     render(
       this.els.head,
       h(

@@ -3,7 +3,7 @@
 
 import { accounts, spaces as spacesApi } from "../api.js";
 import { h, icon, render } from "../dom.js";
-import { count } from "../format.js";
+import { count, hueOf } from "../format.js";
 import { session } from "../session.js";
 import { avatar } from "../ui/avatar.js";
 import { actionSheet, confirmDialog, openDialog } from "../ui/dialog.js";
@@ -123,7 +123,7 @@ export const profileView = {
       }
       render(
         head,
-        h("div", { class: "profile-banner", style: { "--hue": String(hueFrom(user.id)) } }),
+        h("div", { class: "profile-banner", style: { "--hue": String(hueOf(user.id)) } }),
         h(
           "div",
           { class: "profile-row" },
@@ -197,12 +197,6 @@ export const profileView = {
     };
   },
 };
-
-function hueFrom(id) {
-  let n = 0;
-  for (const c of id) n = (n * 31 + c.charCodeAt(0)) % 360;
-  return n;
-}
 
 function editProfile(user, done) {
   const name = h("input", { class: "input", name: "display_name", maxlength: 50, value: user.display_name, required: true });
