@@ -85,7 +85,7 @@ export class SpaceModel extends EventTarget {
 
   /** A whole view (getSpace, a command's answer, the snapshot), merged part by part: where
    * a live message already brought a newer state of a part, that part is kept.
-   * `withSpeaking`: the view is getSpace's, whose `speaking` list is current. */
+   * `withSpeaking`: the view is the gateway's, whose `speaking` list is current. */
   setView(view, { withSpeaking = false } = {}) {
     if (!view) return false;
     const before = this.view;
@@ -103,8 +103,8 @@ export class SpaceModel extends EventTarget {
     if (before && (before.state === "ended" || before.state === "canceled")) next.state = before.state;
     this.view = next;
     if (view.my_role === "removed") this.removed = true;
-    // Only getSpace's answer says who is speaking (the gateway asks the media relay); other
-    // views carry an empty list: keep what we know.
+    // Only the gateway's views (getSpace, the live snapshot) say who is speaking (it asks the
+    // media relay); command answers carry an empty list: keep what we know.
     if (withSpeaking && Array.isArray(view.speaking)) this.speaking = new Set(view.speaking);
     this.changed("all", before);
     return true;
@@ -124,8 +124,8 @@ export class SpaceModel extends EventTarget {
   apply(message) {
     const data = message.data ?? {};
     switch (message.type) {
-      case "space.state":
-        this.setView(data);
+      case "space.state": // the gateway's snapshot, like getSpace, says who is speaking
+        this.setView(data, { withSpeaking: true });
         break;
       case "stage.changed":
         this.stageChanged(data);
