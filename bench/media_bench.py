@@ -69,7 +69,7 @@ class MediaSizes:
     latency_load: int  # listeners connected while latency is measured
 
 
-FULL = MediaSizes((50, 100, 150, 200), (5, 10, 20), 10.0, 40, 50)
+FULL = MediaSizes((50, 100, 200, 300, 400), (5, 10, 20), 10.0, 40, 50)
 QUICK = MediaSizes((20,), (5,), 4.0, 8, 10)
 
 
@@ -536,6 +536,21 @@ def best(points: list[CapacityPoint], kind: str) -> CapacityPoint | None:
     return max(good, key=lambda p: p.listeners, default=None)
 
 
+def marginal_ms_per_listener_s(points: list[dict[str, Any]], kind: str) -> float | None:
+    """The slope of relay CPU over audience size (least squares): what one more listener
+    costs, without the Space's fixed cost (decode, mix, encode) that big audiences amortise."""
+    chosen = [
+        (p["listeners"], p["relay_cpu_s"] / p["seconds"]) for p in points if p["relay"] == kind
+    ]
+    if len(chosen) < 2:
+        return None
+    mean_x = statistics.fmean(x for x, _ in chosen)
+    mean_y = statistics.fmean(y for _, y in chosen)
+    spread = sum((x - mean_x) ** 2 for x, _ in chosen)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in chosen) / spread
+    return round(slope * 1000, 3)
+
+
 def summarise(points: list[CapacityPoint], lat: LatencyResult, sizes: MediaSizes) -> dict[str, Any]:
     ours, stock = best(points, "parley"), best(points, "stock")
     ratio = (
@@ -553,6 +568,10 @@ def summarise(points: list[CapacityPoint], lat: LatencyResult, sizes: MediaSizes
         "stock_best": stock.summary() if stock else None,
         "listeners_per_core_ratio": ratio,
         "latency": lat.summary(),
+        "marginal_ms_per_listener_s": {
+            kind: marginal_ms_per_listener_s([p.summary() for p in points], kind)
+            for kind in ("parley", "stock")
+        },
         "median_parley_cpu_ms_per_listener_s": round(
             statistics.median(
                 [p.cpu_ms_per_listener_s for p in points if p.relay == "parley"] or [0]

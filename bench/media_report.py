@@ -38,6 +38,14 @@ def table(results: dict[str, Any]) -> str:
         f"| **added by the relay** | **{lat['added_p50_ms']}** | **{lat['added_p95_ms']}** | |",
         "",
     ]
+    marginal = results.get("marginal_ms_per_listener_s") or {}
+    if marginal.get("parley") and marginal.get("stock"):
+        lines.append(
+            f"One more listener costs the relay {marginal['parley']} ms of CPU per second with "
+            f"Parley and {marginal['stock']} ms with the stock relay (the slope of the CPU "
+            f"line, without a Space's fixed cost): "
+            f"**{marginal['stock'] / marginal['parley']:.0f}x** less.\n"
+        )
     if ours and stock:
         lines.append(
             f"Best point under 1 % loss: Parley {ours['listeners_per_core']} listeners/core "

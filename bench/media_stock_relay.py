@@ -96,6 +96,7 @@ async def main() -> None:
         await msg.respond(json.dumps(reply).encode())
 
     await nc.subscribe(SUBJECT, cb=negotiate)
+    await nc.flush()  # the server knows the subscription before anyone is told to use it
     print("READY", flush=True)
     await asyncio.Event().wait()
 
