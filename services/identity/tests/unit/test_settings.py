@@ -32,12 +32,11 @@ def test_argon2_cost_can_be_lowered(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_started_with_chassis_settings_identity_keeps_them_and_reads_its_own(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from parley.chassis.settings import ServiceSettings
-    from parley.identity.bootstrap import _identity_settings
+    from parley.chassis.settings import ServiceSettings, own_settings
 
     monkeypatch.setenv("PARLEY_MODERATOR_HANDLES", "boss")
     shared = ServiceSettings(service_name="identity", nats_url="nats://10.0.0.1:4222")
-    settings = _identity_settings(shared)
+    settings = own_settings(shared, IdentitySettings)
     assert isinstance(settings, IdentitySettings)
     assert settings.nats_url == "nats://10.0.0.1:4222"
     assert settings.moderator_handles == frozenset({"boss"})

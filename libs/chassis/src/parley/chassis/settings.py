@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,3 +42,15 @@ class ServiceSettings(BaseSettings):
             return self.database_url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite+aiosqlite:///{(self.data_dir / f'{self.service_name}.db').resolve()}"
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def own_settings(settings: ServiceSettings, settings_type: type[S]) -> S:
+    """A service's own settings type. Started with plain chassis settings (as by tests or an
+    embedding program), the service reads the rest of its own from the environment; what the
+    caller set explicitly wins."""
+    if isinstance(settings, settings_type):
+        return settings
+    return settings_type().model_copy(update=settings.model_dump(exclude_unset=True))

@@ -7,7 +7,7 @@ from pathlib import Path
 from parley.chassis.event_store import EventStore
 from parley.chassis.messaging import StreamSpec
 from parley.chassis.service import Infrastructure, ServiceDefinition, ServiceParts
-from parley.chassis.settings import ServiceSettings
+from parley.chassis.settings import own_settings
 from parley.chassis.tokens import TokenSigner
 from parley.contracts.api.identity import CONTEXT
 from parley.contracts.subjects import context_filter
@@ -44,15 +44,8 @@ def _signer(settings: IdentitySettings) -> TokenSigner:
     return TokenSigner(key_file.read_bytes(), ttl_s=settings.token_ttl_s)
 
 
-def _identity_settings(settings: ServiceSettings) -> IdentitySettings:
-    """Started with plain chassis settings, identity takes its own from the environment."""
-    if isinstance(settings, IdentitySettings):
-        return settings
-    return IdentitySettings().model_copy(update=settings.model_dump(exclude_unset=True))
-
-
 async def build(infra: Infrastructure) -> ServiceParts:
-    settings = _identity_settings(infra.settings)
+    settings = own_settings(infra.settings, IdentitySettings)
     deps = IdentityDeps(
         store=EventStore(infra.nc, stream=STREAM.name, context=CONTEXT),
         sessions=infra.sessions,

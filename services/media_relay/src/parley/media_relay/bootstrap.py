@@ -8,7 +8,7 @@ from parley.chassis.bus import BusClient
 from parley.chassis.event_store import EventStore
 from parley.chassis.messaging import StreamSpec
 from parley.chassis.service import Infrastructure, ServiceDefinition, ServiceParts
-from parley.chassis.settings import ServiceSettings
+from parley.chassis.settings import own_settings
 from parley.contracts.events import media, room
 from parley.contracts.registry import registered_events
 from parley.contracts.subjects import context_filter, event_type_filter
@@ -39,14 +39,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 ROOM_QUERY_TIMEOUT_S = 1.0
 
 
-def _media_settings(settings: ServiceSettings) -> MediaSettings:
-    if isinstance(settings, MediaSettings):
-        return settings
-    return MediaSettings().model_copy(update=settings.model_dump(exclude_unset=True))
-
-
 async def build(infra: Infrastructure) -> ServiceParts:
-    settings = _media_settings(infra.settings)
+    settings = own_settings(infra.settings, MediaSettings)
     worker = RelayWorker(
         nc=infra.nc,
         config=WorkerConfig(

@@ -15,7 +15,7 @@ from parley.chassis.event_store import EventStore
 from parley.chassis.messaging import StreamSpec
 from parley.chassis.projections import Projection
 from parley.chassis.service import Infrastructure, ServiceDefinition, ServiceParts
-from parley.chassis.settings import ServiceSettings
+from parley.chassis.settings import own_settings
 from parley.contracts.events import identity, room
 from parley.contracts.subjects import context_filter
 from parley.room.all_tables import is_installed
@@ -47,13 +47,6 @@ class ReadSideParts:
     background: Sequence[Background] = ()
 
 
-def _room_settings(settings: ServiceSettings) -> RoomSettings:
-    """Started with plain chassis settings, room takes its own from the environment."""
-    if isinstance(settings, RoomSettings):
-        return settings
-    return RoomSettings().model_copy(update=settings.model_dump(exclude_unset=True))
-
-
 async def _read_side(infra: Infrastructure, router: BusRouter) -> ReadSideParts:
     """The read side registers its queries on ``router`` and brings its projections."""
     if not is_installed(READ_SIDE_WIRING):
@@ -66,7 +59,7 @@ async def _read_side(infra: Infrastructure, router: BusRouter) -> ReadSideParts:
 
 
 async def build(infra: Infrastructure) -> ServiceParts:
-    settings = _room_settings(infra.settings)
+    settings = own_settings(infra.settings, RoomSettings)
     participants = READ_SIDE_PARTICIPANTS if is_installed(READ_SIDE_WIRING) else OWN_MEMBERSHIPS
     deps = RoomDeps(
         store=EventStore(infra.nc, stream=ROOM_STREAM.name, context=room.CONTEXT),
