@@ -208,5 +208,9 @@ def test_an_invitation_notifications_and_a_network_loss(open_person) -> None:  #
     guest_page.get_by_role("link", name="Notifications").first.click()
     expect(guest_page.locator(".notification").first).to_contain_text("co-host")
     expect(guest_page.locator('.rail [data-badge="notifications"]')).to_be_hidden()
+    # Read on the server, not just in this tab: a fresh load shows no badge either.
+    guest_page.reload()
+    expect(guest_page.locator(".notification").first).to_contain_text("co-host")
+    expect(guest_page.locator('.rail [data-badge="notifications"]')).to_be_hidden()
     for person in (host, guest):
         person.assert_no_page_errors()

@@ -20,7 +20,9 @@ from parley.contracts.api.room import (
     JoinResult,
     ListNotifications,
     ListSpaces,
+    MarkNotificationsRead,
     NotificationPage,
+    NotificationsRead,
     PinPost,
     React,
     ReactionAccepted,
@@ -141,6 +143,12 @@ class RoomClient:
     ) -> NotificationPage:
         payload = ListNotifications(limit=limit, cursor=cursor)
         return await self._query("list_notifications", payload, NotificationPage, ctx)
+
+    async def mark_notifications_read(
+        self, up_to_id: str | None, ctx: RequestContext
+    ) -> NotificationsRead:
+        payload = MarkNotificationsRead(up_to_id=up_to_id)
+        return await self._command("mark_notifications_read", payload, NotificationsRead, ctx)
 
     # -- plumbing ----------------------------------------------------------------------------
 

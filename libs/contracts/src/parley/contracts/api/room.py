@@ -20,6 +20,7 @@ Commands (``cmd.room.<name>``):
     pin_post(PinPost) -> SpaceView                              stage member
     unpin_post(UnpinPost) -> SpaceView                          host, co-host, or who pinned it
     host_presence(HostPresence) -> SpaceView                    the host (sent by the gateway)
+    mark_notifications_read(MarkNotificationsRead) -> NotificationsRead    actor
 
 Queries (``qry.room.<name>``):
     get_space(SpaceRef) -> SpaceView                            actor optional
@@ -135,7 +136,17 @@ class ListNotifications(_Payload):
     cursor: str | None = Field(default=None, max_length=200)
 
 
+class MarkNotificationsRead(_Payload):
+    """Everything, or up to and including one notification."""
+
+    up_to_id: str | None = Field(default=None, max_length=250)
+
+
 # -- results -------------------------------------------------------------------------------
+
+
+class NotificationsRead(BaseModel):
+    unread: int = Field(description="Unread notifications left")
 
 
 class StageMember(BaseModel):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, TypeAlias
 
-from litestar import Controller, get
-from litestar.params import QueryParameter
+from litestar import Controller, get, post
+from litestar.params import JSONBody, QueryParameter
+from pydantic import BaseModel, ConfigDict, Field
 
-from parley.contracts.api.room import NotificationPage
+from parley.contracts.api.room import NotificationPage, NotificationsRead
 from parley.gateway.auth import requires_login
 from parley.gateway.dependencies import ContextDep, RoomDep
 from parley.gateway.problems import problem_responses
@@ -17,6 +18,14 @@ PageSize: TypeAlias = Annotated[int, QueryParameter(ge=1, le=200, description="P
 Cursor: TypeAlias = Annotated[
     str | None, QueryParameter(max_length=200, description="next_cursor of the previous page")
 ]
+
+
+class MarkReadBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    up_to_id: str | None = Field(
+        default=None, max_length=250, description="Newest notification read; absent: all"
+    )
 
 
 class NotificationsController(Controller):
@@ -31,3 +40,17 @@ class NotificationsController(Controller):
     ) -> NotificationPage:
         """The caller's notifications, newest first, a page at a time, with the unread count."""
         return await room.list_notifications(limit, cursor, ctx)
+
+    @post(
+        "/read",
+        operation_id="markNotificationsRead",
+        status_code=200,
+        responses=problem_responses(401, 413, 422, 503),
+    )
+    async def mark_read(
+        self, room: RoomDep, ctx: ContextDep, data: JSONBody[MarkReadBody] | None = None
+    ) -> NotificationsRead:
+        """Mark the caller's notifications read: all of them, or up to and including
+        `up_to_id`; returns how many are still unread."""
+        up_to_id = data.up_to_id if data is not None else None
+        return await room.mark_notifications_read(up_to_id, ctx)

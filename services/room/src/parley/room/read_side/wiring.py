@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from parley.chassis.bus import BusRouter, RequestContext
 from parley.chassis.errors import Unauthorized
 from parley.chassis.projections import Projection
@@ -24,7 +22,9 @@ from parley.chassis.service import Infrastructure
 from parley.contracts.api.room import (
     ListNotifications,
     ListSpaces,
+    MarkNotificationsRead,
     NotificationPage,
+    NotificationsRead,
     React,
     SpaceAnalytics,
     SpacePage,
@@ -47,19 +47,6 @@ from parley.room.read_side.settings import ReadSideSettings
 STREAM = "ROOM"
 
 Background = Callable[[], Coroutine[Any, Any, None]]
-
-
-class MarkNotificationsRead(BaseModel):
-    """Payload of ``cmd.room.mark_notifications_read`` (actor): everything, or up to and
-    including one notification."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    up_to_id: str | None = Field(default=None, max_length=250)
-
-
-class NotificationsRead(BaseModel):
-    unread: int
 
 
 @dataclass

@@ -128,4 +128,5 @@ export const media = {
 
 export const notifications = {
   list: (cursor) => get(`/notifications${query({ limit: 50, cursor })}`),
+  markRead: (upToId) => post("/notifications/read", upToId ? { up_to_id: upToId } : undefined),
 };

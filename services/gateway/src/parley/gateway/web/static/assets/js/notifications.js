@@ -1,6 +1,6 @@
 // The signed-in user's notifications: the first page from the live channel's snapshot, then
-// each one as it arrives (GET /notifications/live). The badge counts those not seen yet; the
-// API has no "mark read", so "seen" is remembered in this browser (the newest one opened).
+// each one as it arrives (GET /notifications/live). The badge counts the unread ones; opening
+// the list marks them read on the server (POST /notifications/read), so every device agrees.
 
 import { notifications as notificationsApi } from "./api.js";
 import { LiveChannel } from "./live.js";
@@ -61,16 +61,8 @@ class Notifications extends EventTarget {
     this.emit();
   }
 
-  get seenKey() {
-    return `parley.notifications.seen.${session.user?.id}`;
-  }
-
-  get seenAt() {
-    return localStorage.getItem(this.seenKey) || "";
-  }
-
   isUnseen(item) {
-    return !item.read && item.created_at > this.seenAt;
+    return !item.read;
   }
 
   get unseen() {
@@ -78,11 +70,14 @@ class Notifications extends EventTarget {
   }
 
   markAllSeen() {
-    const newest = this.items.reduce((max, item) => (item.created_at > max ? item.created_at : max), this.seenAt);
-    if (newest && newest !== this.seenAt) {
-      localStorage.setItem(this.seenKey, newest);
-      this.emit();
-    }
+    const unread = this.items.filter((item) => !item.read);
+    if (!unread.length) return;
+    const newest = unread.reduce((max, item) => (item.created_at > max.created_at ? item : max));
+    this.items = this.items.map((item) => (item.read ? item : { ...item, read: true }));
+    this.emit();
+    notificationsApi.markRead(newest.id).catch(() => {
+      // Not fatal: the badge comes back with the next snapshot, and the next visit retries.
+    });
   }
 
   emit() {
