@@ -318,7 +318,16 @@ class RelayWorker:
         if session.closed:
             return
         await session.close()
-        log.info("media.session_closed", session=session.session_id, reason=reason)
+        log.info(
+            "media.session_closed",
+            session=session.session_id,
+            reason=reason,
+            duration_s=session.duration_s(),
+            packets_out=session.out.packets_sent,
+            uplink_frames=session.buffer.frames_in,
+            uplink_underruns=session.buffer.underruns,
+            uplink_dropped=session.buffer.frames_dropped,
+        )
         await self.journal.closed(session, reason)
 
     async def _forget_if_empty(self, space_id: str) -> None:
