@@ -48,7 +48,7 @@ class NotificationsController(Controller):
         responses=problem_responses(401, 413, 422, 503),
     )
     async def mark_read(
-        self, room: RoomDep, ctx: ContextDep, data: JSONBody[MarkReadBody] | None = None
+        self, room: RoomDep, ctx: ContextDep, data: JSONBody[MarkReadBody | None] = None
     ) -> NotificationsRead:
         """Mark the caller's notifications read: all of them, or up to and including
         `up_to_id`; returns how many are still unread."""
