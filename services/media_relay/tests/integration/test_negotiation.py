@@ -210,6 +210,18 @@ def _mangled(pattern: str, replacement: str) -> Callable[[], Awaitable[str]]:
     return offer
 
 
+def _without(prefix: str) -> Callable[[], Awaitable[str]]:
+    """A listener's offer with every line starting with ``prefix`` removed."""
+
+    async def offer() -> str:
+        lines = (await listener_offer()).split("\r\n")
+        kept = [line for line in lines if not line.startswith(prefix)]
+        assert len(kept) < len(lines), f"no {prefix!r} line in the offer"
+        return "\r\n".join(kept)
+
+    return offer
+
+
 async def not_sdp() -> str:
     return "this is not an SDP offer"
 
@@ -227,6 +239,9 @@ BAD_OFFERS = {
     "bad direction": _mangled(r"a=recvonly", "a=recvon"),
     "video only": video_only_offer,
     "data channel only": data_only_offer,
+    "no dtls fingerprint": _without("a=fingerprint:"),
+    "no ice credentials": _without("a=ice-ufrag:"),
+    "no ice candidates (trickle)": _without("a=candidate:"),
 }
 
 

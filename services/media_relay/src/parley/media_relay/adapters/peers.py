@@ -35,9 +35,32 @@ class Negotiated:
     offered_uplink: bool  # the client offered to send audio
 
 
+# What an offer must carry for the relay to answer it: aiortc accepts offers without these, and
+# the connection then never comes up; better a 422 that says why.
+REQUIRED_LINES = (
+    ("a=fingerprint:", "the offer has no DTLS fingerprint"),
+    ("a=ice-ufrag:", "the offer has no ICE credentials"),
+    (
+        "a=candidate:",
+        "the offer has no ICE candidates: gather them all before offering "
+        "(the relay does not take trickled candidates)",
+    ),
+)
+
+
+def check_offer(offer_sdp: str) -> None:
+    """Refuse an offer that could never connect, before any work is done for it."""
+    lines = offer_sdp.splitlines()
+    for prefix, problem in REQUIRED_LINES:
+        if not any(line.startswith(prefix) for line in lines):
+            raise BadOffer(problem)
+
+
 async def answer_offer(offer_sdp: str, *, uplink: OpusUplink | None) -> Negotiated:
     """Answer ``offer_sdp``. The relay always sends; it receives only with an ``uplink`` (stage
     members): for anyone else the answer is send-only, so their audio never leaves the client."""
+    if offer_sdp.lstrip().startswith("v="):  # not SDP at all: the parser says so below
+        check_offer(offer_sdp)
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     try:
         try:
