@@ -4,14 +4,13 @@ durable consumer names are fixed, so two tests, or another suite's identity, wou
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from parley.chassis.bus import BusClient, RequestContext
-from parley.chassis.embedded_nats import EmbeddedNats
 from parley.chassis.messaging import connect
 from parley.chassis.service import RunningService, start_service
 from parley.chassis.tokens import TokenVerifier, generate_key_pair
@@ -21,14 +20,6 @@ from parley.identity.settings import IdentitySettings
 
 MODERATOR = "Mod_1"
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def private_nats(tmp_path: Path) -> Iterator[str]:
-    server = EmbeddedNats(tmp_path / "nats")
-    server.start()
-    yield server.url
-    server.stop()
 
 
 def identity_settings(tmp_path: Path, nats_url: str, database_url: str) -> IdentitySettings:

@@ -5,7 +5,7 @@ private nats-server, fed with room events appended the way the room service appe
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -23,7 +23,6 @@ from parley.bots.media import (
 )
 from parley.bots.recorder import Recorder
 from parley.chassis.bus import BusClient, RequestContext
-from parley.chassis.embedded_nats import EmbeddedNats
 from parley.chassis.event_store import EventMetadata, EventStore
 from parley.chassis.messaging import connect
 from parley.chassis.service import RunningService, start_service
@@ -34,14 +33,6 @@ from parley.contracts.subjects import command_subject
 from parley.media_relay.bootstrap import definition
 from parley.media_relay.engine.worker import RelayWorker
 from parley.media_relay.settings import MediaSettings
-
-
-@pytest.fixture
-def private_nats(tmp_path: Path) -> Iterator[str]:
-    server = EmbeddedNats(tmp_path / "nats")
-    server.start()
-    yield server.url
-    server.stop()
 
 
 class Room:

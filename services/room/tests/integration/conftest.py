@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,6 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 
 from parley.chassis.bus import BusClient, RequestContext
-from parley.chassis.embedded_nats import EmbeddedNats
 from parley.chassis.event_store import EventMetadata, EventStore
 from parley.chassis.messaging import connect
 from parley.chassis.projections import wait_for_position
@@ -33,14 +32,6 @@ from parley.room.bootstrap import definition
 from parley.room.settings import RoomSettings
 
 CONTEXT = "room"
-
-
-@pytest.fixture
-def private_nats(tmp_path: Path) -> Iterator[str]:
-    server = EmbeddedNats(tmp_path / "nats")
-    server.start()
-    yield server.url
-    server.stop()
 
 
 def room_settings(

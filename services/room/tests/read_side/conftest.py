@@ -9,9 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.chassis.bus import BusClient, BusRouter, RequestContext, serve
 from parley.chassis.db import create_engine, run_migrations, session_factory
-from parley.chassis.embedded_nats import EmbeddedNats
 from parley.chassis.event_store import EventMetadata, EventStore, envelope_for, message_headers
 from parley.chassis.messaging import StreamSpec, connect, ensure_streams
 from parley.chassis.projections import ProjectionRunner, RunnerOptions
@@ -47,14 +45,6 @@ from parley.room.read_side.settings import ReadSideSettings
 from parley.room.read_side.wiring import STREAM, ReadSide, build_read_side
 
 CONTEXT = "room"
-
-
-@pytest.fixture
-def private_nats(tmp_path: Path) -> Iterator[str]:
-    server = EmbeddedNats(tmp_path / "nats")
-    server.start()
-    yield server.url
-    server.stop()
 
 
 async def create_schema(engine: AsyncEngine) -> None:

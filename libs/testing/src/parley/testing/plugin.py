@@ -48,6 +48,16 @@ def nats_url(nats_server: EmbeddedNats) -> str:
 
 
 @pytest.fixture
+def private_nats(tmp_path: Path) -> Iterator[str]:
+    """A nats-server of this test's own: for services whose stream, bucket and durable consumer
+    names are fixed, so that two tests (or two suites) never share them."""
+    server = EmbeddedNats(tmp_path / "nats")
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
 async def nc(nats_url: str) -> AsyncIterator[NATS]:
     client = await connect(nats_url, name="test")
     yield client
