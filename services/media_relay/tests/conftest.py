@@ -171,9 +171,8 @@ async def start_worker(
         database_url=f"sqlite+aiosqlite:///{tmp_path / f'media-{worker_id}.db'}",
         data_dir=tmp_path / "data",
         media_worker_id=worker_id,
-        heartbeat_s=0.2,
         log_json=False,
-        **extra,
+        **({"heartbeat_s": 0.2} | extra),
     )
     return await start_service(definition, settings)
 

@@ -90,4 +90,5 @@ class WorkerHeartbeat(BaseModel):
     listeners: int = Field(description="Listener sessions this worker serves now")
     capacity: int = Field(description="Listener sessions it is willing to serve")
     origins: list[str] = Field(default_factory=list, description="Spaces it mixes (origin of)")
+    leaving: bool = Field(default=False, description="It is shutting down: place nothing there")
     at_ns: int = Field(default_factory=time.time_ns)

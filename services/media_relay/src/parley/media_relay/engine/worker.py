@@ -142,6 +142,8 @@ class RelayWorker:
     async def stop(self) -> None:
         if self._heartbeat is not None:
             self._heartbeat.cancel()
+        with contextlib.suppress(Exception):
+            await self._announce(leaving=True)  # others stop placing anyone here at once
         for sub in [*self._subscriptions, *self._program_subs.values()]:
             with contextlib.suppress(Exception):
                 await sub.unsubscribe()
@@ -363,6 +365,10 @@ class RelayWorker:
 
     # -- other workers ----------------------------------------------------------------------
 
+    def forget_worker(self, worker_id: str) -> None:
+        """A worker that did not answer: place nobody there until it announces itself again."""
+        self._workers.pop(worker_id, None)
+
     def own_load(self) -> WorkerLoad:
         return WorkerLoad(
             worker_id=self.worker_id,
@@ -384,19 +390,23 @@ class RelayWorker:
             with contextlib.suppress(Exception):
                 await self._announce()
 
-    async def _announce(self) -> None:
+    async def _announce(self, *, leaving: bool = False) -> None:
         load = self.own_load()
         beat = WorkerHeartbeat(
             worker_id=load.worker_id,
             listeners=load.listeners,
             capacity=load.capacity,
             origins=sorted(load.origins),
+            leaving=leaving,
         )
         await self.nc.publish(WORKERS_SUBJECT, beat.model_dump_json().encode())
 
     async def _on_heartbeat(self, msg: Msg) -> None:
         beat = WorkerHeartbeat.model_validate_json(msg.data)
         if beat.worker_id == self.worker_id:
+            return
+        if beat.leaving:
+            self._workers.pop(beat.worker_id, None)
             return
         load = WorkerLoad(beat.worker_id, beat.listeners, beat.capacity, frozenset(beat.origins))
         self._workers[beat.worker_id] = _Heard(at=time.monotonic(), load=load)
