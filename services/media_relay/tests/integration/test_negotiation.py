@@ -428,6 +428,30 @@ async def test_who_is_speaking_follows_the_speaker_and_their_mute(
     assert speaking()[-1].data == {"user_ids": [], "levels": {}}
 
 
+async def test_nobody_is_speaking_once_the_space_has_ended(
+    stack: tuple[Room, Relay], nc: NATS
+) -> None:
+    room, relay = stack
+    space = room.space_id
+    await room.live_space(HOST)
+    await room.speaker(SPEAKER)
+    await relay.connect(space, SPEAKER, ToneTrack(TONE))
+
+    async def active_speakers() -> list[str]:
+        answer = await relay.bus.query(CONTEXT, "active_speakers", {"space_id": space}, ctx(None))
+        return list(answer["user_ids"])
+
+    assert await until(active_speakers, "the speaker to be listed") == [SPEAKER]
+
+    # Ended mid-sentence: the speaker is hung up with the microphone still open.
+    await room.space_event(ev.SpaceEnded(space_id=space, by=HOST, reason="host_ended"))
+
+    async def nobody() -> bool:
+        return await active_speakers() == []
+
+    await until(nobody, "an ended Space to list nobody as speaking", timeout=3.0)
+
+
 async def test_program_and_speaker_feeds_carry_timed_audio_while_heard(
     stack: tuple[Room, Relay], nc: NATS
 ) -> None:

@@ -289,7 +289,10 @@ class RelayWorker:
     def on_roles(self, space_id: str, roles: SpaceRoles) -> None:
         """The projection saw a change: the next mixing tick uses it; removed people and
         everyone in an ended Space are hung up."""
-        self._roles[space_id] = roles
+        if roles.phase == "ended":
+            self._roles.pop(space_id, None)  # over for good: the projection still has it
+        else:
+            self._roles[space_id] = roles
         space = self.spaces.get(space_id)
         if space is None:
             return
@@ -338,6 +341,8 @@ class RelayWorker:
             return
         del self.spaces[space_id]
         await space.stop()
+        if space.active_speakers:  # nobody is speaking in a Space nobody is connected to
+            await self._publish_speaking(space_id, (), {})
         sub = self._program_subs.pop(space_id, None)
         if sub is not None:
             await sub.unsubscribe()
