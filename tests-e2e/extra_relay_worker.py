@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 import nats
-from parley_up import NOT_INHERITED
+from processes import start_service_process, stop_process
 
 from parley.contracts.media import WORKERS_SUBJECT
 
@@ -22,36 +18,20 @@ class ExtraRelayWorker:
     def __init__(self, nats_url: str, workdir: Path, worker_id: str, capacity: int) -> None:
         self.worker_id = worker_id
         self.log_file = workdir / f"media_relay-{worker_id}.log"
-        env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-        env |= {
+        env = {
             "NATS_URL": nats_url,
             "PARLEY_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / f'{worker_id}.db'}",
             "PARLEY_MEDIA_WORKER_ID": worker_id,
             "PARLEY_MEDIA_CAPACITY": str(capacity),
-            "PYTHONUNBUFFERED": "1",
         }
-        with self.log_file.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "parley.media_relay"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                cwd=workdir,
-            )
+        self.process = start_service_process("parley.media_relay", env, workdir, self.log_file)
 
     @property
     def log(self) -> str:
         return self.log_file.read_text(errors="replace")
 
     def stop(self, timeout_s: float = 15) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return self.process.wait()
+        return stop_process(self.process, timeout_s)
 
 
 async def wait_for_heartbeats(

@@ -3,16 +3,13 @@ what a second replica behind a load balancer is."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
-from parley_up import NOT_INHERITED, TEST_ENV, ParleyUp
+from parley_up import TEST_ENV, ParleyUp
+from processes import start_service_process, stop_process
 
 from parley.chassis.embedded_nats import free_port
 
@@ -35,22 +32,12 @@ class SecondGateway:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_file = workdir / "gateway-2.log"
-        env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-        env |= TEST_ENV | {
+        env = TEST_ENV | {
             "NATS_URL": stack_nats_url(stack),
             "PARLEY_TOKEN_PUBLIC_KEY_FILE": str(stack_public_key(stack)),
             "PARLEY_HTTP_PORT": str(self.port),
-            "PYTHONUNBUFFERED": "1",
         }
-        with self.log_file.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "parley.gateway"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                cwd=workdir,
-            )
+        self.process = start_service_process("parley.gateway", env, workdir, self.log_file)
 
     @property
     def log(self) -> str:
@@ -70,10 +57,4 @@ class SecondGateway:
         raise AssertionError(f"gateway 2 not ready within {timeout_s}s\n{self.log[-4000:]}")
 
     def stop(self, timeout_s: float = 15) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return self.process.wait()
+        return stop_process(self.process, timeout_s)

@@ -5,31 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from uuid import uuid4
 
 import pytest
+from media_bots import bot, hears
 
-from parley.bots import Bot, MediaRefused, ToneTrack, has_tone, is_silent
+from parley.bots import MediaRefused, ToneTrack, has_tone, is_silent
 from parley.bots.sources import SAMPLE_RATE
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "correct horse battery"
-
-
-async def bot(url: str, role: str) -> Bot:
-    player = Bot(url, name=role)
-    await player.register(f"{role[:6]}{uuid4().hex[:8]}", PASSWORD)
-    return player
-
-
-async def hears(player: Bot, frequency: float, timeout: float = 10.0) -> bool:
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        await asyncio.sleep(0.25)
-        assert player.recorder is not None
-        if has_tone(player.recorder.last(0.6), SAMPLE_RATE, frequency):
-            return True
-    return False
 
 
 async def test_a_space_sounds_right_end_to_end(stack) -> None:  # type: ignore[no-untyped-def]

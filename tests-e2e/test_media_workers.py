@@ -8,20 +8,18 @@ import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 from extra_relay_worker import ExtraRelayWorker, wait_for_heartbeats
+from media_bots import bot, hears
 from parley_up import ParleyUp
 from second_gateway import stack_nats_url
 
-from parley.bots import Bot, ToneTrack, has_tone
-from parley.bots.sources import SAMPLE_RATE
+from parley.bots import ToneTrack
 from parley.media_relay.domain.placement import rendezvous
 from parley.media_relay.settings import DEFAULT_WORKER
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "correct horse battery"
 EXTRA = ("w2", "w3")
 
 
@@ -35,22 +33,6 @@ def extra_workers(stack: ParleyUp, tmp_path: Path) -> Iterator[list[ExtraRelayWo
     finally:
         codes = {worker.worker_id: worker.stop() for worker in workers}
     assert codes == dict.fromkeys(EXTRA, 0), "\n".join(w.log[-3000:] for w in workers)
-
-
-async def bot(url: str, role: str) -> Bot:
-    player = Bot(url, name=role)
-    await player.register(f"{role[:6]}{uuid4().hex[:8]}", PASSWORD)
-    return player
-
-
-async def hears(player: Bot, frequency: float, timeout: float = 10.0) -> bool:
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        await asyncio.sleep(0.25)
-        assert player.recorder is not None
-        if has_tone(player.recorder.last(0.6), SAMPLE_RATE, frequency):
-            return True
-    return False
 
 
 def test_listeners_beyond_the_origins_capacity_are_served_by_another_process(

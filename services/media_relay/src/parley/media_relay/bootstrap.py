@@ -55,11 +55,13 @@ async def build(infra: Infrastructure) -> ServiceParts:
             EventStore(infra.nc, stream=MEDIA_STREAM.name, context=media.CONTEXT)
         ),
     )
-    await worker.start()
     deps = MediaDeps(worker=worker, bus=BusClient(infra.nc, timeout=10.0))
     return ServiceParts(
         router=build_router(deps),
         projections=[(ROOM_STREAM.name, RoomRolesProjection(worker.worker_id, worker.on_roles))],
+        # Background jobs start once the router is subscribed: a worker announces itself (and
+        # so gets negotiations forwarded to it) only when it can answer them.
+        background=[worker.start],
         on_stop=[worker.stop],
     )
 
