@@ -17,6 +17,15 @@ from parley.media_relay.engine.worker import SessionJournal
 log = get_logger(__name__)
 
 
+def _about(session: MediaSession) -> dict[str, str]:
+    """The fields every media event carries."""
+    return {
+        "session_id": session.session_id,
+        "space_id": session.space_id,
+        "user_id": session.user_id,
+    }
+
+
 class EventStoreJournal(SessionJournal):
     def __init__(self, store: EventStore) -> None:
         self._store = store
@@ -26,9 +35,7 @@ class EventStoreJournal(SessionJournal):
         await self._append(
             session,
             MediaSessionOpened(
-                session_id=session.session_id,
-                space_id=session.space_id,
-                user_id=session.user_id,
+                **_about(session),
                 worker_id=worker_id,
                 can_publish=session.uplink,
             ),
@@ -38,9 +45,7 @@ class EventStoreJournal(SessionJournal):
         await self._append(
             session,
             MediaSessionClosed(
-                session_id=session.session_id,
-                space_id=session.space_id,
-                user_id=session.user_id,
+                **_about(session),
                 reason=reason,
                 duration_s=session.duration_s(),
             ),
@@ -51,9 +56,7 @@ class EventStoreJournal(SessionJournal):
         await self._append(
             session,
             MediaPublishRejected(
-                session_id=session.session_id,
-                space_id=session.space_id,
-                user_id=session.user_id,
+                **_about(session),
                 reason="not_on_stage",
             ),
         )

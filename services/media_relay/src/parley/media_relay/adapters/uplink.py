@@ -34,8 +34,6 @@ class OpusUplink:
         self._converter = UplinkConverter()
         self._last_sequence: int | None = None
         self.payload_type: int | None = None  # Opus, once the answer is made
-        self.packets = 0
-        self.dropped = 0
 
     def take_over(self, receiver: RTCRtpReceiver) -> None:
         """Receive ``receiver``'s packets here instead of in aiortc's jitter buffer."""
@@ -47,15 +45,12 @@ class OpusUplink:
         if self._last_sequence is not None:
             ahead = (packet.sequence_number - self._last_sequence) & 0xFFFF
             if ahead == 0 or ahead >= HALF_SEQUENCE_SPACE:
-                self.dropped += 1  # a repeat, or older than what was already mixed
-                return
+                return  # a repeat, or older than what was already mixed
         self._last_sequence = packet.sequence_number
-        self.packets += 1
         try:
             frames = self._decoder.decode(av.Packet(packet.payload))
         except av.FFmpegError:
-            self.dropped += 1
-            return
+            return  # not Opus after all: a silent tick for them
         for frame in frames:
             for pcm in self._converter.mixer_frames(frame):
                 self._on_frame(pcm)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 
 import av
 from av.audio.resampler import AudioResampler
@@ -46,7 +46,7 @@ class SpaceMedia:
         space_id: str,
         roles: SpaceRoles,
         *,
-        feeds: FeedPublisher | None,
+        feeds: FeedPublisher,
         bitrate: int,
         on_speaking: SpeakingCallback,
     ) -> None:
@@ -62,8 +62,6 @@ class SpaceMedia:
         self._speaking = SpeakingDetector()
         self._clock: asyncio.Task[None] | None = None
         self._pts = 0
-        self.ticks = 0
-        self.late_ticks = 0
 
     # -- sessions ---------------------------------------------------------------------------
 
@@ -103,11 +101,10 @@ class SpaceMedia:
                 await self.tick()
             except Exception:
                 log.exception("media.tick_failed", space=self.space_id)
-            self.ticks += 1
             due += TICK_S
             delay = due - loop.time()
             if delay < -MAX_LAG_S:
-                self.late_ticks += 1
+                log.warning("media.mixer_behind", space=self.space_id, behind_s=round(-delay, 3))
                 due = loop.time()
                 delay = 0
             await asyncio.sleep(max(0.0, delay))
@@ -121,19 +118,15 @@ class SpaceMedia:
         stage_listeners = frozenset(user for user in heard if user in self.sessions)
         mixed = mix(heard, stage_listeners)
         program = self._program_encoder.encode(mixed.program, pts)
-        for user, session in list(self.sessions.items()):
-            if user in mixed.minus:
-                continue
-            await session.out.send(program, pts)
+        await self.relay_program(program, pts, skip=mixed.minus.keys())
         for user, pcm in mixed.minus.items():
             encoder = self._minus_encoders.get(user)
             if encoder is None:
                 encoder = self._minus_encoders[user] = VoiceEncoder(self._bitrate)
             await self.sessions[user].out.send(encoder.encode(pcm, pts), pts)
-        if self._feeds is not None:
-            await self._feeds.program(program, pts, captured_at_ns)
-            for user, pcm in heard.items():
-                await self._feeds.speaker(user, self._to_feed_rate(user, pcm), pts)
+        await self._feeds.program(program, pts, captured_at_ns)
+        for user, pcm in heard.items():
+            await self._feeds.speaker(user, self._to_feed_rate(user, pcm), pts)
 
     def _take_heard_frames(self) -> dict[str, Pcm]:
         """One frame from each stage member; only those who may be heard now are kept."""
@@ -176,8 +169,11 @@ class SpaceMedia:
     def active_speakers(self) -> tuple[str, ...]:
         return self._speaking.active
 
-    # -- edge: the program from NATS --------------------------------------------------------
+    # -- the program to listeners (on an edge, as it arrives over NATS) ----------------------
 
-    async def relay_program(self, payload: bytes, pts: int) -> None:
-        for session in list(self.sessions.values()):
-            await session.out.send(payload, pts)
+    async def relay_program(self, payload: bytes, pts: int, *, skip: Collection[str] = ()) -> None:
+        """The same encoded payload to every session, except those in ``skip`` (stage members
+        who get their own mix-minus)."""
+        for user, session in list(self.sessions.items()):
+            if user not in skip:
+                await session.out.send(payload, pts)
