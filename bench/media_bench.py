@@ -34,6 +34,7 @@ from typing import Any
 import machine
 import nats
 from harness import progress
+from media_peers import connect_peer
 
 from parley.bots.media import (
     add_audio,
@@ -292,20 +293,8 @@ class RoomStandIn:
 
 
 async def negotiate(nc: Any, relay: Relay, space: str, user: str, source: Any, role: str) -> Any:
-    pc = new_peer_connection()
-    add_audio(pc, source)
-    body: dict[str, Any] = {"space_id": space, "sdp": await make_offer(pc)}
-    if relay.kind == "stock":
-        body["role"] = role
-    reply = await nc.request(
-        relay.subject, json.dumps(body).encode(), timeout=30, headers={"Parley-Actor": user}
-    )
-    answer = json.loads(reply.data)
-    if not answer.get("ok"):
-        raise RuntimeError(f"{user}: {answer.get('error')}")
-    await take_answer(pc, answer["data"]["sdp"])
-    await wait_connected(pc, 30)
-    return pc
+    stock_role = role if relay.kind == "stock" else None
+    return await connect_peer(nc, relay.subject, space, user, source=source, role=stock_role)
 
 
 async def start_load(
@@ -454,18 +443,13 @@ async def latency(
             peers.append(await negotiate(nc, relay, space, user, ToneTrack(tone, 0.05), "speaker"))
         load = await start_load(relay, space, users, nats_url)
         recorder = Recorder()
-        listener = new_peer_connection()
-        add_audio(listener, None)
-        record_tracks(listener, recorder)
-        body = {"space_id": space, "sdp": await make_offer(listener)}
-        reply = await nc.request(
+        listener = await connect_peer(
+            nc,
             PARLEY_SUBJECT,
-            json.dumps(body).encode(),
-            timeout=30,
-            headers={"Parley-Actor": "usr_measure"},
+            space,
+            "usr_measure",
+            prepare=lambda pc: record_tracks(pc, recorder),
         )
-        await take_answer(listener, json.loads(reply.data)["data"]["sdp"])
-        await wait_connected(listener)
         peers.append(listener)
         result.relay_ms = await measure_clicks(recorder, clicks, sizes.latency_clicks)
         await recorder.stop()

@@ -24,16 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import nats
-from aiortc import RTCRtpReceiver
+from aiortc import RTCPeerConnection, RTCRtpReceiver
 from aiortc.rtp import RtpPacket
-
-from parley.bots.media import (
-    add_audio,
-    make_offer,
-    new_peer_connection,
-    take_answer,
-    wait_connected,
-)
+from media_peers import connect_peer
 
 
 @dataclass
@@ -71,24 +64,9 @@ async def _count(self: RTCRtpReceiver, packet: RtpPacket, arrival_time_ms: int) 
 RTCRtpReceiver._handle_rtp_packet = _count  # type: ignore[method-assign]
 
 
-async def connect(nc: Any, subject: str, space: str, user: str, role: str | None) -> Any:
-    pc = new_peer_connection()
-    add_audio(pc, None)
-    offer = await make_offer(pc)
-    body: dict[str, Any] = {"space_id": space, "sdp": offer}
-    if role:
-        body["role"] = role
-    reply = await nc.request(
-        subject, json.dumps(body).encode(), timeout=30, headers={"Parley-Actor": user}
-    )
-    answer = json.loads(reply.data)
-    if not answer.get("ok"):
-        raise RuntimeError(f"{user}: {answer.get('error')}")
-    await take_answer(pc, answer["data"]["sdp"])
+def count_packets(pc: RTCPeerConnection) -> None:
     for transceiver in pc.getTransceivers():
         COUNTERS[id(transceiver.receiver)] = Counter()
-    await wait_connected(pc, 30)
-    return pc
 
 
 async def main() -> None:
@@ -116,7 +94,9 @@ async def main() -> None:
 
     async def one(user: str) -> Any:
         async with slots:
-            return await connect(nc, args.subject, args.space, user, args.role)
+            return await connect_peer(
+                nc, args.subject, args.space, user, role=args.role, prepare=count_packets
+            )
 
     peers = await asyncio.gather(*(one(user) for user in users))
     print(f"READY {len(peers)}", flush=True)

@@ -1,0 +1,54 @@
+"""One WebRTC peer of the media benchmark, negotiated over NATS request/reply the way the
+gateway does it (``cmd.media.negotiate`` for Parley's relay, ``bench.stock.negotiate`` for the
+stock one)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aiortc import RTCPeerConnection
+from aiortc.mediastreams import MediaStreamTrack
+
+from parley.bots.media import (
+    add_audio,
+    make_offer,
+    new_peer_connection,
+    take_answer,
+    wait_connected,
+)
+from parley.chassis.bus import ACTOR_HEADER
+
+TIMEOUT_S = 30
+
+
+async def connect_peer(
+    nc: Any,
+    subject: str,
+    space: str,
+    user: str,
+    *,
+    source: MediaStreamTrack | None = None,
+    role: str | None = None,
+    prepare: Callable[[RTCPeerConnection], None] | None = None,
+) -> RTCPeerConnection:
+    """Send ``source`` (or only receive), negotiate as ``user``, wait until connected.
+    ``role`` is for the stock relay, which knows no rooms; ``prepare`` sees the connection
+    before the offer (to hook its receiver)."""
+    pc = new_peer_connection()
+    add_audio(pc, source)
+    if prepare is not None:
+        prepare(pc)
+    body: dict[str, Any] = {"space_id": space, "sdp": await make_offer(pc)}
+    if role is not None:
+        body["role"] = role
+    reply = await nc.request(
+        subject, json.dumps(body).encode(), timeout=TIMEOUT_S, headers={ACTOR_HEADER: user}
+    )
+    answer = json.loads(reply.data)
+    if not answer.get("ok"):
+        raise RuntimeError(f"{user}: {answer.get('error')}")
+    await take_answer(pc, answer["data"]["sdp"])
+    await wait_connected(pc, TIMEOUT_S)
+    return pc
