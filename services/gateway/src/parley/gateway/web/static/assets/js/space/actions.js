@@ -77,8 +77,32 @@ export function removeDialog(model, person, act) {
     reason.disabled = !report.checked;
     details.disabled = !report.checked;
   });
-  const dialog = openDialog({
+  formDialog({
     title: `Remove ${name}?`,
+    fields: [
+      h("p", { class: "dialog-text" }, `${name} will be disconnected and can't come back to this Space.`),
+      h("label", { class: "check-row" }, block, h("span", {}, `Also block @${person.handle}`)),
+      h("label", { class: "check-row" }, report, h("span", {}, `Also report @${person.handle}`)),
+      reason,
+      details,
+    ],
+    buttons: (close) => [
+      h("button", { type: "button", class: "btn btn-ghost", onclick: close }, "Cancel"),
+      h("button", { type: "submit", class: "btn btn-danger" }, "Remove"),
+    ],
+    onSubmit: () => {
+      const options = { block: block.checked };
+      if (report.checked) options.report = { reason: reason.value, text: details.value.trim() || null };
+      act(() => spacesApi.remove(model.id, person.user_id, options), `${name} was removed`);
+    },
+  });
+}
+
+/** A dialog holding one form: submitting it closes the dialog and runs `onSubmit`;
+ * `buttons(close)` gives the form's buttons. */
+function formDialog({ title, fields, buttons, onSubmit }) {
+  const dialog = openDialog({
+    title,
     body: h(
       "form",
       {
@@ -86,25 +110,17 @@ export function removeDialog(model, person, act) {
         onsubmit: (event) => {
           event.preventDefault();
           dialog.close();
-          const options = { block: block.checked };
-          if (report.checked) options.report = { reason: reason.value, text: details.value.trim() || null };
-          act(() => spacesApi.remove(model.id, person.user_id, options), `${name} was removed`);
+          onSubmit();
         },
       },
-      h("p", { class: "dialog-text" }, `${name} will be disconnected and can't come back to this Space.`),
-      h("label", { class: "check-row" }, block, h("span", {}, `Also block @${person.handle}`)),
-      h("label", { class: "check-row" }, report, h("span", {}, `Also report @${person.handle}`)),
-      reason,
-      details,
-      h(
-        "div",
-        { class: "dialog-actions" },
-        h("button", { type: "button", class: "btn btn-ghost", onclick: () => dialog.close() }, "Cancel"),
-        h("button", { type: "submit", class: "btn btn-danger" }, "Remove"),
-      ),
+      ...fields,
+      h("div", { class: "dialog-actions" }, ...buttons(() => dialog.close())),
     ),
   });
+  return dialog;
 }
+
+const submitButton = (label) => () => [h("button", { type: "submit", class: "btn btn-primary" }, label)];
 
 /** Invite anyone (in the Space or not) by handle, to speak or (host only) to co-host. */
 export function inviteForm(model, act) {
@@ -145,44 +161,22 @@ export function inviteForm(model, act) {
 export function pinDialog(model, act) {
   const url = h("input", { class: "input", type: "url", name: "url", placeholder: "https://…", required: true, "aria-label": "Link to pin" });
   const text = h("input", { class: "input", name: "text", maxlength: 280, placeholder: "Say something about it (optional)", "aria-label": "Text" });
-  const dialog = openDialog({
+  formDialog({
     title: "Pin a post",
-    body: h(
-      "form",
-      {
-        class: "stack",
-        onsubmit: (event) => {
-          event.preventDefault();
-          dialog.close();
-          act(() => spacesApi.pin(model.id, url.value.trim(), text.value.trim()), "Pinned");
-        },
-      },
-      h("p", { class: "dialog-text" }, "Everyone in the Space sees pinned posts. Up to 3 at a time."),
-      url,
-      text,
-      h("div", { class: "dialog-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Pin")),
-    ),
+    fields: [h("p", { class: "dialog-text" }, "Everyone in the Space sees pinned posts. Up to 3 at a time."), url, text],
+    buttons: submitButton("Pin"),
+    onSubmit: () => act(() => spacesApi.pin(model.id, url.value.trim(), text.value.trim()), "Pinned"),
   });
   url.focus();
 }
 
 export function editTitleDialog(model, act) {
   const title = h("input", { class: "input", name: "title", maxlength: 70, required: true, value: model.view.title, "aria-label": "Title" });
-  const dialog = openDialog({
+  formDialog({
     title: "Edit title",
-    body: h(
-      "form",
-      {
-        class: "stack",
-        onsubmit: (event) => {
-          event.preventDefault();
-          dialog.close();
-          act(() => spacesApi.update(model.id, { title: title.value.trim() }), "Title updated");
-        },
-      },
-      title,
-      h("div", { class: "dialog-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save")),
-    ),
+    fields: [title],
+    buttons: submitButton("Save"),
+    onSubmit: () => act(() => spacesApi.update(model.id, { title: title.value.trim() }), "Title updated"),
   });
   title.select();
 }
