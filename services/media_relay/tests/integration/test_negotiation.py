@@ -394,6 +394,20 @@ async def test_closed_sessions_are_stored_with_their_reason(
 # -- speaking and feeds ---------------------------------------------------------------------
 
 
+async def speakers_listed(relay: Relay, space: str) -> list[str]:
+    """What ``qry.media.active_speakers`` answers for ``space``."""
+    answer = await relay.bus.query(CONTEXT, "active_speakers", {"space_id": space}, ctx(None))
+    assert answer["space_id"] == space
+    return list(answer["user_ids"])
+
+
+def nobody_listed(relay: Relay, space: str) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return await speakers_listed(relay, space) == []
+
+    return check
+
+
 async def test_who_is_speaking_follows_the_speaker_and_their_mute(
     stack: tuple[Room, Relay], nc: NATS
 ) -> None:
@@ -404,16 +418,13 @@ async def test_who_is_speaking_follows_the_speaker_and_their_mute(
     await room.speaker(SPEAKER)
     await relay.connect(space, SPEAKER, ToneTrack(TONE))
 
-    async def active_speakers() -> list[str]:
-        answer = await relay.bus.query(CONTEXT, "active_speakers", {"space_id": space}, ctx(None))
-        assert answer["space_id"] == space
-        return list(answer["user_ids"])
-
     def speaking() -> list[LiveMessage]:
         messages = [LiveMessage.model_validate_json(msg.data) for msg in live]
         return [message for message in messages if message.type == "speaking"]
 
-    assert await until(active_speakers, "the speaker to be listed") == [SPEAKER]
+    assert await until(lambda: speakers_listed(relay, space), "the speaker to be listed") == [
+        SPEAKER
+    ]
     first = speaking()[0]
     assert first.space_id == space
     assert first.data["user_ids"] == [SPEAKER]
@@ -421,10 +432,7 @@ async def test_who_is_speaking_follows_the_speaker_and_their_mute(
 
     await room.space_event(ev.SpeakerMuted(space_id=space, user_id=SPEAKER, by=HOST))
 
-    async def nobody() -> bool:
-        return await active_speakers() == []
-
-    await until(nobody, "the muted speaker to be dropped", timeout=3.0)
+    await until(nobody_listed(relay, space), "the muted speaker to be dropped", timeout=3.0)
     assert speaking()[-1].data == {"user_ids": [], "levels": {}}
 
 
@@ -437,19 +445,13 @@ async def test_nobody_is_speaking_once_the_space_has_ended(
     await room.speaker(SPEAKER)
     await relay.connect(space, SPEAKER, ToneTrack(TONE))
 
-    async def active_speakers() -> list[str]:
-        answer = await relay.bus.query(CONTEXT, "active_speakers", {"space_id": space}, ctx(None))
-        return list(answer["user_ids"])
-
-    assert await until(active_speakers, "the speaker to be listed") == [SPEAKER]
+    listed = await until(lambda: speakers_listed(relay, space), "the speaker to be listed")
+    assert listed == [SPEAKER]
 
     # Ended mid-sentence: the speaker is hung up with the microphone still open.
     await room.space_event(ev.SpaceEnded(space_id=space, by=HOST, reason="host_ended"))
 
-    async def nobody() -> bool:
-        return await active_speakers() == []
-
-    await until(nobody, "an ended Space to list nobody as speaking", timeout=3.0)
+    await until(nobody_listed(relay, space), "an ended Space to list nobody", timeout=3.0)
 
 
 async def test_program_and_speaker_feeds_carry_timed_audio_while_heard(
