@@ -64,3 +64,16 @@ async def test_a_vanished_worker_is_forgotten_and_the_offer_served_elsewhere(
         await relay.close()
     finally:
         await nc.close()
+
+
+async def test_a_new_worker_learns_of_the_others_at_once(
+    worker_factory: Callable[..., Any],
+) -> None:
+    # Beats only every 30 s: without an answer to its own first beat, w2 would not know w1
+    # (which announced itself before w2 was listening) for up to 30 s.
+    first = relay_worker(await worker_factory("w1", heartbeat_s=30))
+    await asyncio.sleep(0.2)
+    second = relay_worker(await worker_factory("w2", heartbeat_s=30))
+
+    await until(lambda: "w1" in second.loads(), "w2 never heard of w1", 2.0)
+    await until(lambda: "w2" in first.loads(), "w1 never heard of w2", 2.0)

@@ -413,6 +413,10 @@ class RelayWorker:
         if beat.leaving:
             self._workers.pop(beat.worker_id, None)
             return
+        if beat.worker_id not in self._workers:
+            # A newcomer (or one back): answer with our own beat at once, so that it knows us
+            # now rather than at our next heartbeat; it may have subscribed after our last one.
+            self._spawn(self._announce())
         load = WorkerLoad(beat.worker_id, beat.listeners, beat.capacity, frozenset(beat.origins))
         self._workers[beat.worker_id] = _Heard(at=time.monotonic(), load=load)
 
