@@ -1,47 +1,56 @@
-"""Commands and queries as NATS request/reply, with typed payloads and domain errors.
+"""Commands and queries as NATS request/reply on FastStream, typed by their route declarations.
 
-Wire format
-- subject ``cmd.<context>.<name>`` or ``qry.<context>.<name>``; body: the payload as JSON;
+A service serves each route of its context (``parley.contracts.api.<context>``) with
+:func:`serve`: a FastStream subscriber on the route's subject, in the service's queue group so
+that replicas share the load, answering many requests at once. Callers send through
+:class:`BusClient`, which returns the route's result type or raises the service's
+:class:`DomainError`.
+
+Wire format (see :mod:`parley.contracts.routes`):
 - headers: ``Parley-Actor`` (acting user id, absent for anonymous/system),
-  ``Parley-Correlation-Id``, and W3C ``traceparent``/``tracestate``;
-- reply body: ``{"ok": true, "data": ...}`` or ``{"ok": false, "error": <problem>}``,
-  where ``<problem>`` is a :class:`DomainError` as RFC 9457 fields.
+  ``Parley-Correlation-Id``, W3C ``traceparent``/``tracestate`` (FastStream's telemetry
+  middleware);
+- reply: the result as JSON, or a problem with the ``Parley-Problem`` header.
 
-Handlers are registered per service in a :class:`BusRouter` and subscribed with a queue group
-named after the service, so replicas share the load.
+FastStream sends nothing back when a handler raises, so the caller would wait for its timeout:
+:class:`ProblemReplies`, the middleware of every route router, turns each exception into a
+problem reply at once: a domain error keeps its status and slug, a payload that does not
+validate is a 422, a bug is a 500 without internals.
 """
 
 from __future__ import annotations
 
-import asyncio
+import inspect
 import json
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import uuid4
 
-from nats.aio.client import Client as NATS
-from nats.aio.msg import Msg
-from nats.aio.subscription import Subscription
+from faststream import BaseMiddleware
+from faststream.message import StreamMessage
+from faststream.nats import NatsBroker, NatsResponse, NatsRouter
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from opentelemetry import trace
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import Status, StatusCode
 from pydantic import BaseModel, ValidationError
 
-from parley.chassis.errors import DomainError, InvalidInput, ServiceUnavailable
+from parley.chassis.errors import DomainError, InvalidInput, ServiceUnavailable, Unauthorized
 from parley.chassis.event_store import EventMetadata
 from parley.chassis.logs import get_logger
-from parley.chassis.tracing import current_trace_context, extract_context, inject_headers
-from parley.contracts.subjects import command_subject, query_subject
+from parley.chassis.tracing import current_trace_context
+from parley.contracts.routes import PROBLEM_HEADER, Route
 
 log = get_logger(__name__)
-_tracer = trace.get_tracer("parley.chassis.bus")
 
 ACTOR_HEADER = "Parley-Actor"
 CORRELATION_HEADER = "Parley-Correlation-Id"
+NOT_SIGNED_IN = "unauthenticated"
 
 P = TypeVar("P", bound=BaseModel)
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -63,10 +72,10 @@ class RequestContext:
         headers = {CORRELATION_HEADER: self.correlation_id}
         if self.actor:
             headers[ACTOR_HEADER] = self.actor
-        return inject_headers(headers)
+        return headers
 
     @staticmethod
-    def from_headers(headers: dict[str, str] | None) -> RequestContext:
+    def from_headers(headers: dict[str, Any] | None) -> RequestContext:
         headers = headers or {}
         return RequestContext(
             actor=headers.get(ACTOR_HEADER) or None,
@@ -74,76 +83,47 @@ class RequestContext:
         )
 
 
-Handler = Callable[[Any, RequestContext], Awaitable[Any]]
+def require_actor(ctx: RequestContext, doing: str = "do this") -> str:
+    """The acting user, or the one "not signed in" problem (401 ``unauthenticated``)."""
+    if ctx.actor is None:
+        raise Unauthorized(f"sign in to {doing}", type=NOT_SIGNED_IN)
+    return ctx.actor
 
 
-@dataclass(frozen=True)
-class Route:
-    subject: str
-    payload_type: type[BaseModel]
-    handler: Handler
-
-
-class BusRouter:
-    """The commands and queries one service answers."""
-
-    def __init__(self, context: str) -> None:
-        self.context = context
-        self.routes: list[Route] = []
-
-    def command(
-        self, name: str, payload_type: type[P]
-    ) -> Callable[[Callable[[P, RequestContext], Awaitable[Any]]], Handler]:
-        return self._register(command_subject(self.context, name), payload_type)
-
-    def query(
-        self, name: str, payload_type: type[P]
-    ) -> Callable[[Callable[[P, RequestContext], Awaitable[Any]]], Handler]:
-        return self._register(query_subject(self.context, name), payload_type)
-
-    def _register(
-        self, subject: str, payload_type: type[P]
-    ) -> Callable[[Callable[[P, RequestContext], Awaitable[Any]]], Handler]:
-        def decorate(fn: Callable[[P, RequestContext], Awaitable[Any]]) -> Handler:
-            self.routes.append(Route(subject, payload_type, fn))
-            return fn
-
-        return decorate
-
-
-def _to_jsonable(result: Any) -> Any:
-    if isinstance(result, BaseModel):
-        return result.model_dump(mode="json")
-    if isinstance(result, list):
-        return [_to_jsonable(item) for item in result]
-    return result
+_current_request: ContextVar[RequestContext] = ContextVar("parley_request")
 
 
 def _validation_detail(error: ValidationError) -> str:
     parts = []
     for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "body"
+        loc = problem["loc"][1:] if problem["loc"][:1] == ("payload",) else problem["loc"]
+        where = ".".join(str(part) for part in loc) or "body"
         parts.append(f"{where}: {problem['msg']}")
     return "; ".join(parts)
 
 
-async def handle_request(route: Route, msg: Msg) -> dict[str, Any]:
-    """Run one route for one message; always returns a reply body, never raises."""
-    ctx = RequestContext.from_headers(msg.headers)
-    with _tracer.start_as_current_span(
-        msg.subject, context=extract_context(msg.headers), kind=SpanKind.SERVER
-    ) as span:
-        span.set_attribute("parley.correlation_id", ctx.correlation_id)
+def problem_reply(problem: dict[str, Any]) -> NatsResponse:
+    return NatsResponse(
+        json.dumps(problem).encode(), headers={PROBLEM_HEADER: str(problem["status"])}
+    )
+
+
+class ProblemReplies(BaseMiddleware):
+    """Every request answered: the handler's result, or a problem for whatever it raised."""
+
+    async def consume_scope(
+        self, call_next: Callable[[StreamMessage[Any]], Awaitable[Any]], msg: StreamMessage[Any]
+    ) -> Any:
+        token = _current_request.set(RequestContext.from_headers(msg.headers))
         try:
-            payload = route.payload_type.model_validate_json(msg.data or b"{}")
-            result = await route.handler(payload, ctx)
-            return {"ok": True, "data": _to_jsonable(result)}
+            return await call_next(msg)
         except ValidationError as error:
             problem = InvalidInput(_validation_detail(error)).to_problem()
         except DomainError as error:
             problem = error.to_problem()
-        except Exception as error:  # a bug: report it, keep serving
-            log.exception("bus.handler_failed", subject=msg.subject)
+        except Exception as error:  # a bug: report it, keep serving, answer at once
+            log.exception("bus.handler_failed", subject=getattr(msg.raw_message, "subject", ""))
+            span = trace.get_current_span()
             span.record_exception(error)
             span.set_status(Status(StatusCode.ERROR))
             problem = {
@@ -152,74 +132,87 @@ async def handle_request(route: Route, msg: Msg) -> dict[str, Any]:
                 "status": 500,
                 "detail": "the service failed to handle the request",
             }
-        span.set_attribute("parley.problem", problem["type"])
-        return {"ok": False, "error": problem}
+        finally:
+            _current_request.reset(token)
+        trace.get_current_span().set_attribute("parley.problem", problem["type"])
+        return problem_reply(problem)
 
 
-# nats-py runs one subscription's callbacks one after the other, so a callback that awaited
-# the handler would answer one request at a time however many arrive together (a join storm).
-# Each request runs as its own task instead, at most this many at once per process; past that
-# the callback waits, which leaves further requests queued in the client (back-pressure).
+def tolerant_json(msg: StreamMessage[Any]) -> Any:
+    """The body as JSON, or the raw bytes when it is not JSON (the payload type then rejects
+    it as a 422), whatever the bytes and the content type say."""
+    try:
+        return json.loads(msg.body or b"{}")
+    except (ValueError, RecursionError):
+        return msg.body
+
+
+def route_router() -> NatsRouter:
+    """A router for a service's routes: every request gets a reply, problems included."""
+    return NatsRouter(middlewares=(ProblemReplies,), decoder=tolerant_json)
+
+
+# Requests answered at once per subscriber (a join storm must not queue behind one slow one);
+# past that, FastStream leaves further requests queued in the client (back-pressure).
 MAX_IN_FLIGHT = 64
 
 
-async def serve(
-    nc: NATS, router: BusRouter, queue: str, *, max_in_flight: int = MAX_IN_FLIGHT
-) -> list[Subscription]:
-    """Subscribe every route of ``router`` in queue group ``queue``; answer concurrently."""
-    slots = asyncio.Semaphore(max_in_flight)
-    in_flight: set[asyncio.Task[None]] = set()
+def serve(
+    router: NatsRouter,
+    route: Route[P, R],
+    handler: Callable[[P, RequestContext], Awaitable[R]],
+    *,
+    queue: str,
+    subject: str | None = None,
+    max_in_flight: int = MAX_IN_FLIGHT,
+) -> None:
+    """Answer ``route`` (or ``subject``, e.g. one worker's own) with ``handler``."""
 
-    async def answer(route: Route, msg: Msg) -> None:
-        try:
-            reply = await handle_request(route, msg)
-            if msg.reply:
-                await msg.respond(json.dumps(reply).encode())
-        finally:
-            slots.release()
+    async def answer(payload: Any) -> bytes:
+        result = await handler(payload, _current_request.get())
+        return route.result_adapter.dump_json(result)
 
-    subscriptions = []
-    for route in router.routes:
-
-        async def on_message(msg: Msg, route: Route = route) -> None:
-            await slots.acquire()
-            task = asyncio.create_task(answer(route, msg))
-            in_flight.add(task)
-            task.add_done_callback(in_flight.discard)
-
-        subscriptions.append(await nc.subscribe(route.subject, queue=queue, cb=on_message))
-    return subscriptions
+    # FastStream reads the payload type (validation, AsyncAPI) from the signature; the result
+    # is already serialised by its route, so no return type for FastStream to check it against.
+    answer.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("payload", inspect.Parameter.POSITIONAL_ONLY, annotation=route.payload)]
+    )
+    answer.__name__ = f"{route.kind}_{route.context}_{route.name}"
+    router.subscriber(
+        subject or route.subject,
+        queue=queue,
+        max_workers=max_in_flight,
+        title=f"{subject or route.subject}:{route.kind}",
+        description=route.description or None,
+    )(answer)
 
 
 class BusClient:
-    """Sends commands and queries; raises the service's :class:`DomainError` on failure."""
+    """Sends commands and queries through their routes; raises the service's
+    :class:`DomainError` on a problem reply, :class:`ServiceUnavailable` when nobody answers."""
 
-    def __init__(self, nc: NATS, *, timeout: float = 5.0) -> None:
-        self._nc = nc
+    def __init__(self, broker: NatsBroker, *, timeout: float = 5.0) -> None:
+        self._broker = broker
         self._timeout = timeout
 
-    async def command(self, context: str, name: str, payload: Any, ctx: RequestContext) -> Any:
-        return await self._request(command_subject(context, name), payload, ctx)
-
-    async def query(self, context: str, name: str, payload: Any, ctx: RequestContext) -> Any:
-        return await self._request(query_subject(context, name), payload, ctx)
-
-    async def request(self, subject: str, payload: Any, ctx: RequestContext) -> Any:
-        """A request on any subject served by :func:`serve` (e.g. one worker's own)."""
-        return await self._request(subject, payload, ctx)
-
-    async def _request(self, subject: str, payload: Any, ctx: RequestContext) -> Any:
-        body = json.dumps(_to_jsonable(payload)).encode()
-        with _tracer.start_as_current_span(subject, kind=SpanKind.CLIENT):
-            try:
-                reply = await self._nc.request(
-                    subject, body, timeout=self._timeout, headers=ctx.headers()
-                )
-            except (NoRespondersError, NatsTimeout) as error:
-                raise ServiceUnavailable(
-                    f"{subject.split('.')[1]} service did not answer", type="service-unavailable"
-                ) from error
-        answer = json.loads(reply.data)
-        if answer.get("ok"):
-            return answer.get("data")
-        raise DomainError.from_problem(answer.get("error") or {})
+    async def call(
+        self,
+        route: Route[P, R],
+        payload: P,
+        ctx: RequestContext,
+        *,
+        subject: str | None = None,
+        timeout: float | None = None,
+    ) -> R:
+        subject = subject or route.subject
+        try:
+            reply = await self._broker.request(
+                payload, subject, headers=ctx.headers(), timeout=timeout or self._timeout
+            )
+        except (NoRespondersError, NatsTimeout, TimeoutError) as error:
+            raise ServiceUnavailable(
+                f"{route.context} service did not answer", type="service-unavailable"
+            ) from error
+        if PROBLEM_HEADER in (reply.headers or {}):
+            raise DomainError.from_problem(json.loads(reply.body))
+        return route.result_adapter.validate_json(reply.body)

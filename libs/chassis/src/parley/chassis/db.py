@@ -72,6 +72,15 @@ def add_chassis_tables(metadata: MetaData) -> None:
     )
 
 
+_CHASSIS_METADATA = MetaData()
+add_chassis_tables(_CHASSIS_METADATA)
+
+
+def chassis_tables() -> dict[str, Table]:
+    """The chassis tables by name (``projection_positions``, ``dead_letters``)."""
+    return dict(_CHASSIS_METADATA.tables)
+
+
 def _upgrade(connection: Connection, script_location: Path, revision: str) -> None:
     from alembic import command
     from alembic.config import Config

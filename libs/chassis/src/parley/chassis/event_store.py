@@ -22,10 +22,9 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.js.errors import BadRequestError
 
-import parley.contracts.events  # noqa: F401  (registers every event type for decoding)
 from parley.contracts.envelope import EventEnvelope, TraceContext
 from parley.contracts.registry import DomainEvent, decode_event
-from parley.contracts.subjects import aggregate_filter, event_subject
+from parley.contracts.subjects import aggregate_filter, event_subject, parse_subject
 
 WRONG_LAST_SEQUENCE = 10071
 BATCH_DUPLICATE_MSG_ID = 10201
@@ -92,7 +91,8 @@ def message_headers(envelope: EventEnvelope) -> dict[str, str]:
 
 def decode_message(data: bytes, subject: str, stream_seq: int) -> StoredEvent:
     envelope = EventEnvelope.model_validate_json(data)
-    return StoredEvent(envelope, decode_event(envelope), stream_seq, subject)
+    context = parse_subject(subject)[0]
+    return StoredEvent(envelope, decode_event(context, envelope), stream_seq, subject)
 
 
 class EventStore:

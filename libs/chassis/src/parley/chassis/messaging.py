@@ -1,52 +1,38 @@
-"""NATS connection and JetStream stream set-up (idempotent: safe on every start)."""
+"""The process's one NATS connection (a FastStream broker) and its JetStream streams.
+
+Only a stream's owner creates or updates it (:func:`ensure_stream`, idempotent: safe on every
+start); every other service waits for it (:func:`wait_for_stream`) and never changes it.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
-import nats
+from faststream.nats import NatsBroker
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.aio.client import Client as NATS
 
 from parley.chassis.logs import get_logger
+from parley.contracts.registry import events_of
+from parley.contracts.streams import StreamSpec
 
 log = get_logger(__name__)
 
-DUPLICATE_WINDOW_NS = 2 * 60 * 1_000_000_000
-
-
-@dataclass(frozen=True)
-class StreamSpec:
-    """One JetStream stream per bounded context, e.g. ``StreamSpec("IDENTITY", ["identity.>"])``."""
-
-    name: str
-    subjects: list[str]
-    replicas: int = 1
-    max_age_s: float = 0  # 0 keeps events forever: they are the source of truth
-    extra: dict[str, object] = field(default_factory=dict)
-
-    def config(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "subjects": self.subjects,
-            "storage": "file",
-            "retention": "limits",
-            "num_replicas": self.replicas,
-            "max_age": int(self.max_age_s * 1_000_000_000),
-            "duplicate_window": DUPLICATE_WINDOW_NS,
-            "allow_direct": True,  # fast aggregate loads (batched direct get)
-            "allow_atomic": True,  # a command's events are appended all-or-nothing
-            "discard": "old",
-            **self.extra,
-        }
+STREAM_NOT_FOUND = 10059
+STREAM_NAME_IN_USE = 10058
 
 
 class StreamSetupError(RuntimeError):
     pass
 
 
-async def connect(url: str, name: str) -> NATS:
-    """Connect with reconnects forever: a broker restart is a normal event."""
+def make_broker(url: str, name: str) -> NatsBroker:
+    """One broker per process: reconnects forever (a broker restart is a normal event), and
+    carries the trace of every message it sends and receives."""
 
     async def on_error(error: Exception) -> None:
         log.warning("nats.error", error=str(error))
@@ -57,32 +43,63 @@ async def connect(url: str, name: str) -> NATS:
     async def on_reconnect() -> None:
         log.info("nats.reconnected")
 
-    return await nats.connect(
+    return NatsBroker(
         url,
         name=name,
         max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
+        reconnect_time_wait=0.5,  # type: ignore[arg-type]  # nats-py takes seconds as float
         error_cb=on_error,
         disconnected_cb=on_disconnect,
         reconnected_cb=on_reconnect,
+        middlewares=(NatsTelemetryMiddleware(),),
+        logger=None,  # one line per message is noise; handlers log what matters
+        graceful_timeout=10.0,
     )
 
 
 async def ensure_stream(nc: NATS, spec: StreamSpec) -> None:
-    """Create the stream, or update it to ``spec`` if it exists. Raw API so that newer stream
-    options (atomic batches) are set even where the client library lacks fields for them."""
+    """Create the stream, or update it to ``spec`` if it exists (its owner only). Raw API so
+    that newer stream options (atomic batches, schedules) are set where the client lacks them."""
+    events_of(spec.context)  # a context without declared events is a start-up error
     payload = json.dumps(spec.config()).encode()
-    reply = await nc.request(f"$JS.API.STREAM.CREATE.{spec.name}", payload, timeout=5)
-    body = json.loads(reply.data)
+    body = await _api(nc, f"STREAM.CREATE.{spec.name}", payload)
     error = body.get("error")
-    if error and error.get("err_code") == 10058:  # stream name already in use
-        reply = await nc.request(f"$JS.API.STREAM.UPDATE.{spec.name}", payload, timeout=5)
-        body = json.loads(reply.data)
+    if error and error.get("err_code") == STREAM_NAME_IN_USE:
+        body = await _api(nc, f"STREAM.UPDATE.{spec.name}", payload)
         error = body.get("error")
     if error:
         raise StreamSetupError(f"stream {spec.name}: {error}")
 
 
-async def ensure_streams(nc: NATS, specs: list[StreamSpec]) -> None:
-    for spec in specs:
-        await ensure_stream(nc, spec)
+async def wait_for_stream(nc: NATS, spec: StreamSpec, *, poll_s: float = 0.5) -> None:
+    """Wait until ``spec``'s owner has created it; never create or change it."""
+    events_of(spec.context)
+    logged = False
+    while True:
+        body = await _api(nc, f"STREAM.INFO.{spec.name}", b"")
+        error = body.get("error")
+        if not error:
+            return
+        if error.get("err_code") != STREAM_NOT_FOUND:
+            raise StreamSetupError(f"stream {spec.name}: {error}")
+        if not logged:
+            log.info("stream.waiting_for_owner", stream=spec.name, owner=spec.owner)
+            logged = True
+        await asyncio.sleep(poll_s)
+
+
+async def prepare_streams(
+    nc: NATS, service: str, streams: Sequence[StreamSpec], *, replicas: int = 1
+) -> None:
+    """Create or update the streams ``service`` owns; wait for the ones it only reads."""
+    for spec in streams:
+        if spec.owner == service:
+            await ensure_stream(nc, replace(spec, replicas=replicas))
+        else:
+            await wait_for_stream(nc, spec)
+
+
+async def _api(nc: NATS, call: str, payload: bytes) -> dict[str, Any]:
+    reply = await nc.request(f"$JS.API.{call}", payload, timeout=5)
+    body: dict[str, Any] = json.loads(reply.data)
+    return body

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -36,7 +35,8 @@ from opentelemetry.trace import SpanKind
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from parley.chassis.db import add_chassis_tables
+from parley.chassis.db import chassis_tables
+from parley.chassis.dead_letters import DeadLetters
 from parley.chassis.event_store import StoredEvent, decode_message
 from parley.chassis.logs import get_logger
 from parley.chassis.tracing import extract_context
@@ -64,17 +64,7 @@ class RunnerOptions:
     ack_wait_s: float = 30.0
 
 
-def _build_chassis_tables() -> dict[str, Table]:
-    from sqlalchemy import MetaData
-
-    metadata = MetaData()
-    add_chassis_tables(metadata)
-    return dict(metadata.tables)
-
-
-_CHASSIS_TABLES = _build_chassis_tables()
-positions = _CHASSIS_TABLES["projection_positions"]
-dead_letters = _CHASSIS_TABLES["dead_letters"]
+positions = chassis_tables()["projection_positions"]
 
 
 async def read_position(session: AsyncSession, projection: str) -> int:
@@ -101,6 +91,7 @@ class ProjectionRunner:
         projection: Projection,
         sessions: async_sessionmaker[AsyncSession],
         options: RunnerOptions | None = None,
+        positions: Positions | None = None,
     ) -> None:
         self._nc = nc
         self._js = nc.jetstream()
@@ -110,6 +101,8 @@ class ProjectionRunner:
         self.options = options or RunnerOptions()
         self._task: asyncio.Task[None] | None = None
         self._failures: dict[int, int] = {}  # stream seq -> failed attempts so far
+        self._dead_letters = DeadLetters(sessions, nc)
+        self._positions = positions
 
     @property
     def durable(self) -> str:
@@ -284,6 +277,8 @@ class ProjectionRunner:
                 applied = seq
             if applied > position:
                 await write_position(session, self.projection.name, applied)
+        if applied > position and self._positions is not None:
+            self._positions.advanced(self.projection.name, applied)
 
     async def _failed(self, msg: Msg, seq: int, error: Exception) -> bool:
         attempts = self._failures.get(seq, 0) + 1
@@ -309,53 +304,69 @@ class ProjectionRunner:
         return True
 
     async def _dead_letter(self, msg: Msg, seq: int, error: Exception) -> None:
-        event_type = (msg.headers or {}).get("Parley-Event-Type")
-        log.error(
-            "projection.dead_letter",
-            projection=self.projection.name,
-            seq=seq,
-            subject=msg.subject,
-            event_type=event_type,
-            error=repr(error),
-        )
         async with self._sessions.begin() as session:
-            await session.execute(
-                insert(dead_letters).values(
-                    projection=self.projection.name,
-                    stream_seq=seq,
-                    subject=msg.subject,
-                    event_type=event_type,
-                    error=repr(error),
-                    data=msg.data.decode("utf-8", "replace"),
-                )
-            )
+            await self._dead_letters.record(self.projection.name, msg, error, session)
             await write_position(session, self.projection.name, seq)
-        notice = {
-            "projection": self.projection.name,
-            "seq": seq,
-            "subject": msg.subject,
-            "event_type": event_type,
-            "error": repr(error),
-        }
-        await self._nc.publish(
-            f"parley.deadletter.{self.projection.name}", json.dumps(notice).encode()
-        )
+
+
+class Positions:
+    """Read-your-writes: a command's caller waits until a projection has applied the stream
+    sequence its append returned. The runners of this process announce each commit
+    (:meth:`advanced`), which wakes the waiters at once; a waiter also re-reads the shared
+    database now and then, for a projection applied by another replica."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, recheck_s: float = 0.1
+    ) -> None:
+        self._sessions = sessions
+        self._recheck_s = recheck_s
+        self._known: dict[str, int] = {}
+        self._changed: dict[str, asyncio.Condition] = {}
+
+    def advanced(self, projection: str, seq: int) -> None:
+        """Called by a runner after it committed ``seq`` for ``projection``."""
+        if seq <= self._known.get(projection, 0):
+            return
+        self._known[projection] = seq
+        condition = self._changed.get(projection)
+        if condition is not None:
+            asyncio.get_running_loop().create_task(self._notify(condition))
+
+    @staticmethod
+    async def _notify(condition: asyncio.Condition) -> None:
+        async with condition:
+            condition.notify_all()
+
+    async def wait(self, projection: str, seq: int, timeout: float = 2.0) -> bool:
+        """True once ``projection`` applied ``seq``; False on timeout (the command that
+        already succeeded is not failed for it)."""
+        if self._known.get(projection, 0) >= seq:
+            return True
+        condition = self._changed.setdefault(projection, asyncio.Condition())
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            async with self._sessions() as session:
+                stored = await read_position(session, projection)
+            if stored > self._known.get(projection, 0):
+                self._known[projection] = stored
+            if self._known.get(projection, 0) >= seq:
+                return True
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            async with condition:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        condition.wait_for(lambda: self._known.get(projection, 0) >= seq),
+                        timeout=min(left, self._recheck_s),
+                    )
+            if self._known.get(projection, 0) >= seq:
+                return True
 
 
 async def wait_for_position(
     sessions: async_sessionmaker[AsyncSession], projection: str, seq: int, timeout: float = 2.0
 ) -> bool:
-    """Read-your-writes for a command's caller: wait until ``projection`` has applied stream
-    sequence ``seq`` (returned by the append). Works across replicas (reads the shared store).
-    Returns False on timeout instead of failing the command that already succeeded."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    delay = 0.002
-    while True:
-        async with sessions() as session:
-            if await read_position(session, projection) >= seq:
-                return True
-        if loop.time() >= deadline:
-            return False
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, 0.05)
+    """:meth:`Positions.wait` for a caller outside a service (tests, tools)."""
+    return await Positions(sessions, recheck_s=0.01).wait(projection, seq, timeout)

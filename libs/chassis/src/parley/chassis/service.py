@@ -1,32 +1,35 @@
-"""Running a service: connect, ensure streams, migrate, start projections, answer the bus,
-report health, and stop cleanly on SIGINT/SIGTERM.
+"""Running a service: connect its one broker, prepare its streams, migrate, start projections,
+serve its FastStream subscribers (routes, policies), report health, and stop cleanly on
+SIGINT/SIGTERM.
 
-A service's ``bootstrap.py`` builds a :class:`ServiceParts` (its router, projections, streams,
-migrations) and hands it to :func:`run_service`; nothing here is service-specific.
+A service's ``bootstrap.py`` builds a :class:`ServiceParts` (its routers, projections,
+background jobs) from the :class:`Infrastructure` and hands it to :func:`run_service`;
+nothing here is service-specific.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from faststream.nats import NatsBroker, NatsRouter
 from nats.aio.client import Client as NATS
-from nats.aio.msg import Msg
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from parley.chassis.bus import BusRouter, serve
+from parley.chassis.bus import BusClient
 from parley.chassis.db import create_engine, run_migrations, session_factory
+from parley.chassis.dead_letters import DeadLetters
 from parley.chassis.health import serve_http_health
 from parley.chassis.logs import configure_logging, get_logger
-from parley.chassis.messaging import StreamSpec, connect, ensure_streams
-from parley.chassis.projections import Projection, ProjectionRunner
+from parley.chassis.messaging import make_broker, prepare_streams
+from parley.chassis.projections import Positions, Projection, ProjectionRunner
 from parley.chassis.settings import ServiceSettings
 from parley.chassis.tracing import configure_tracing
+from parley.contracts.streams import StreamSpec
 
 log = get_logger(__name__)
 
@@ -40,17 +43,29 @@ class Infrastructure:
     """The concrete adapters a service runs on, made once at start."""
 
     settings: ServiceSettings
-    nc: NATS
+    broker: NatsBroker
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    positions: Positions
+    bus: BusClient
+
+    @property
+    def nc(self) -> NATS:
+        """The broker's own connection, for what stays on raw nats-py (event store,
+        projection runner, KV)."""
+        return self.broker.connection
+
+    @property
+    def dead_letters(self) -> DeadLetters:
+        return DeadLetters(self.sessions, self.nc)
 
 
 @dataclass
 class ServiceParts:
     """What a service contributes; built by its bootstrap from the infrastructure."""
 
-    router: BusRouter
-    projections: Sequence[tuple[str, Projection]] = ()  # (stream name, projection)
+    routers: Sequence[NatsRouter] = ()  # routes, policies, live publishers
+    projections: Sequence[tuple[StreamSpec, Projection]] = ()
     background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
     on_stop: Sequence[Callable[[], Awaitable[None]]] = ()
 
@@ -58,7 +73,7 @@ class ServiceParts:
 @dataclass
 class ServiceDefinition:
     name: str
-    streams: Sequence[StreamSpec]
+    streams: Sequence[StreamSpec]  # owned ones are created/updated, others waited for
     migrations: Path | None
     build: Callable[[Infrastructure], Awaitable[ServiceParts]]
     settings_type: type[ServiceSettings] = ServiceSettings
@@ -85,7 +100,7 @@ class RunningService:
             await runner.stop()
         for hook in self.parts.on_stop:
             await hook()
-        await self.infra.nc.drain()
+        await self.infra.broker.stop()
         await self.infra.engine.dispose()
 
 
@@ -93,29 +108,42 @@ async def start_service(
     definition: ServiceDefinition, settings: ServiceSettings | None = None
 ) -> RunningService:
     settings = settings or definition.settings_type(service_name=definition.name)
-    nc = await connect(settings.nats_url, name=definition.name)
-    await ensure_streams(
-        nc, [replace(spec, replicas=settings.stream_replicas) for spec in definition.streams]
+    broker = make_broker(settings.nats_url, name=definition.name)
+    await broker.connect()
+    await prepare_streams(
+        broker.connection, definition.name, definition.streams, replicas=settings.stream_replicas
     )
     engine = create_engine(settings.resolved_database_url())
     if definition.migrations is not None:
         await run_migrations(engine, definition.migrations)
-    infra = Infrastructure(settings, nc, engine, session_factory(engine))
+    sessions = session_factory(engine)
+    infra = Infrastructure(
+        settings, broker, engine, sessions, Positions(sessions), BusClient(broker)
+    )
     parts = await definition.build(infra)
     runners = [
-        ProjectionRunner(nc, stream=stream, projection=projection, sessions=infra.sessions)
+        ProjectionRunner(
+            infra.nc,
+            stream=stream.name,
+            projection=projection,
+            sessions=sessions,
+            positions=infra.positions,
+        )
         for stream, projection in parts.projections
     ]
     for runner in runners:
         await runner.start()
-    await serve(nc, parts.router, queue=definition.name)
     running = RunningService(infra, parts, runners)
+    health = NatsRouter()
+
+    @health.subscriber(health_subject(definition.name), title="health")
+    async def on_health() -> dict[str, object]:
+        return running.status()
+
+    for router in (*parts.routers, health):
+        broker.include_router(router)
+    await broker.start()
     running.tasks = [asyncio.create_task(job()) for job in parts.background]
-
-    async def on_health(msg: Msg) -> None:
-        await msg.respond(json.dumps(running.status()).encode())
-
-    await nc.subscribe(health_subject(definition.name), cb=on_health)
     return running
 
 

@@ -6,12 +6,18 @@ An event class declares its bounded context and schema version::
         follower_id: str
         followee_id: str
 
+Events are registered by context and name. A context's events live in
+``parley.contracts.events.<context>``, imported on first use: :func:`events_of` for a context
+with no such module is an :class:`UnknownContext` error, raised when a service starts to read
+that context's stream, not a dead letter at run time.
+
 Old versions found in a stream are upgraded on read by upcasters registered with
 :func:`upcaster`, so handlers only ever see the current class.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -21,11 +27,17 @@ from parley.contracts.envelope import EventEnvelope
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
-_EVENTS: dict[str, type[DomainEvent]] = {}
-_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+EventKey = tuple[str, str]  # (context, event type)
+
+_EVENTS: dict[EventKey, type[DomainEvent]] = {}
+_UPCASTERS: dict[tuple[str, str, int], Upcaster] = {}
 
 
 class UnknownEvent(LookupError):
+    pass
+
+
+class UnknownContext(LookupError):
     pass
 
 
@@ -43,50 +55,63 @@ class DomainEvent(BaseModel):
             return
         cls.context = context
         cls.version = version
-        existing = _EVENTS.get(cls.__name__)
+        key = (context, cls.__name__)
+        existing = _EVENTS.get(key)
         if existing is not None and existing.__module__ != cls.__module__:
-            raise TypeError(f"event type {cls.__name__} is defined twice")
-        _EVENTS[cls.__name__] = cls
+            raise TypeError(f"event type {context}.{cls.__name__} is defined twice")
+        _EVENTS[key] = cls
 
     @classmethod
     def event_type(cls) -> str:
         return cls.__name__
 
 
-def upcaster(event_type: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+def upcaster(context: str, event_type: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
     """Register a function turning ``data`` of ``from_version`` into ``from_version + 1``."""
 
     def register(fn: Upcaster) -> Upcaster:
-        _UPCASTERS[(event_type, from_version)] = fn
+        _UPCASTERS[(context, event_type, from_version)] = fn
         return fn
 
     return register
 
 
-def event_class(event_type: str) -> type[DomainEvent]:
+def events_of(context: str) -> dict[str, type[DomainEvent]]:
+    """Every event type of ``context`` by name, importing its contract module if needed."""
     try:
-        return _EVENTS[event_type]
-    except KeyError:
-        raise UnknownEvent(event_type) from None
+        importlib.import_module(f"parley.contracts.events.{context}")
+    except ModuleNotFoundError as missing:
+        raise UnknownContext(
+            f"no events are declared for context {context!r}"
+            f" (expected the module parley.contracts.events.{context})"
+        ) from missing
+    return {name: cls for (ctx, name), cls in _EVENTS.items() if ctx == context}
 
 
-def registered_events() -> dict[str, type[DomainEvent]]:
+def event_class(context: str, event_type: str) -> type[DomainEvent]:
+    found = _EVENTS.get((context, event_type)) or events_of(context).get(event_type)
+    if found is None:
+        raise UnknownEvent(f"{context}.{event_type}")
+    return found
+
+
+def registered_events() -> dict[EventKey, type[DomainEvent]]:
     return dict(_EVENTS)
 
 
-def upcast(event_type: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
-    target = event_class(event_type).version
+def upcast(context: str, event_type: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
+    target = event_class(context, event_type).version
     while version < target:
-        step = _UPCASTERS.get((event_type, version))
+        step = _UPCASTERS.get((context, event_type, version))
         if step is None:
-            raise UnknownEvent(f"no upcaster for {event_type} v{version}")
+            raise UnknownEvent(f"no upcaster for {context}.{event_type} v{version}")
         data = step(data)
         version += 1
     return data
 
 
-def decode_event(envelope: EventEnvelope) -> DomainEvent:
+def decode_event(context: str, envelope: EventEnvelope) -> DomainEvent:
     """The current-version event carried by an envelope (upcasting older versions)."""
-    cls = event_class(envelope.event_type)
-    data = upcast(envelope.event_type, envelope.event_version, dict(envelope.data))
+    cls = event_class(context, envelope.event_type)
+    data = upcast(context, envelope.event_type, envelope.event_version, dict(envelope.data))
     return cls.model_validate(data)

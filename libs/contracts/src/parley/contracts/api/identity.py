@@ -23,6 +23,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from parley.contracts.routes import Routes
+
 CONTEXT = "identity"
 
 
@@ -106,3 +108,22 @@ class Registered(BaseModel):
 
 class SuspendedUsers(BaseModel):
     user_ids: list[str]
+
+
+# -- routes ------------------------------------------------------------------------------------
+
+ROUTES = Routes(CONTEXT)
+REGISTER = ROUTES.command("register", Register, Registered, description="Create an account")
+LOGIN = ROUTES.command("login", Login, AccessToken, description="Exchange credentials for a token")
+UPDATE_PROFILE = ROUTES.command("update_profile", UpdateProfile, UserView)
+FOLLOW = ROUTES.command("follow", TargetUser, UserView)
+UNFOLLOW = ROUTES.command("unfollow", TargetUser, UserView)
+BLOCK = ROUTES.command("block", TargetUser, UserView)
+UNBLOCK = ROUTES.command("unblock", TargetUser, UserView)
+SUSPEND = ROUTES.command("suspend", ModerationTarget, UserView)
+REINSTATE = ROUTES.command("reinstate", ModerationTarget, UserView)
+GET_ME = ROUTES.query("get_me", Empty, UserView)
+GET_USER = ROUTES.query("get_user", TargetUser, UserView)
+LIST_FOLLOWERS = ROUTES.query("list_followers", ListUsers, UserPage)
+LIST_FOLLOWING = ROUTES.query("list_following", ListUsers, UserPage)
+SUSPENDED_USERS = ROUTES.query("suspended_users", Empty, SuspendedUsers)

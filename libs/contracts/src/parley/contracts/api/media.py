@@ -19,6 +19,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from parley.contracts.routes import Routes
+
 CONTEXT = "media"
 
 MAX_SDP_CHARS = 20_000
@@ -56,3 +58,19 @@ class MediaSessionClosedReply(BaseModel):
 class ActiveSpeakers(BaseModel):
     space_id: str
     user_ids: list[str] = Field(default_factory=list, description="Speaking now, loudest first")
+
+
+# -- routes ------------------------------------------------------------------------------------
+
+ROUTES = Routes(CONTEXT)
+NEGOTIATE = ROUTES.command(
+    "negotiate",
+    NegotiateMedia,
+    MediaAnswer,
+    description=(
+        "Any worker answers (queue group); one that placement did not choose forwards the"
+        " request unchanged to the chosen worker's own subject, media.worker.<id>.negotiate"
+    ),
+)
+CLOSE_SESSION = ROUTES.command("close_session", SpaceRef, MediaSessionClosedReply)
+ACTIVE_SPEAKERS = ROUTES.query("active_speakers", SpaceRef, ActiveSpeakers)

@@ -38,6 +38,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.contracts.events.room import SpaceSettings, SpeakPolicy, StageRole
+from parley.contracts.routes import Routes
 
 CONTEXT = "room"
 
@@ -284,3 +285,38 @@ class MyRole(BaseModel):
     state: SpaceState
     role: Role
     muted: bool = True
+
+
+# -- routes ------------------------------------------------------------------------------------
+
+ROUTES = Routes(CONTEXT)
+CREATE_SPACE = ROUTES.command("create_space", CreateSpace, SpaceView)
+UPDATE_SPACE = ROUTES.command("update_space", UpdateSpace, SpaceView)
+START_SPACE = ROUTES.command("start_space", SpaceRef, SpaceView)
+END_SPACE = ROUTES.command("end_space", SpaceRef, SpaceView)
+JOIN_SPACE = ROUTES.command("join_space", SpaceRef, JoinResult)
+LEAVE_SPACE = ROUTES.command("leave_space", SpaceRef, SpaceView)
+REQUEST_TO_SPEAK = ROUTES.command("request_to_speak", SpaceRef, SpaceView)
+WITHDRAW_SPEAKER_REQUEST = ROUTES.command("withdraw_speaker_request", SpaceRef, SpaceView)
+ACCEPT_SPEAKER_REQUEST = ROUTES.command("accept_speaker_request", SpaceUser, SpaceView)
+DECLINE_SPEAKER_REQUEST = ROUTES.command("decline_speaker_request", SpaceUser, SpaceView)
+INVITE_TO_STAGE = ROUTES.command("invite_to_stage", InviteToStage, SpaceView)
+ACCEPT_INVITATION = ROUTES.command("accept_invitation", SpaceRef, SpaceView)
+DECLINE_INVITATION = ROUTES.command("decline_invitation", SpaceRef, SpaceView)
+SET_MY_MIC = ROUTES.command("set_my_mic", SetMyMic, SpaceView)
+MUTE_SPEAKER = ROUTES.command("mute_speaker", SpaceUser, SpaceView)
+MUTE_ALL = ROUTES.command("mute_all", SpaceRef, SpaceView)
+MOVE_TO_AUDIENCE = ROUTES.command("move_to_audience", SpaceUser, SpaceView)
+REMOVE_PARTICIPANT = ROUTES.command("remove_participant", RemoveParticipant, SpaceView)
+REACT = ROUTES.command("react", React, ReactionAccepted)
+PIN_POST = ROUTES.command("pin_post", PinPost, SpaceView)
+UNPIN_POST = ROUTES.command("unpin_post", UnpinPost, SpaceView)
+HOST_PRESENCE = ROUTES.command("host_presence", HostPresence, SpaceView)
+MARK_NOTIFICATIONS_READ = ROUTES.command(
+    "mark_notifications_read", MarkNotificationsRead, NotificationsRead
+)
+GET_SPACE = ROUTES.query("get_space", SpaceRef, SpaceView)
+LIST_SPACES = ROUTES.query("list_spaces", ListSpaces, SpacePage)
+GET_SPACE_ANALYTICS = ROUTES.query("get_space_analytics", SpaceRef, SpaceAnalytics)
+LIST_NOTIFICATIONS = ROUTES.query("list_notifications", ListNotifications, NotificationPage)
+MY_ROLE = ROUTES.query("my_role", SpaceRef, MyRole)
