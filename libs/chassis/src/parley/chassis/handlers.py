@@ -1,10 +1,15 @@
-"""Binding a service's command handlers to the bus: dependencies given, the domain's own
-rejections turned into the bus's problem-shaped :class:`DomainError` s."""
+"""Binding a service's handlers to its routes: dependencies given, and the domain's own
+rejections turned into the bus's problem-shaped :class:`DomainError` s.
+
+A pure domain raises its own rejections; each carries a stable ``slug``, a ``detail`` for
+people and an HTTP-like ``status`` (a plain int: the domain imports nothing). That is the one
+translation every service uses: no per-service error maps.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Protocol, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -17,34 +22,21 @@ P = TypeVar("P", bound=BaseModel)
 R = TypeVar("R")
 
 
-class Rejection(Protocol):
-    """What a pure domain raises: a stable slug and a sentence for people."""
-
-    slug: str
-    detail: str
-
-
-def rejection_translator(
-    base: type[Exception], statuses: Mapping[type[Exception], type[DomainError]]
-) -> Callable[[Exception], DomainError | None]:
-    """Maps a domain's rejection classes (subclasses of ``base``) to bus error classes."""
-
-    def translate(error: Exception) -> DomainError | None:
-        if not isinstance(error, base):
-            return None
-        error_type = statuses.get(type(error), DomainError)
-        rejection: Rejection = error  # type: ignore[assignment]
-        return error_type(rejection.detail, type=rejection.slug)
-
-    return translate
+def as_domain_error(error: Exception) -> DomainError | None:
+    """A domain rejection (``slug``, ``detail``, ``status``) as a bus error; None otherwise."""
+    slug = getattr(error, "slug", None)
+    status = getattr(error, "status", None)
+    if not isinstance(slug, str) or not isinstance(status, int):
+        return None
+    detail = getattr(error, "detail", None) or str(error)
+    return DomainError.from_problem({"type": slug, "status": status, "detail": detail})
 
 
 def bind(
     deps: D,
     handler: Callable[[D, P, RequestContext], Awaitable[R]],
     *,
-    translate: Callable[[Exception], DomainError | None],
-    contended: str,
+    contended: str = "this",
 ) -> Callable[[P, RequestContext], Awaitable[R]]:
     """``handler`` with its dependencies given and its rejections turned into bus errors;
     an aggregate still contended after the command loop's retries is a 409 ``busy``."""
@@ -57,7 +49,7 @@ def bind(
                 f"too many simultaneous changes to {contended}, try again", type="busy"
             ) from error
         except Exception as error:
-            bus_error = translate(error)
+            bus_error = as_domain_error(error)
             if bus_error is None:
                 raise
             raise bus_error from error
