@@ -1,5 +1,8 @@
 """The process's one NATS connection (a FastStream broker) and its JetStream streams.
 
+A service connects through :func:`make_broker` only; :func:`connect` is a plain nats-py
+connection for programs that are not services (tests, benchmarks, tools).
+
 Only a stream's owner creates or updates it (:func:`ensure_stream`, idempotent: safe on every
 start); every other service waits for it (:func:`wait_for_stream`) and never changes it.
 """
@@ -12,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+import nats
 from faststream.nats import NatsBroker
 from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.aio.client import Client as NATS
@@ -30,30 +34,46 @@ class StreamSetupError(RuntimeError):
     pass
 
 
+async def _on_error(error: Exception) -> None:
+    log.warning("nats.error", error=str(error))
+
+
+async def _on_disconnect() -> None:
+    log.warning("nats.disconnected")
+
+
+async def _on_reconnect() -> None:
+    log.info("nats.reconnected")
+
+
 def make_broker(url: str, name: str) -> NatsBroker:
     """One broker per process: reconnects forever (a broker restart is a normal event), and
     carries the trace of every message it sends and receives."""
-
-    async def on_error(error: Exception) -> None:
-        log.warning("nats.error", error=str(error))
-
-    async def on_disconnect() -> None:
-        log.warning("nats.disconnected")
-
-    async def on_reconnect() -> None:
-        log.info("nats.reconnected")
-
     return NatsBroker(
         url,
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,  # type: ignore[arg-type]  # nats-py takes seconds as float
-        error_cb=on_error,
-        disconnected_cb=on_disconnect,
-        reconnected_cb=on_reconnect,
+        error_cb=_on_error,
+        disconnected_cb=_on_disconnect,
+        reconnected_cb=_on_reconnect,
         middlewares=(NatsTelemetryMiddleware(),),
         logger=None,  # one line per message is noise; handlers log what matters
         graceful_timeout=10.0,
+    )
+
+
+async def connect(url: str, name: str) -> NATS:
+    """A plain nats-py connection that reconnects forever, for tests, benchmarks and tools (a
+    service uses its broker's connection)."""
+    return await nats.connect(
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        error_cb=_on_error,
+        disconnected_cb=_on_disconnect,
+        reconnected_cb=_on_reconnect,
     )
 
 
