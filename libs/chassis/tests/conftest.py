@@ -8,17 +8,28 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.chassis.db import create_engine
 from parley.chassis.event_store import EventStore
-from parley.chassis.messaging import StreamSpec, ensure_streams
-from parley.testing.plugin import unique_context
+from parley.chassis.messaging import ensure_stream
+from parley.contracts.streams import StreamSpec, context_stream
+from parley.testing.counter import CONTEXT
 
 
 @pytest.fixture
-async def store(nc: NATS) -> EventStore:
-    """An event store on a fresh stream of its own, so tests never see each other's events."""
-    context = unique_context()
-    stream = context.upper()
-    await ensure_streams(nc, [StreamSpec(stream, [f"{context}.>"])])
-    return EventStore(nc, stream=stream, context=context)
+def nats_url(private_nats: str) -> str:
+    """A nats-server of each test's own: the counter's stream, subjects and consumers are
+    fixed names, so tests never see each other's (events are registered by context)."""
+    return private_nats
+
+
+@pytest.fixture
+def counter_stream() -> StreamSpec:
+    return context_stream(CONTEXT.upper(), CONTEXT, owner="chassis-test")
+
+
+@pytest.fixture
+async def store(nc: NATS, counter_stream: StreamSpec) -> EventStore:
+    """An event store on the counter's stream."""
+    await ensure_stream(nc, counter_stream)
+    return EventStore(nc, stream=counter_stream.name, context=CONTEXT)
 
 
 @pytest.fixture

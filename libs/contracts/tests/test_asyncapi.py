@@ -119,7 +119,7 @@ def test_test_only_events_stay_out_of_the_contract(monkeypatch: pytest.MonkeyPat
     class AsyncapiTestProbeHappened(DomainEvent, context="asyncapi_test", version=1):
         value: str
 
-    assert "AsyncapiTestProbeHappened" in registry.registered_events()
+    assert ("asyncapi_test", "AsyncapiTestProbeHappened") in registry.registered_events()
     assert AsyncapiTestProbeHappened not in asyncapi.contract_events()
 
 

@@ -11,12 +11,11 @@ from nats.aio.msg import Msg
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from parley.chassis.db import session_factory
+from parley.chassis.db import chassis_tables, session_factory
 from parley.chassis.event_store import EventMetadata, EventStore, StoredEvent
 from parley.chassis.projections import (
     ProjectionRunner,
     RunnerOptions,
-    dead_letters,
     wait_for_position,
 )
 from parley.testing.counter import (
@@ -27,6 +26,7 @@ from parley.testing.counter import (
     create_tables,
 )
 
+dead_letters = chassis_tables()["dead_letters"]
 META = EventMetadata(correlation_id="cor_test")
 FAST = RunnerOptions(batch_size=10, ack_wait_s=1.0, backoff_s=(0.05, 0.05, 0.05, 0.05))
 

@@ -37,8 +37,8 @@ class UnknownEvent(LookupError):
     pass
 
 
-class UnknownContext(LookupError):
-    pass
+class UnknownContext(UnknownEvent):
+    """No events are declared for this context: every event of it is unknown."""
 
 
 class DomainEvent(BaseModel):
@@ -77,15 +77,25 @@ def upcaster(context: str, event_type: str, from_version: int) -> Callable[[Upca
 
 
 def events_of(context: str) -> dict[str, type[DomainEvent]]:
-    """Every event type of ``context`` by name, importing its contract module if needed."""
+    """Every event type of ``context`` by name, importing its contract module if needed.
+
+    A context with neither a contract module nor any event class defined elsewhere (a test's
+    own) is an :class:`UnknownContext`."""
+    module = f"parley.contracts.events.{context}"
     try:
-        importlib.import_module(f"parley.contracts.events.{context}")
+        importlib.import_module(module)
     except ModuleNotFoundError as missing:
+        if missing.name != module:  # the module exists but imports something missing
+            raise
+        missing_module: ModuleNotFoundError | None = missing
+    else:
+        missing_module = None
+    found = {name: cls for (ctx, name), cls in _EVENTS.items() if ctx == context}
+    if not found and missing_module is not None:
         raise UnknownContext(
-            f"no events are declared for context {context!r}"
-            f" (expected the module parley.contracts.events.{context})"
-        ) from missing
-    return {name: cls for (ctx, name), cls in _EVENTS.items() if ctx == context}
+            f"no events are declared for context {context!r} (expected the module {module})"
+        ) from missing_module
+    return found
 
 
 def event_class(context: str, event_type: str) -> type[DomainEvent]:
