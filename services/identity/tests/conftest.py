@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from faststream.nats import NatsBroker
 
 from parley.chassis.bus import BusClient, RequestContext
-from parley.chassis.messaging import connect
+from parley.chassis.messaging import ensure_stream, make_broker
 from parley.chassis.service import RunningService, start_service
 from parley.chassis.tokens import TokenVerifier, generate_key_pair
-from parley.contracts.api.identity import CONTEXT
+from parley.contracts import streams
+from parley.contracts.api.identity import ROUTES
+from parley.contracts.routes import Route
 from parley.identity.bootstrap import definition
 from parley.identity.settings import IdentitySettings
 
@@ -38,6 +41,23 @@ def identity_settings(tmp_path: Path, nats_url: str, database_url: str) -> Ident
     )
 
 
+def route(kind: str, name: str) -> Route[Any, Any]:
+    """Identity's declared route ``name`` of ``kind`` (command or query)."""
+    (found,) = (r for r in ROUTES.all if (r.kind, r.name) == (kind, name))
+    return found
+
+
+async def client_broker(nats_url: str, name: str) -> NatsBroker:
+    broker = make_broker(nats_url, name=name)
+    await broker.connect()
+    return broker
+
+
+async def room_stream_exists(broker: NatsBroker) -> None:
+    """What room (the owner of ROOM) does at its start: identity only waits for that stream."""
+    await ensure_stream(broker.connection, streams.ROOM)
+
+
 class Identity:
     """The running service and a bus client speaking its contract."""
 
@@ -47,10 +67,16 @@ class Identity:
         self.verifier = TokenVerifier(public_key)
 
     async def command(self, name: str, payload: Any, actor: str | None = None) -> Any:
-        return await self.bus.command(CONTEXT, name, payload, RequestContext(actor=actor))
+        return await self._call(route("command", name), payload, actor)
 
     async def query(self, name: str, payload: Any, actor: str | None = None) -> Any:
-        return await self.bus.query(CONTEXT, name, payload, RequestContext(actor=actor))
+        return await self._call(route("query", name), payload, actor)
+
+    async def _call(self, route: Route[Any, Any], payload: Any, actor: str | None) -> Any:
+        # The payload goes as the JSON the tests wrote, unvalidated, so that the service's own
+        # validation is what is tested; the answer comes back as JSON data too.
+        result = await self.bus.call(route, payload, RequestContext(actor=actor))
+        return route.result_adapter.dump_python(result, mode="json")
 
     async def register(self, handle: str, display_name: str = "") -> dict[str, Any]:
         answer = await self.command(
@@ -62,14 +88,17 @@ class Identity:
 
 async def run_identity(tmp_path: Path, nats_url: str, database_url: str) -> AsyncIterator[Identity]:
     settings = identity_settings(tmp_path, nats_url, database_url)
-    running = await start_service(definition, settings)
-    nc = await connect(nats_url, name="identity-test-client")
-    public_key = (tmp_path / "keys" / "token_public.pem").read_bytes()
+    broker = await client_broker(nats_url, "identity-test-client")
     try:
-        yield Identity(running, BusClient(nc, timeout=10), public_key)
+        await room_stream_exists(broker)
+        running = await start_service(definition, settings)
+        public_key = (tmp_path / "keys" / "token_public.pem").read_bytes()
+        try:
+            yield Identity(running, BusClient(broker, timeout=10), public_key)
+        finally:
+            await running.stop()
     finally:
-        await nc.close()
-        await running.stop()
+        await broker.stop()
 
 
 @pytest.fixture

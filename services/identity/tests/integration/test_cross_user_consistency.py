@@ -25,6 +25,7 @@ def handler_deps(identity: Any) -> IdentityDeps:
         credentials=None,  # type: ignore[arg-type]  (not used by these steps)
         passwords=None,  # type: ignore[arg-type]
         tokens=None,  # type: ignore[arg-type]
+        positions=infra.positions,
     )
 
 

@@ -32,7 +32,7 @@ from parley.identity.domain.rules import user_id_for
 from parley.identity.projections.graph import GraphProjection
 from parley.identity.projections.profiles import ProfilesProjection
 from parley.identity.projections.tables import metadata
-from parley.identity.projections.views import (
+from parley.identity.queries.views import (
     Direction,
     suspended_user_ids,
     user_page,

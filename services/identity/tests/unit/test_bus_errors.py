@@ -7,8 +7,8 @@ import pytest
 from parley.chassis.bus import RequestContext
 from parley.chassis.decider import TooMuchContention
 from parley.chassis.errors import DomainError
+from parley.chassis.handlers import as_domain_error, bind
 from parley.identity.domain import errors as domain
-from parley.identity.entrypoints.errors import as_bus_error, bound
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,9 @@ from parley.identity.entrypoints.errors import as_bus_error, bound
     ],
 )
 def test_each_kind_of_rejection_has_its_status(rejection: domain.Rejected, status: int) -> None:
-    problem = as_bus_error(rejection).to_problem()
+    bus_error = as_domain_error(rejection)
+    assert bus_error is not None
+    problem = bus_error.to_problem()
     assert problem["status"] == status
     assert problem["type"] == rejection.slug
     assert problem["detail"] == rejection.detail
@@ -36,8 +38,8 @@ async def test_bound_handlers_raise_bus_errors() -> None:
         raise TooMuchContention("usr_1")
 
     with pytest.raises(DomainError) as error:
-        await bound(None, refuses)(None, RequestContext())  # type: ignore[arg-type]
+        await bind(None, refuses)(None, RequestContext())  # type: ignore[arg-type]
     assert (error.value.status, error.value.type) == (404, "user-not-found")
     with pytest.raises(DomainError) as error:
-        await bound(None, contended)(None, RequestContext())  # type: ignore[arg-type]
+        await bind(None, contended)(None, RequestContext())  # type: ignore[arg-type]
     assert (error.value.status, error.value.type) == (409, "busy")

@@ -113,17 +113,106 @@ class SuspendedUsers(BaseModel):
 # -- routes ------------------------------------------------------------------------------------
 
 ROUTES = Routes(CONTEXT)
-REGISTER = ROUTES.command("register", Register, Registered, description="Create an account")
-LOGIN = ROUTES.command("login", Login, AccessToken, description="Exchange credentials for a token")
-UPDATE_PROFILE = ROUTES.command("update_profile", UpdateProfile, UserView)
-FOLLOW = ROUTES.command("follow", TargetUser, UserView)
-UNFOLLOW = ROUTES.command("unfollow", TargetUser, UserView)
-BLOCK = ROUTES.command("block", TargetUser, UserView)
-UNBLOCK = ROUTES.command("unblock", TargetUser, UserView)
-SUSPEND = ROUTES.command("suspend", ModerationTarget, UserView)
-REINSTATE = ROUTES.command("reinstate", ModerationTarget, UserView)
-GET_ME = ROUTES.query("get_me", Empty, UserView)
-GET_USER = ROUTES.query("get_user", TargetUser, UserView)
-LIST_FOLLOWERS = ROUTES.query("list_followers", ListUsers, UserPage)
-LIST_FOLLOWING = ROUTES.query("list_following", ListUsers, UserPage)
-SUSPENDED_USERS = ROUTES.query("suspended_users", Empty, SuspendedUsers)
+
+# Problems (``type`` slugs) beyond the common ones (``invalid-input``, ``internal-error``).
+_SIGNED_IN = ("unauthenticated", "unknown-actor", "account-suspended")
+_BAD_PROFILE = ("invalid-display-name", "bio-too-long")
+_MODERATION = ("unauthenticated", "not-a-moderator", "user-not-found", "cannot-moderate-self")
+
+REGISTER = ROUTES.command(
+    "register",
+    Register,
+    Registered,
+    problems=("invalid-handle", "invalid-display-name", "password-too-short", "handle-taken"),
+    description="Create an account and sign in to it",
+)
+LOGIN = ROUTES.command(
+    "login",
+    Login,
+    AccessToken,
+    problems=("invalid-credentials", "account-suspended"),
+    description="Exchange a handle and password for an access token",
+)
+UPDATE_PROFILE = ROUTES.command(
+    "update_profile",
+    UpdateProfile,
+    UserView,
+    problems=(*_SIGNED_IN, *_BAD_PROFILE, "busy"),
+    description="Change the caller's display name and/or bio; answers the caller's profile",
+)
+FOLLOW = ROUTES.command(
+    "follow",
+    TargetUser,
+    UserView,
+    problems=(*_SIGNED_IN, "user-not-found", "cannot-follow-self", "blocked", "busy"),
+    description="The caller follows a user; answers that user as the caller now sees them",
+)
+UNFOLLOW = ROUTES.command(
+    "unfollow",
+    TargetUser,
+    UserView,
+    problems=(*_SIGNED_IN, "user-not-found", "busy"),
+    description="The caller stops following a user (not following: nothing to do)",
+)
+BLOCK = ROUTES.command(
+    "block",
+    TargetUser,
+    UserView,
+    problems=(*_SIGNED_IN, "user-not-found", "cannot-block-self", "busy"),
+    description="The caller blocks a user; follows between them end in both directions",
+)
+UNBLOCK = ROUTES.command(
+    "unblock",
+    TargetUser,
+    UserView,
+    problems=(*_SIGNED_IN, "user-not-found", "busy"),
+    description="The caller lifts a block (ended follows are not restored)",
+)
+SUSPEND = ROUTES.command(
+    "suspend",
+    ModerationTarget,
+    UserView,
+    problems=(*_MODERATION, "busy"),
+    description="A moderator suspends an account (already suspended: nothing to do)",
+)
+REINSTATE = ROUTES.command(
+    "reinstate",
+    ModerationTarget,
+    UserView,
+    problems=(*_MODERATION, "busy"),
+    description="A moderator reinstates a suspended account (not suspended: nothing to do)",
+)
+GET_ME = ROUTES.query(
+    "get_me",
+    Empty,
+    UserView,
+    problems=("unauthenticated", "user-not-found"),
+    description="The caller's own profile",
+)
+GET_USER = ROUTES.query(
+    "get_user",
+    TargetUser,
+    UserView,
+    problems=("user-not-found",),
+    description="A profile by handle, relationship fields seen from the caller (if any)",
+)
+LIST_FOLLOWERS = ROUTES.query(
+    "list_followers",
+    ListUsers,
+    UserPage,
+    problems=("user-not-found", "invalid-cursor"),
+    description="A page of a user's followers, newest follow first",
+)
+LIST_FOLLOWING = ROUTES.query(
+    "list_following",
+    ListUsers,
+    UserPage,
+    problems=("user-not-found", "invalid-cursor"),
+    description="A page of the accounts a user follows, newest follow first",
+)
+SUSPENDED_USERS = ROUTES.query(
+    "suspended_users",
+    Empty,
+    SuspendedUsers,
+    description="The ids of every suspended account",
+)

@@ -1,1 +1,2 @@
-"""How requests reach identity: the commands and queries it answers on the bus."""
+"""How messages reach identity: the routes it answers (``routes``) and its reactions to other
+contexts' events (``reactions``), as FastStream subscribers."""

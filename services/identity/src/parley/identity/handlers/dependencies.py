@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from parley.chassis.decider import StateCache
 from parley.chassis.event_store import EventStore
+from parley.chassis.projections import Positions
 from parley.chassis.tokens import TokenSigner
 from parley.identity.adapters.credentials import CredentialStore
 from parley.identity.adapters.passwords import PasswordHasher
@@ -23,6 +24,8 @@ class IdentityDeps:
     credentials: CredentialStore
     passwords: PasswordHasher
     tokens: TokenSigner
+    # Woken by the projection runners' commits: how commands wait for their own writes.
+    positions: Positions
     moderator_handles: Set[str] = frozenset()
     # The read models a command's caller reads next; commands wait for them (read-your-writes).
     read_models: Sequence[str] = (ProfilesProjection.name, GraphProjection.name)

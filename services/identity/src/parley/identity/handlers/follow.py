@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import RequestContext, require_actor
 from parley.contracts.api.identity import TargetUser, UserView
 from parley.identity.domain.commands import DropFollowBecauseOfBlock, Follow, Target
 from parley.identity.domain.errors import NotAllowed
@@ -10,7 +10,6 @@ from parley.identity.handlers.dependencies import IdentityDeps
 from parley.identity.handlers.users import (
     load_target,
     load_user,
-    require_actor,
     run,
     view_after,
     wait_for_read_models,
@@ -18,7 +17,7 @@ from parley.identity.handlers.users import (
 
 
 async def follow(deps: IdentityDeps, payload: TargetUser, ctx: RequestContext) -> UserView:
-    actor = require_actor(ctx)
+    actor = require_actor(ctx, "follow someone")
     target = await load_target(deps, payload.handle, actor)
     outcome = await run(deps, actor, Follow(target), ctx.event_metadata())
     if outcome.new_events:

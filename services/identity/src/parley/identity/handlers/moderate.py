@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import RequestContext, require_actor
 from parley.contracts.api.identity import ModerationTarget, UserView
 from parley.identity.domain.commands import Reinstate, Suspend
 from parley.identity.domain.decide import as_moderator
 from parley.identity.domain.rules import user_id_for
 from parley.identity.handlers.dependencies import IdentityDeps
-from parley.identity.handlers.users import load_user, require_actor, run, view_after
+from parley.identity.handlers.users import load_user, run, view_after
 
 
 async def suspend(deps: IdentityDeps, payload: ModerationTarget, ctx: RequestContext) -> UserView:
-    actor = require_actor(ctx)
+    actor = require_actor(ctx, "suspend an account")
     moderator = as_moderator(await load_user(deps, actor), deps.moderator_handles)
     command = Suspend(moderator=moderator, reason=payload.reason)
     return await _moderate(deps, payload.handle, command, ctx)
 
 
 async def reinstate(deps: IdentityDeps, payload: ModerationTarget, ctx: RequestContext) -> UserView:
-    actor = require_actor(ctx)
+    actor = require_actor(ctx, "reinstate an account")
     moderator = as_moderator(await load_user(deps, actor), deps.moderator_handles)
     command = Reinstate(moderator=moderator, reason=payload.reason)
     return await _moderate(deps, payload.handle, command, ctx)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import RequestContext, require_actor
 from parley.contracts.api.identity import TargetUser, UserView
 from parley.identity.domain.commands import Unfollow
 from parley.identity.handlers.dependencies import IdentityDeps
-from parley.identity.handlers.users import load_target, require_actor, run, view_after
+from parley.identity.handlers.users import load_target, run, view_after
 
 
 async def unfollow(deps: IdentityDeps, payload: TargetUser, ctx: RequestContext) -> UserView:
-    actor = require_actor(ctx)
+    actor = require_actor(ctx, "unfollow someone")
     target = await load_target(deps, payload.handle, actor)
     outcome = await run(deps, actor, Unfollow(target), ctx.event_metadata())
     return await view_after(deps, outcome.version, target.user_id, actor)

@@ -7,26 +7,19 @@ from dataclasses import replace
 from parley.chassis.bus import RequestContext
 from parley.chassis.decider import Decider, Outcome, execute, load_state
 from parley.chassis.event_store import EventMetadata
-from parley.chassis.projections import wait_for_position
 from parley.contracts.api.identity import UserView
 from parley.identity.domain.commands import Command, Target
 from parley.identity.domain.decide import decide
-from parley.identity.domain.errors import NotAuthenticated, UnknownUser
+from parley.identity.domain.errors import UnknownUser
 from parley.identity.domain.evolve import evolve
 from parley.identity.domain.rules import handle_key, is_valid_handle, user_id_for
 from parley.identity.domain.state import User, UserState
 from parley.identity.handlers.dependencies import IdentityDeps
-from parley.identity.projections.views import user_view
+from parley.identity.queries.views import user_view
 
 user_decider: Decider[Command, UserState] = Decider(
     initial_state=None, decide=decide, evolve=evolve
 )
-
-
-def require_actor(ctx: RequestContext) -> str:
-    if not ctx.actor:
-        raise NotAuthenticated("unauthenticated", "this needs a signed-in user")
-    return ctx.actor
 
 
 def metadata_as(ctx: RequestContext, actor: str) -> EventMetadata:
@@ -42,6 +35,13 @@ async def load_user_by_handle(deps: IdentityDeps, handle: str) -> UserState:
     if not is_valid_handle(handle):
         return None
     return await load_user(deps, user_id_for(handle))
+
+
+def user_id_of(handle: str) -> str:
+    """The id of the user named by ``handle``; a string that cannot be a handle names nobody."""
+    if not is_valid_handle(handle):
+        raise UnknownUser(handle)
+    return user_id_for(handle)
 
 
 async def load_target(deps: IdentityDeps, handle: str, actor_id: str) -> Target:
@@ -74,7 +74,7 @@ def issue_token(deps: IdentityDeps, user: User) -> str:
 async def wait_for_read_models(deps: IdentityDeps, position: int) -> None:
     """Until the read models include stream sequence ``position`` (or the timeout passed)."""
     for read_model in deps.read_models:
-        await wait_for_position(deps.sessions, read_model, position, deps.read_timeout_s)
+        await deps.positions.wait(read_model, position, deps.read_timeout_s)
 
 
 async def view_after(

@@ -1,1 +1,1 @@
-"""Identity's read models (rebuildable from the IDENTITY stream) and the reads over them."""
+"""Identity's read models, rebuildable from the IDENTITY stream (reads over them: ``queries``)."""

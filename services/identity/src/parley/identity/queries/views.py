@@ -1,4 +1,5 @@
-"""Reads over the identity read models, shaped as the contract's views."""
+"""Reads over the identity read models (``users``, ``follows``, ``blocks``), shaped as the
+contract's views."""
 
 from __future__ import annotations
 
