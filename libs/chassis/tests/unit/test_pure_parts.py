@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from parley.chassis.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from parley.chassis.messaging import StreamSpec
+from parley.contracts import streams
+from parley.contracts.streams import StreamSpec
 from parley.contracts.subjects import (
     aggregate_filter,
     command_subject,
@@ -74,9 +75,25 @@ def test_decider_folds_events_into_state() -> None:
 
 
 def test_streams_are_file_backed_deduplicating_and_atomic() -> None:
-    config = StreamSpec("ROOM", ["room.>"], replicas=3).config()
+    config = StreamSpec("ROOM", "room", "room", ("room.>",), replicas=3).config()
     assert config["storage"] == "file"
     assert config["num_replicas"] == 3
     assert config["allow_atomic"] is True
     assert config["allow_direct"] is True
     assert config["duplicate_window"] == 120 * 10**9
+
+
+def test_every_stream_has_one_owner_and_holds_one_context() -> None:
+    assert {spec.context: spec.owner for spec in streams.ALL} == {
+        "identity": "identity",
+        "room": "room",
+        "media": "media_relay",
+    }
+    assert len({spec.name for spec in streams.ALL}) == len(streams.ALL)
+    for spec in streams.ALL:
+        assert streams.stream_of(spec.context) is spec
+        assert all(subject.startswith(f"{spec.context}.") for subject in spec.subjects)
+    assert streams.owned_by("room") == (streams.ROOM,)
+    assert streams.owned_by("gateway") == ()
+    with pytest.raises(LookupError):
+        streams.stream_of("nosuchcontext")

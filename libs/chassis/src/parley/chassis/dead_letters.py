@@ -1,6 +1,7 @@
-"""Dead letters: an event a consumer could not handle after its last attempt is recorded, not
-dropped: a row in the service's ``dead_letters`` table, an error in the log, and a notice on
-``parley.deadletter.<consumer>`` for whoever watches."""
+"""Dead letters: an event a consumer (projection or policy) could not handle after its last
+attempt is recorded, not dropped: a row in the service's ``dead_letters`` table, an error in the
+log, and, once the row is committed, a notice on ``parley.deadletter.<consumer>`` for whoever
+watches."""
 
 from __future__ import annotations
 
@@ -25,43 +26,66 @@ def dead_letter_subject(consumer: str) -> str:
 
 
 @dataclass(frozen=True)
+class DeadLetter:
+    consumer: str
+    seq: int
+    subject: str
+    event_type: str | None
+    error: str
+    data: str
+
+    @staticmethod
+    def of(consumer: str, msg: Msg, error: Exception) -> DeadLetter:
+        return DeadLetter(
+            consumer=consumer,
+            seq=msg.metadata.sequence.stream,
+            subject=msg.subject,
+            event_type=(msg.headers or {}).get(EVENT_TYPE_HEADER),
+            error=repr(error),
+            data=msg.data.decode("utf-8", "replace"),
+        )
+
+    def notice(self) -> dict[str, object]:
+        return {
+            "consumer": self.consumer,
+            "seq": self.seq,
+            "subject": self.subject,
+            "event_type": self.event_type,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
 class DeadLetters:
     sessions: async_sessionmaker[AsyncSession]
     nc: NATS
 
-    async def record(
-        self, consumer: str, msg: Msg, error: Exception, session: AsyncSession | None = None
-    ) -> None:
-        """Record ``msg``; in ``session`` when given (the caller commits it with its own
-        position), else in a transaction of its own."""
-        seq = msg.metadata.sequence.stream
-        event_type = (msg.headers or {}).get(EVENT_TYPE_HEADER)
-        log.error(
-            "consumer.dead_letter",
-            consumer=consumer,
-            seq=seq,
-            subject=msg.subject,
-            event_type=event_type,
-            error=repr(error),
+    async def record(self, consumer: str, msg: Msg, error: Exception) -> None:
+        """Record ``msg`` in a transaction of its own, then announce it."""
+        async with self.sessions.begin() as session:
+            letter = await self.add(session, consumer, msg, error)
+        await self.announce(letter)
+
+    async def add(
+        self, session: AsyncSession, consumer: str, msg: Msg, error: Exception
+    ) -> DeadLetter:
+        """Write the row in the caller's transaction (committed with the caller's own changes,
+        e.g. a projection's position); :meth:`announce` it once committed."""
+        letter = DeadLetter.of(consumer, msg, error)
+        log.error("consumer.dead_letter", **letter.notice())
+        await session.execute(
+            insert(chassis_tables()["dead_letters"]).values(
+                projection=letter.consumer,
+                stream_seq=letter.seq,
+                subject=letter.subject,
+                event_type=letter.event_type,
+                error=letter.error,
+                data=letter.data,
+            )
         )
-        row = insert(chassis_tables()["dead_letters"]).values(
-            projection=consumer,
-            stream_seq=seq,
-            subject=msg.subject,
-            event_type=event_type,
-            error=repr(error),
-            data=msg.data.decode("utf-8", "replace"),
+        return letter
+
+    async def announce(self, letter: DeadLetter) -> None:
+        await self.nc.publish(
+            dead_letter_subject(letter.consumer), json.dumps(letter.notice()).encode()
         )
-        if session is not None:
-            await session.execute(row)
-        else:
-            async with self.sessions.begin() as own:
-                await own.execute(row)
-        notice = {
-            "consumer": consumer,
-            "seq": seq,
-            "subject": msg.subject,
-            "event_type": event_type,
-            "error": repr(error),
-        }
-        await self.nc.publish(dead_letter_subject(consumer), json.dumps(notice).encode())

@@ -6,9 +6,12 @@ idempotent: delivery is at least once, and a new consumer starts from the stream
 
 Acknowledgement is explicit (FastStream's NATS default would terminate a failing message):
 - handled: ACK;
-- failed: NAK with a growing delay, up to ``max_deliver`` deliveries;
+- failed: NAK with a growing delay (``BACKOFF_S``), up to ``max_deliver`` deliveries;
 - still failing on the last delivery: a dead letter (the ``dead_letters`` table, an error log
-  and ``parley.deadletter.<policy>`` on NATS), then TERM: visible, never silently dropped.
+  and ``parley.deadletter.<policy name>`` on NATS), then TERM: visible, never silently dropped.
+
+Unlike a projection, a policy does not hold back the events after a failing one: each is
+retried on its own.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsMessage,
 
 from parley.chassis.dead_letters import DeadLetters
 from parley.chassis.event_store import StoredEvent, decode_message
+from parley.chassis.logs import get_logger
 from parley.contracts.registry import DomainEvent
 from parley.contracts.streams import stream_of
 from parley.contracts.subjects import event_type_filter
+
+log = get_logger(__name__)
 
 E = TypeVar("E", bound=DomainEvent)
 
@@ -61,10 +67,19 @@ def subscribe_policy(
             await policy.react(stored.event, stored)  # type: ignore[arg-type]
         except Exception as error:
             if attempt < max_deliver:
+                log.warning(
+                    "policy.retry",
+                    policy=policy.name,
+                    seq=raw.metadata.sequence.stream,
+                    attempt=attempt,
+                    error=repr(error),
+                )
                 await msg.nack(delay=BACKOFF_S[min(attempt - 1, len(BACKOFF_S) - 1)])
                 return
-            await dead_letters.record(f"policy_{policy.name}", raw, error)
-            await msg.reject()
+            try:
+                await dead_letters.record(policy.name, raw, error)
+            finally:  # the server would not deliver it again anyway (max_deliver)
+                await msg.reject()
             return
         await msg.ack()
 

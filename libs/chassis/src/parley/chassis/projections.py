@@ -14,6 +14,10 @@ Guarantees
   ``dead_letters`` table and to ``parley.deadletter.<projection>`` on NATS, is logged as an
   error and acknowledged, and the projection moves on (visible, not silently dropped).
 - ``rebuild()`` clears the read model and replays the stream from sequence 1.
+
+Read-your-writes (:class:`Positions`, one per service process): a command's caller waits for
+the stream sequence its append returned; the runner's commit of that sequence (or its dead
+letter) wakes it at once, no polling. ``wait_for_position`` is the same for tests and tools.
 """
 
 from __future__ import annotations
@@ -140,6 +144,8 @@ class ProjectionRunner:
             await session.execute(
                 delete(positions).where(positions.c.projection == self.projection.name)
             )
+        if self._positions is not None:
+            self._positions.forget(self.projection.name)
         await self.start()
 
     async def position(self) -> int:
@@ -305,15 +311,18 @@ class ProjectionRunner:
 
     async def _dead_letter(self, msg: Msg, seq: int, error: Exception) -> None:
         async with self._sessions.begin() as session:
-            await self._dead_letters.record(self.projection.name, msg, error, session)
+            letter = await self._dead_letters.add(session, self.projection.name, msg, error)
             await write_position(session, self.projection.name, seq)
+        await self._dead_letters.announce(letter)
+        if self._positions is not None:  # waiters for it are answered: it will never apply
+            self._positions.advanced(self.projection.name, seq)
 
 
 class Positions:
     """Read-your-writes: a command's caller waits until a projection has applied the stream
     sequence its append returned. The runners of this process announce each commit
     (:meth:`advanced`), which wakes the waiters at once; a waiter also re-reads the shared
-    database now and then, for a projection applied by another replica."""
+    database every ``recheck_s``, for a projection applied by another replica."""
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], *, recheck_s: float = 0.1
@@ -321,48 +330,47 @@ class Positions:
         self._sessions = sessions
         self._recheck_s = recheck_s
         self._known: dict[str, int] = {}
-        self._changed: dict[str, asyncio.Condition] = {}
+        # One event per projection, set (and replaced) on every advance: whoever waits on it is
+        # woken by the next commit, whatever sequence it waits for.
+        self._advance: dict[str, asyncio.Event] = {}
+
+    def known(self, projection: str) -> int:
+        return self._known.get(projection, 0)
+
+    def forget(self, projection: str) -> None:
+        """The read model was cleared (rebuild): what it had applied no longer counts."""
+        self._known.pop(projection, None)
 
     def advanced(self, projection: str, seq: int) -> None:
         """Called by a runner after it committed ``seq`` for ``projection``."""
-        if seq <= self._known.get(projection, 0):
+        if seq <= self.known(projection):
             return
         self._known[projection] = seq
-        condition = self._changed.get(projection)
-        if condition is not None:
-            asyncio.get_running_loop().create_task(self._notify(condition))
-
-    @staticmethod
-    async def _notify(condition: asyncio.Condition) -> None:
-        async with condition:
-            condition.notify_all()
+        advance = self._advance.pop(projection, None)
+        if advance is not None:
+            advance.set()
 
     async def wait(self, projection: str, seq: int, timeout: float = 2.0) -> bool:
-        """True once ``projection`` applied ``seq``; False on timeout (the command that
+        """True once ``projection`` applied ``seq``; False after ``timeout`` (the command that
         already succeeded is not failed for it)."""
-        if self._known.get(projection, 0) >= seq:
-            return True
-        condition = self._changed.setdefault(projection, asyncio.Condition())
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
+            if self.known(projection) >= seq:
+                return True
             async with self._sessions() as session:
                 stored = await read_position(session, projection)
-            if stored > self._known.get(projection, 0):
-                self._known[projection] = stored
-            if self._known.get(projection, 0) >= seq:
+            if stored >= seq:
+                self.advanced(projection, stored)
                 return True
             left = deadline - loop.time()
             if left <= 0:
                 return False
-            async with condition:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        condition.wait_for(lambda: self._known.get(projection, 0) >= seq),
-                        timeout=min(left, self._recheck_s),
-                    )
-            if self._known.get(projection, 0) >= seq:
+            if self.known(projection) >= seq:  # committed while the database was read
                 return True
+            advance = self._advance.setdefault(projection, asyncio.Event())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(advance.wait(), timeout=min(left, self._recheck_s))
 
 
 async def wait_for_position(
