@@ -1,93 +1,101 @@
-"""The composition root: the only module that names concrete infrastructure."""
+"""The composition root: the only module that names concrete infrastructure.
+
+Room owns the ROOM stream and reads IDENTITY (identity's). It serves its contract's routes,
+runs its read models and its live publisher on the projection runner, its policy as a durable
+consumer, and in the background the live senders and the host-grace timer's clock.
+"""
 
 from __future__ import annotations
 
-import importlib
-import inspect
-from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-from parley.chassis.bus import BusRouter
+from faststream.nats import NatsRouter
+
 from parley.chassis.event_store import EventStore
-from parley.chassis.messaging import StreamSpec
-from parley.chassis.projections import Projection
 from parley.chassis.service import Infrastructure, ServiceDefinition, ServiceParts
 from parley.chassis.settings import own_settings
-from parley.contracts.events import identity, room
-from parley.contracts.subjects import context_filter
-from parley.room.all_tables import is_installed
-from parley.room.entrypoints.bus import build_router
+from parley.contracts import streams
+from parley.room.clock import utc_now
+from parley.room.entrypoints.listener_counts import ListenerCountPublisher
+from parley.room.entrypoints.live_channel import LiveChannel
 from parley.room.entrypoints.live_publisher import LivePublisher
-from parley.room.entrypoints.suspension_policy import SuspensionPolicy
+from parley.room.entrypoints.notification_push import NotificationPusher
+from parley.room.entrypoints.policy_consumers import policy_consumers
+from parley.room.entrypoints.reaction_aggregator import ReactionAggregator
+from parley.room.entrypoints.routes import routes
+from parley.room.entrypoints.space_endings import forget_presences_when_spaces_end
 from parley.room.entrypoints.timer_poller import poll_host_grace_timers
 from parley.room.handlers.dependencies import RoomDeps
+from parley.room.handlers.reaction_gate import ReactionGate, TokenBuckets
+from parley.room.projections.catalog import CatalogProjection
+from parley.room.projections.catch_up import CatchUp
 from parley.room.projections.identity import RoomIdentityProjection
-from parley.room.projections.memberships import LiveMemberships
-from parley.room.projections.participants import OWN_MEMBERSHIPS, READ_SIDE_PARTICIPANTS
-from parley.room.projections.position_watch import PositionWatch
+from parley.room.projections.notifications import NotificationsProjection
+from parley.room.projections.participants import ParticipantsProjection
 from parley.room.projections.timers import HostGraceTimers
+from parley.room.queries.discovery import Trending
 from parley.room.settings import RoomSettings
 
 SERVICE = "room"
-ROOM_STREAM = StreamSpec("ROOM", [context_filter(room.CONTEXT)])
-# Identity owns it; room consumes it and makes sure it exists (same spec as identity's).
-IDENTITY_STREAM = StreamSpec("IDENTITY", [context_filter(identity.CONTEXT)])
 MIGRATIONS = Path(__file__).parent / "migrations"
-READ_SIDE_WIRING = "parley.room.read_side.wiring"
-
-Background = Callable[[], Coroutine[Any, Any, None]]
 
 
-@dataclass(frozen=True)
-class ReadSideParts:
-    projections: Sequence[tuple[str, Projection]] = ()
-    background: Sequence[Background] = ()
-
-
-async def _read_side(infra: Infrastructure, router: BusRouter) -> ReadSideParts:
-    """The read side registers its queries on ``router`` and brings its projections."""
-    if not is_installed(READ_SIDE_WIRING):
-        return ReadSideParts()
-    wiring = importlib.import_module(READ_SIDE_WIRING)
-    built = wiring.build_read_side(infra, router)
-    if inspect.isawaitable(built):
-        built = await built
-    return ReadSideParts(projections=built.projections, background=built.background)
-
-
-async def build(infra: Infrastructure) -> ServiceParts:
+async def build(infra: Infrastructure, *, clock: Callable[[], datetime] = utc_now) -> ServiceParts:
     settings = own_settings(infra.settings, RoomSettings)
-    participants = READ_SIDE_PARTICIPANTS if is_installed(READ_SIDE_WIRING) else OWN_MEMBERSHIPS
+    live = NatsRouter()
+    channel = LiveChannel(live)
+    gate = ReactionGate(
+        TokenBuckets(rate_per_s=settings.reaction_rate_per_s, burst=settings.reaction_burst),
+        presence_ttl_s=settings.reaction_presence_cache_s,
+    )
     deps = RoomDeps(
-        store=EventStore(infra.nc, stream=ROOM_STREAM.name, context=room.CONTEXT),
+        store=EventStore(infra.nc, stream=streams.ROOM.name, context=streams.ROOM.context),
         sessions=infra.sessions,
-        participants=participants,
-        presence=PositionWatch(infra.sessions, participants.projection),
+        positions=infra.positions,
         public_url=settings.resolved_public_url(),
         host_grace_s=settings.host_grace_s,
+        clock=clock,
+        trending=Trending(settings.trending_window_s, settings.trending_growth_weight),
+        reactions=gate,
+        send_reaction=channel.raw_reaction,
     )
-    router = build_router(deps)
-    read_side = await _read_side(infra, router)
-    projections: list[tuple[str, Projection]] = [
-        (IDENTITY_STREAM.name, RoomIdentityProjection()),
-        (ROOM_STREAM.name, HostGraceTimers()),
-        (ROOM_STREAM.name, LiveMemberships()),
-        (ROOM_STREAM.name, LivePublisher(deps, infra.nc, max_age_s=settings.live_max_age_s)),
-        (IDENTITY_STREAM.name, SuspensionPolicy(deps, infra.nc, room_stream=ROOM_STREAM.name)),
-        *read_side.projections,
-    ]
-    timers = partial(poll_host_grace_timers, deps, settings.timer_poll_s)
+    listener_counts = ListenerCountPublisher(channel, interval_s=settings.listener_count_interval_s)
+    notification_push = NotificationPusher(
+        channel, infra.sessions, max_age_s=settings.notification_live_max_age_s
+    )
+    aggregator = ReactionAggregator(channel, infra.sessions, window_ms=settings.reaction_window_ms)
+    aggregator.subscribe(live)
+    forget_presences_when_spaces_end(live, gate)
+    live_publisher = LivePublisher(deps, channel, max_age_s=settings.live_max_age_s)
+    policies = policy_consumers(
+        deps, CatchUp(infra.nc, infra.positions), dead_letters=infra.dead_letters
+    )
     return ServiceParts(
-        router=router, projections=projections, background=[timers, *read_side.background]
+        routers=[routes(deps, queue=SERVICE), policies, live],
+        projections=[
+            (streams.IDENTITY, RoomIdentityProjection()),
+            (streams.ROOM, HostGraceTimers()),
+            (streams.ROOM, ParticipantsProjection(on_count_changed=listener_counts.changed)),
+            (streams.ROOM, CatalogProjection()),
+            (streams.ROOM, NotificationsProjection(on_created=notification_push.created)),
+            (streams.ROOM, live_publisher),
+        ],
+        background=[
+            partial(poll_host_grace_timers, deps, settings.timer_poll_s),
+            live_publisher.run,
+            listener_counts.run,
+            notification_push.run,
+            aggregator.run,
+        ],
     )
 
 
 definition = ServiceDefinition(
     name=SERVICE,
-    streams=[ROOM_STREAM, IDENTITY_STREAM],
+    streams=[streams.ROOM, streams.IDENTITY],
     migrations=MIGRATIONS,
     build=build,
     settings_type=RoomSettings,

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
 from parley.contracts.events.room import (
     CaptionsToggled,
     ClippingDisabled,
@@ -34,6 +36,13 @@ from parley.room.domain.state import Space
 from parley.room.views import UNKNOWN_USER, UserCard, pins, settings, speaker_requests, stage
 
 Outgoing = tuple[str, LiveMessage]
+
+
+class RawReaction(BaseModel):
+    """One accepted reaction on ``reactions.<space_id>``, for room's aggregator only."""
+
+    emoji: str
+    user_id: str
 
 
 def space_messages(

@@ -1,5 +1,5 @@
 """Room's request/reply contract (context ``room``). The acting user is the ``Parley-Actor``
-header; "actor" below means it is required (401 ``unauthorized`` without it).
+header; "actor" below means it is required (401 ``unauthenticated`` without it).
 
 Commands (``cmd.room.<name>``):
     create_space(CreateSpace) -> SpaceView                      actor becomes the host
@@ -290,33 +290,303 @@ class MyRole(BaseModel):
 # -- routes ------------------------------------------------------------------------------------
 
 ROUTES = Routes(CONTEXT)
-CREATE_SPACE = ROUTES.command("create_space", CreateSpace, SpaceView)
-UPDATE_SPACE = ROUTES.command("update_space", UpdateSpace, SpaceView)
-START_SPACE = ROUTES.command("start_space", SpaceRef, SpaceView)
-END_SPACE = ROUTES.command("end_space", SpaceRef, SpaceView)
-JOIN_SPACE = ROUTES.command("join_space", SpaceRef, JoinResult)
-LEAVE_SPACE = ROUTES.command("leave_space", SpaceRef, SpaceView)
-REQUEST_TO_SPEAK = ROUTES.command("request_to_speak", SpaceRef, SpaceView)
-WITHDRAW_SPEAKER_REQUEST = ROUTES.command("withdraw_speaker_request", SpaceRef, SpaceView)
-ACCEPT_SPEAKER_REQUEST = ROUTES.command("accept_speaker_request", SpaceUser, SpaceView)
-DECLINE_SPEAKER_REQUEST = ROUTES.command("decline_speaker_request", SpaceUser, SpaceView)
-INVITE_TO_STAGE = ROUTES.command("invite_to_stage", InviteToStage, SpaceView)
-ACCEPT_INVITATION = ROUTES.command("accept_invitation", SpaceRef, SpaceView)
-DECLINE_INVITATION = ROUTES.command("decline_invitation", SpaceRef, SpaceView)
-SET_MY_MIC = ROUTES.command("set_my_mic", SetMyMic, SpaceView)
-MUTE_SPEAKER = ROUTES.command("mute_speaker", SpaceUser, SpaceView)
-MUTE_ALL = ROUTES.command("mute_all", SpaceRef, SpaceView)
-MOVE_TO_AUDIENCE = ROUTES.command("move_to_audience", SpaceUser, SpaceView)
-REMOVE_PARTICIPANT = ROUTES.command("remove_participant", RemoveParticipant, SpaceView)
-REACT = ROUTES.command("react", React, ReactionAccepted)
-PIN_POST = ROUTES.command("pin_post", PinPost, SpaceView)
-UNPIN_POST = ROUTES.command("unpin_post", UnpinPost, SpaceView)
-HOST_PRESENCE = ROUTES.command("host_presence", HostPresence, SpaceView)
-MARK_NOTIFICATIONS_READ = ROUTES.command(
-    "mark_notifications_read", MarkNotificationsRead, NotificationsRead
+
+# Problems many routes share: not signed in (or an actor id no user can have), the Space named,
+# a suspended actor, and a command whose Space stayed contended through every retry.
+_SIGNED_IN = ("unauthenticated", "user-not-found")
+_SPACE = ("space-not-found", "space-ended")
+_ACTIVE = ("account-suspended",)
+_BUSY = ("busy",)
+_MANAGES = ("host-or-cohost-only",)
+_ON_STAGE = ("not-on-stage",)
+_ACT_ON = ("cannot-act-on-host", "cannot-act-on-cohost", "host-or-cohost-only")
+_MAY_GO_ON_STAGE = ("removed-from-space", "blocked-by-host", "user-suspended")
+_TEXTS = ("invalid-title", "invalid-description", "invalid-topics")
+
+CREATE_SPACE = ROUTES.command(
+    "create_space",
+    CreateSpace,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_ACTIVE, *_TEXTS, "scheduled-start-in-past", *_BUSY),
+    description="The actor opens a Space (created, or scheduled with a start time) and hosts it",
 )
-GET_SPACE = ROUTES.query("get_space", SpaceRef, SpaceView)
-LIST_SPACES = ROUTES.query("list_spaces", ListSpaces, SpacePage)
-GET_SPACE_ANALYTICS = ROUTES.query("get_space_analytics", SpaceRef, SpaceAnalytics)
-LIST_NOTIFICATIONS = ROUTES.query("list_notifications", ListNotifications, NotificationPage)
-MY_ROLE = ROUTES.query("my_role", SpaceRef, MyRole)
+UPDATE_SPACE = ROUTES.command(
+    "update_space",
+    UpdateSpace,
+    SpaceView,
+    problems=(
+        *_SIGNED_IN,
+        *_SPACE,
+        *_ACTIVE,
+        *_MANAGES,
+        "host-only",
+        *_TEXTS,
+        "only-title-while-live",
+        *_BUSY,
+    ),
+    description="Title, description, topics (only the title once live), captions (host or "
+    "co-host), clipping (host)",
+)
+START_SPACE = ROUTES.command(
+    "start_space",
+    SpaceRef,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, "host-only", *_BUSY),
+    description="The host starts the Space: it goes live",
+)
+END_SPACE = ROUTES.command(
+    "end_space",
+    SpaceRef,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, "host-only", *_BUSY),
+    description="The host ends the Space; everyone is gone with it",
+)
+JOIN_SPACE = ROUTES.command(
+    "join_space",
+    SpaceRef,
+    JoinResult,
+    problems=(
+        *_SIGNED_IN,
+        *_SPACE,
+        *_ACTIVE,
+        "removed-from-space",
+        "blocked-by-host",
+        "space-not-live",
+        "space-full",
+        *_BUSY,
+    ),
+    description="The actor enters a live Space (a listener unless on stage; the host is back)",
+)
+LEAVE_SPACE = ROUTES.command(
+    "leave_space",
+    SpaceRef,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_BUSY),
+    description="The actor leaves (stepping down first); the host leaving is the host away",
+)
+REQUEST_TO_SPEAK = ROUTES.command(
+    "request_to_speak",
+    SpaceRef,
+    SpaceView,
+    problems=(
+        *_SIGNED_IN,
+        *_SPACE,
+        *_ACTIVE,
+        "removed-from-space",
+        "blocked-by-host",
+        "not-a-listener",
+        "space-not-live",
+        "speaking-not-allowed",
+        *_BUSY,
+    ),
+    description="A listener asks to speak (as the Space's speak policy allows)",
+)
+WITHDRAW_SPEAKER_REQUEST = ROUTES.command(
+    "withdraw_speaker_request",
+    SpaceRef,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, *_BUSY),
+    description="A listener takes their request to speak back",
+)
+ACCEPT_SPEAKER_REQUEST = ROUTES.command(
+    "accept_speaker_request",
+    SpaceUser,
+    SpaceView,
+    problems=(
+        *_SIGNED_IN,
+        *_SPACE,
+        *_ACTIVE,
+        *_MANAGES,
+        "space-not-live",
+        "no-speaker-request",
+        *_MAY_GO_ON_STAGE,
+        "stage-full",
+        *_BUSY,
+    ),
+    description="The host or a co-host brings a requester on stage as a speaker",
+)
+DECLINE_SPEAKER_REQUEST = ROUTES.command(
+    "decline_speaker_request",
+    SpaceUser,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, *_MANAGES, *_BUSY),
+    description="The host or a co-host declines a request to speak",
+)
+INVITE_TO_STAGE = ROUTES.command(
+    "invite_to_stage",
+    InviteToStage,
+    SpaceView,
+    problems=(
+        *_SIGNED_IN,
+        *_SPACE,
+        *_ACTIVE,
+        *_MANAGES,
+        "host-only",
+        "space-not-live",
+        "cannot-invite-self",
+        *_MAY_GO_ON_STAGE,
+        "already-on-stage",
+        "already-cohost",
+        "stage-full",
+        "cohosts-full",
+        *_BUSY,
+    ),
+    description="The host or a co-host invites someone to speak (only the host: to co-host)",
+)
+ACCEPT_INVITATION = ROUTES.command(
+    "accept_invitation",
+    SpaceRef,
+    SpaceView,
+    problems=(
+        *_SIGNED_IN,
+        *_SPACE,
+        *_ACTIVE,
+        "removed-from-space",
+        "blocked-by-host",
+        "no-invitation",
+        "space-not-live",
+        "already-on-stage",
+        "already-cohost",
+        "stage-full",
+        "cohosts-full",
+        *_BUSY,
+    ),
+    description="The invitee goes on stage (joining the Space if they were not in it)",
+)
+DECLINE_INVITATION = ROUTES.command(
+    "decline_invitation",
+    SpaceRef,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, *_BUSY),
+    description="The invitee declines their invitation to the stage",
+)
+SET_MY_MIC = ROUTES.command(
+    "set_my_mic",
+    SetMyMic,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, *_ON_STAGE, "space-not-live", *_BUSY),
+    description="A stage member mutes or unmutes themselves",
+)
+MUTE_SPEAKER = ROUTES.command(
+    "mute_speaker",
+    SpaceUser,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, *_ACT_ON, "user-not-on-stage", *_BUSY),
+    description="The host or a co-host mutes someone on stage",
+)
+MUTE_ALL = ROUTES.command(
+    "mute_all",
+    SpaceRef,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, *_MANAGES, *_BUSY),
+    description="The host or a co-host mutes every co-host and speaker but themselves",
+)
+MOVE_TO_AUDIENCE = ROUTES.command(
+    "move_to_audience",
+    SpaceUser,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, *_ACT_ON, *_ON_STAGE, "user-not-on-stage", *_BUSY),
+    description="The host or a co-host moves someone off stage; a stage member steps down",
+)
+REMOVE_PARTICIPANT = ROUTES.command(
+    "remove_participant",
+    RemoveParticipant,
+    SpaceView,
+    problems=(
+        *_SIGNED_IN,
+        *_SPACE,
+        *_ACTIVE,
+        *_ACT_ON,
+        "cannot-remove-self",
+        "not-a-participant",
+        *_BUSY,
+    ),
+    description="The host or a co-host removes someone (optionally blocking or reporting them)",
+)
+REACT = ROUTES.command(
+    "react",
+    React,
+    ReactionAccepted,
+    problems=(
+        "unauthenticated",
+        "unknown-emoji",
+        "reaction-rate-limited",
+        "space-not-found",
+        "space-not-live",
+        "not-in-space",
+    ),
+    description="A participant of a live Space sends one of the reaction emoji",
+)
+PIN_POST = ROUTES.command(
+    "pin_post",
+    PinPost,
+    SpaceView,
+    problems=(
+        *_SIGNED_IN,
+        *_SPACE,
+        *_ACTIVE,
+        *_ON_STAGE,
+        "space-not-live",
+        "invalid-url",
+        "invalid-pin-text",
+        "pins-full",
+        *_BUSY,
+    ),
+    description="A stage member pins a post (a URL) to the Space",
+)
+UNPIN_POST = ROUTES.command(
+    "unpin_post",
+    UnpinPost,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, "pin-not-found", "not-your-pin", *_BUSY),
+    description="The host, a co-host or whoever pinned it unpins a post",
+)
+HOST_PRESENCE = ROUTES.command(
+    "host_presence",
+    HostPresence,
+    SpaceView,
+    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, "host-only", *_BUSY),
+    description="The gateway reports the host's connection: a drop starts the grace period",
+)
+MARK_NOTIFICATIONS_READ = ROUTES.command(
+    "mark_notifications_read",
+    MarkNotificationsRead,
+    NotificationsRead,
+    problems=("unauthenticated", "notification-not-found"),
+    description="The actor's notifications are read: all, or up to and including one",
+)
+GET_SPACE = ROUTES.query(
+    "get_space",
+    SpaceRef,
+    SpaceView,
+    problems=("space-not-found",),
+    description="The Space as the caller (or an anonymous visitor) sees it, strongly consistent",
+)
+LIST_SPACES = ROUTES.query(
+    "list_spaces",
+    ListSpaces,
+    SpacePage,
+    problems=("unauthenticated",),
+    description="Live Spaces by trending, or upcoming ones; by topic, text, people I follow",
+)
+GET_SPACE_ANALYTICS = ROUTES.query(
+    "get_space_analytics",
+    SpaceRef,
+    SpaceAnalytics,
+    problems=("unauthenticated", "space-not-found", "not-host"),
+    description="The host's numbers for one of their Spaces",
+)
+LIST_NOTIFICATIONS = ROUTES.query(
+    "list_notifications",
+    ListNotifications,
+    NotificationPage,
+    problems=("unauthenticated", "invalid-cursor"),
+    description="The actor's notifications, newest first, a page at a time, with the unread count",
+)
+MY_ROLE = ROUTES.query(
+    "my_role",
+    SpaceRef,
+    MyRole,
+    problems=(*_SIGNED_IN, "space-not-found"),
+    description="The caller's role and mic in a Space (cheap: for media and live sockets)",
+)

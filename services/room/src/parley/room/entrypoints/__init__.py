@@ -1,2 +1,3 @@
-"""How requests and events reach room: the commands and queries it answers on the bus, the
-event reactions, the timer poller."""
+"""How room meets NATS, all of it FastStream subscribers and publishers (or consumers run by
+the chassis): the routes of its contract, its policies' consumers, the live channel and what
+publishes on it, and the host-grace timer's clock."""

@@ -1,24 +1,31 @@
-"""The live publisher: a consumer of the ROOM stream (``room_live``, writing nothing but its
-position) that, after each Space event, sends the full current state of the part that changed
-on ``live.space.<id>``, and to single users ``you.removed`` and ``blocked.speaker.warning``.
-Redelivered events send the same state again, which is harmless. Events older than
-``max_age_s`` (catching up after downtime, a first start on a long stream) are history: nobody
-is watching them happen, and clients get a snapshot when they connect."""
+"""The live publisher: a consumer of the ROOM stream (``room_live``, run by the projection
+runner, writing nothing but its position) that, after each Space event, says the full current
+state of the part that changed on ``live.space.<id>``, and to single users ``you.removed`` and
+``blocked.speaker.warning``.
+
+The messages are worked out while the event is applied and handed, once its position
+committed, to a background task that sends them through the live channel (FastStream
+publishers): an event that fails and is applied again says nothing twice. A redelivered event
+sends the same state again, which is harmless. Events older than ``max_age_s`` (catching up
+after downtime, a first start on a long stream) are history: nobody is watching them happen,
+and clients get a snapshot when they connect."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
-from nats.aio.client import Client as NATS
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.chassis.decider import load_state
 from parley.chassis.event_store import StoredEvent
+from parley.chassis.logs import get_logger
 from parley.contracts.events.room import CONTEXT, ListenerJoined, ParticipantLeft
 from parley.contracts.subjects import context_filter
 from parley.room.domain.state import Space
+from parley.room.entrypoints.live_channel import LiveChannel
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.spaces import space_decider
 from parley.room.live_messages import (
@@ -27,8 +34,12 @@ from parley.room.live_messages import (
     space_messages,
     stage_newcomer,
 )
-from parley.room.projections.reads import blocked_by, blockers_of, user_cards
+from parley.room.projections.after_commit import after_commit
+from parley.room.queries.identity import blocked_by, blockers_of, user_cards
+from parley.room.queries.participants import present_user_ids
 from parley.room.views import UserCard, people_shown
+
+log = get_logger(__name__)
 
 
 class LivePublisher:
@@ -36,16 +47,29 @@ class LivePublisher:
     filter_subjects: Sequence[str] = (context_filter(CONTEXT),)
     tables: Sequence[Table] = ()
 
-    def __init__(self, deps: RoomDeps, nc: NATS, *, max_age_s: float = 60.0) -> None:
+    def __init__(self, deps: RoomDeps, channel: LiveChannel, *, max_age_s: float = 60.0) -> None:
         self._deps = deps
-        self._nc = nc
+        self._channel = channel
         self._max_age = timedelta(seconds=max_age_s)
+        self._outbox: asyncio.Queue[list[Outgoing]] = asyncio.Queue()
 
     async def apply(self, session: AsyncSession, event: StoredEvent) -> None:
         if self._deps.clock() - event.envelope.occurred_at > self._max_age:
             return
-        for subject, message in await self._messages(session, event):
-            await self._nc.publish(subject, message.model_dump_json().encode())
+        messages = await self._messages(session, event)
+        if messages:
+            outbox = self._outbox
+            after_commit(session, lambda: outbox.put_nowait(messages))
+
+    async def run(self) -> None:
+        """Send what committed events said, in order, until cancelled."""
+        while True:
+            messages = await self._outbox.get()
+            for subject, message in messages:
+                try:
+                    await self._channel.send(subject, message)
+                except Exception:  # a lost live message is healed by the next one
+                    log.exception("room.live_send_failed", subject=subject, type=message.type)
 
     async def _messages(self, session: AsyncSession, stored: StoredEvent) -> list[Outgoing]:
         event = stored.event
@@ -84,7 +108,7 @@ class LivePublisher:
         self, session: AsyncSession, space: Space, speaker_id: str, users: Mapping[str, UserCard]
     ) -> list[Outgoing]:
         """To everyone in the Space who blocked someone arriving on stage."""
-        present = await self._deps.participants.user_ids(session, space.space_id)
+        present = await present_user_ids(session, space.space_id)
         return [
             blocked_speaker_warning(space.space_id, viewer_id, speaker_id, users)
             for viewer_id in await blockers_of(session, speaker_id, present)

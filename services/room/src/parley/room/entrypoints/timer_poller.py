@@ -1,7 +1,9 @@
-"""The host-grace timer's clock: every ``interval_s``, the due rows of ``room_timers`` go
-through the normal command path (``EndIfHostStillAway``). Rows live in the database, so timers
-survive restarts; the deadline check and optimistic concurrency make several replicas, or a
-late second firing, end a Space once at most."""
+"""The host-grace timer's clock, a background job of the service: every ``interval_s``, the
+due rows of ``room_timers`` go through the normal command path (``EndIfHostStillAway``). Rows
+live in the database, so timers survive restarts; the deadline check and optimistic
+concurrency make several replicas, or a late second firing, end a Space once at most.
+
+(Issue 10 moves it onto JetStream's scheduled messages; until then it polls.)"""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import asyncio
 from parley.chassis.logs import get_logger
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.end_if_host_still_away import end_if_host_still_away
-from parley.room.projections.reads import due_timers, forget_timer
+from parley.room.queries.timers import due_timers, forget_timer
 
 log = get_logger(__name__)
 

@@ -3,7 +3,7 @@ the stage change (which is what can be refused), so a refusal changes nothing.""
 
 from __future__ import annotations
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import RequestContext, require_actor
 from parley.contracts.api.room import SpaceRef, SpaceView
 from parley.room.domain.commands import AcceptInvitation, Join
 from parley.room.domain.state import Space
@@ -11,7 +11,7 @@ from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.spaces import (
     actor_facts,
     load_space,
-    require_actor,
+    named_user,
     run_membership,
     run_space,
     view_for,
@@ -20,7 +20,7 @@ from parley.room.views import Viewer
 
 
 async def accept_invitation(deps: RoomDeps, payload: SpaceRef, ctx: RequestContext) -> SpaceView:
-    actor_id = require_actor(ctx)
+    actor_id = named_user(require_actor(ctx, "accept an invitation"))
     space, _ = await load_space(deps, payload.space_id)
     actor = await actor_facts(deps, space, actor_id)
     metadata = ctx.event_metadata()

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import RequestContext, require_actor
 from parley.contracts.api.room import CreateSpace as CreateSpacePayload
 from parley.contracts.api.room import SpaceView
 from parley.room.domain.commands import Actor, CreateSpace
 from parley.room.domain.state import Settings
 from parley.room.handlers.dependencies import RoomDeps
-from parley.room.handlers.spaces import new_space_id, require_actor, run_space, view_for
-from parley.room.projections.reads import is_suspended
+from parley.room.handlers.spaces import named_user, new_space_id, run_space, view_for
+from parley.room.queries.identity import is_suspended
 from parley.room.views import Viewer
 
 
 async def create_space(
     deps: RoomDeps, payload: CreateSpacePayload, ctx: RequestContext
 ) -> SpaceView:
-    host_id = require_actor(ctx)
+    host_id = named_user(require_actor(ctx, "create a Space"))
     async with deps.sessions() as session:
         host = Actor(host_id, suspended=await is_suspended(session, host_id))
     command = CreateSpace(

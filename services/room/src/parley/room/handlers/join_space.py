@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import RequestContext, require_actor
 from parley.chassis.event_store import EventMetadata
 from parley.contracts.api.room import JoinResult, SpaceRef
 from parley.room.domain.commands import Join, Leave, SetHostPresence
@@ -15,16 +15,17 @@ from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.spaces import (
     actor_facts,
     load_space,
-    require_actor,
+    named_user,
     run_membership,
     run_space,
     view_for,
 )
+from parley.room.queries.participants import listener_count
 from parley.room.views import Viewer
 
 
 async def join_space(deps: RoomDeps, payload: SpaceRef, ctx: RequestContext) -> JoinResult:
-    actor_id = require_actor(ctx)
+    actor_id = named_user(require_actor(ctx, "join a Space"))
     space, _ = await load_space(deps, payload.space_id)
     joiner = await actor_facts(deps, space, actor_id)
     listener_count = await _listeners_if_capped(deps, space)
@@ -43,7 +44,7 @@ async def _listeners_if_capped(deps: RoomDeps, space: Space) -> int:
     if space.settings.max_listeners is None:
         return 0  # nothing to compare with: spare the query
     async with deps.sessions() as session:
-        return await deps.participants.count(session, space.space_id)
+        return await listener_count(session, space.space_id)
 
 
 async def _undo_if_refused_meanwhile(

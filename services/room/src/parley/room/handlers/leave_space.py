@@ -3,13 +3,13 @@ disconnecting (the Space goes on, the seat is kept for the grace period)."""
 
 from __future__ import annotations
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import RequestContext, require_actor
 from parley.contracts.api.room import SpaceRef, SpaceView
 from parley.room.domain.commands import Actor, Leave, LeaveSpace
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.spaces import (
     load_space,
-    require_actor,
+    named_user,
     run_membership,
     run_space,
     view_for,
@@ -18,7 +18,7 @@ from parley.room.views import Viewer
 
 
 async def leave_space(deps: RoomDeps, payload: SpaceRef, ctx: RequestContext) -> SpaceView:
-    actor_id = require_actor(ctx)
+    actor_id = named_user(require_actor(ctx, "leave a Space"))
     space, _ = await load_space(deps, payload.space_id)
     metadata = ctx.event_metadata()
     # Leaving needs no facts: anyone may leave, suspended or not.

@@ -6,20 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import uuid4
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import RequestContext, require_actor
 from parley.chassis.decider import Decider, Outcome, execute, load_state
 from parley.chassis.event_store import EventMetadata
 from parley.contracts.api.room import SpaceView
 from parley.contracts.events.room import membership_id
 from parley.room.domain.commands import Actor, MembershipCommand, SpaceCommand, Target
 from parley.room.domain.decide import decide
-from parley.room.domain.errors import NotAuthenticated, NotFound, space_not_found
+from parley.room.domain.errors import NotFound, space_not_found
 from parley.room.domain.evolve import evolve, evolve_membership
 from parley.room.domain.membership import decide_membership
 from parley.room.domain.rules import is_valid_id
 from parley.room.domain.state import Membership, Space, SpaceState
 from parley.room.handlers.dependencies import RoomDeps
-from parley.room.projections.reads import identity_facts, user_cards
+from parley.room.projections.participants import ParticipantsProjection
+from parley.room.queries.identity import identity_facts, user_cards
+from parley.room.queries.participants import listener_count
 from parley.room.views import Viewer, people_shown, render_space
 
 space_decider: Decider[SpaceCommand, SpaceState] = Decider(
@@ -34,14 +36,9 @@ def new_space_id() -> str:
     return f"sp_{uuid4().hex[:20]}"
 
 
-def require_actor(ctx: RequestContext) -> str:
-    if not ctx.actor or not is_valid_id(ctx.actor):
-        raise NotAuthenticated("unauthorized", "this needs a signed-in user")
-    return ctx.actor
-
-
 def named_user(user_id: str) -> str:
-    """A user id from a request; one that cannot exist is simply unknown."""
+    """A user id from a request (a payload's, or the signed-in actor's); ids become NATS
+    subject tokens, so one that no user can have is simply an unknown user."""
     if not is_valid_id(user_id):
         raise NotFound("user-not-found", "no such user")
     return user_id
@@ -96,14 +93,15 @@ async def run_space(
 async def run_membership(
     deps: RoomDeps, space_id: str, user_id: str, command: MembershipCommand, metadata: EventMetadata
 ) -> Outcome[Membership]:
-    """Join or leave; answers once who-is-where reflects it (the caller's next request, a
-    reaction say, may count on it)."""
+    """Join or leave; answers once who-is-where (``room_participants``) reflects it, so the
+    caller's next request (a reaction, a listener count) may count on it."""
     aggregate = membership_id(space_id, user_id)
     outcome = await execute(
         deps.store, membership_decider, aggregate, command, metadata, cache=deps.cache
     )
-    if outcome.new_events and deps.presence is not None:
-        await deps.presence.reached(outcome.version)  # gives up after a while: it did succeed
+    if outcome.new_events and deps.positions is not None:
+        # Gives up after a while (False): the change itself did succeed.
+        await deps.positions.wait(ParticipantsProjection.name, outcome.version, timeout=2.0)
     return outcome
 
 
@@ -112,13 +110,13 @@ async def view_for(deps: RoomDeps, space: SpaceState, version: int, viewer: View
         raise space_not_found()
     async with deps.sessions() as session:
         users = await user_cards(session, people_shown(space))
-        listener_count = await deps.participants.count(session, space.space_id)
+        listeners = await listener_count(session, space.space_id)
     return render_space(
         space,
         version,
         viewer=viewer,
         users=users,
-        listener_count=listener_count,
+        listener_count=listeners,
         public_url=deps.public_url,
     )
 
@@ -130,7 +128,7 @@ async def act(
     command_for: Callable[[Actor], SpaceCommand],
 ) -> SpaceView:
     """The common shape: the actor does something to a Space; they see the result."""
-    actor_id = require_actor(ctx)
+    actor_id = named_user(require_actor(ctx, "change a Space"))
     space, _ = await load_space(deps, space_id)
     actor = await actor_facts(deps, space, actor_id)
     outcome = await run_space(deps, space.space_id, command_for(actor), ctx.event_metadata())
@@ -145,7 +143,7 @@ async def act_on(
     command_for: Callable[[Actor, Target], SpaceCommand],
 ) -> tuple[SpaceView, Target]:
     """The actor does something to another user in a Space."""
-    actor_id = require_actor(ctx)
+    actor_id = named_user(require_actor(ctx, "change a Space"))
     space, _ = await load_space(deps, space_id)
     actor = await actor_facts(deps, space, actor_id)
     target = await target_facts(deps, space, named_user(user_id))

@@ -1,5 +1,6 @@
-"""Room write side: the chassis tables, room's projection of identity (room_users,
-room_follows, room_blocks), host-grace timers and who is in which open Space.
+"""Room's first tables: the chassis' own, room's projection of identity (room_users,
+room_follows, room_blocks), host-grace timers, who is in which open Space and who hosts it
+(room_memberships_live went in 0003; room_participants keeps room_open_spaces since).
 
 Revision ID: 0001_write_side
 Revises:
@@ -9,6 +10,8 @@ Create Date: 2025-01-01
 from alembic import op
 import sqlalchemy as sa
 
+from parley.chassis.migrations import create_chassis_tables, drop_chassis_tables
+
 revision = "0001_write_side"
 down_revision = None
 branch_labels = None
@@ -16,25 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "projection_positions",
-        sa.Column("projection", sa.String(100), primary_key=True),
-        sa.Column("last_seq", sa.BigInteger(), nullable=False),
-    )
-    op.create_table(
-        "dead_letters",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("projection", sa.String(100), nullable=False),
-        sa.Column("stream_seq", sa.BigInteger(), nullable=False),
-        sa.Column("subject", sa.String(255), nullable=False),
-        sa.Column("event_type", sa.String(100), nullable=True),
-        sa.Column("error", sa.Text(), nullable=False),
-        sa.Column("data", sa.Text(), nullable=False),
-        sa.Column(
-            "failed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
-    )
-    op.create_index("ix_dead_letters_projection", "dead_letters", ["projection"])
+    create_chassis_tables()
     op.create_table(
         "room_users",
         sa.Column("user_id", sa.String(100), primary_key=True),
@@ -81,5 +66,4 @@ def downgrade() -> None:
     op.drop_table("room_blocks")
     op.drop_table("room_follows")
     op.drop_table("room_users")
-    op.drop_table("dead_letters")
-    op.drop_table("projection_positions")
+    drop_chassis_tables()

@@ -1,5 +1,5 @@
-"""Room read side: participants and presence, the discovery catalog, notifications, reaction
-totals and read marks (``parley.room.read_side.tables``).
+"""Participants and presence, the discovery catalog, notifications, reaction totals and read
+marks (then called room's read side).
 
 Revision ID: 0002_read_side
 Revises: 0001_write_side

@@ -1,1 +1,0 @@
-"""Discovery: the catalog of Spaces, trending, topic, search and following filters."""

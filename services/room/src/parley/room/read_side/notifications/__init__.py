@@ -1,1 +1,0 @@
-"""In-app notifications: the inbox projection, its queries and the live push."""

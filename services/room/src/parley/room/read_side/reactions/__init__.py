@@ -1,1 +1,0 @@
-"""Reactions: the command, the per-user rate limit and the per-Space aggregator."""
