@@ -1,5 +1,7 @@
 """A real gateway (uvicorn on a free port) on the real nats-server fixture, with fake identity
-and room services answering on their real subjects, and WebSocket clients for live channels."""
+and room services answering on their real subjects in the bus's wire format (the result as JSON,
+or a problem flagged by the ``Parley-Problem`` header), and WebSocket clients for live
+channels."""
 
 from __future__ import annotations
 
@@ -26,9 +28,8 @@ from parley.chassis.bus import ACTOR_HEADER, CORRELATION_HEADER
 from parley.chassis.embedded_nats import free_port
 from parley.chassis.messaging import connect
 from parley.chassis.tokens import TokenSigner, generate_key_pair
-from parley.gateway.app import create_app
-from parley.gateway.bootstrap import GatewayDeps, open_deps
-from parley.gateway.components import Components, components_of
+from parley.contracts.routes import PROBLEM_HEADER
+from parley.gateway import bootstrap
 from parley.gateway.server import server_config
 from parley.gateway.settings import GatewaySettings
 
@@ -72,12 +73,23 @@ class BusCall:
 Answer = Callable[[dict[str, Any]], Any]
 
 
+async def respond(
+    nc: NATS, msg: Msg, result: Any = None, *, problem: dict[str, Any] | None = None
+) -> None:
+    """Answer a request as a service does: the result, or a problem with its header."""
+    if problem is not None:
+        body, headers = problem, {PROBLEM_HEADER: str(problem["status"])}
+    else:
+        body, headers = result, {}
+    await nc.publish(msg.reply, json.dumps(body).encode(), headers=headers)
+
+
 @dataclass
 class FakeIdentity:
     """Answers ``cmd.identity.*`` / ``qry.identity.*`` like identity would, and records calls.
 
-    ``answers[name]`` maps a payload to the reply's ``data``; ``fail(name, problem)`` makes a
-    request answer ``{"ok": false, "error": problem}``.
+    ``answers[name]`` maps a payload to the result; ``fail(name, status, slug)`` makes a request
+    answer that problem.
     """
 
     nc: NATS
@@ -169,10 +181,9 @@ class FakeIdentity:
         if self.silent:
             return
         if name in self.failures:
-            reply: dict[str, Any] = {"ok": False, "error": self.failures[name]}
+            await respond(self.nc, msg, problem=self.failures[name])
         else:
-            reply = {"ok": True, "data": self.answers[name](payload)}
-        await msg.respond(json.dumps(reply).encode())
+            await respond(self.nc, msg, self.answers[name](payload))
 
 
 @pytest.fixture
@@ -208,7 +219,7 @@ async def fake_identity(start_fake_identity: Callable[[], Awaitable[FakeIdentity
 class Gateway:
     client: httpx.AsyncClient
     settings: GatewaySettings
-    deps: GatewayDeps
+    parts: bootstrap.Gateway
     server: uvicorn.Server
     task: asyncio.Task[None]
 
@@ -216,20 +227,16 @@ class Gateway:
     def port(self) -> int:
         return self.settings.http_port
 
-    @property
-    def components(self) -> Components:
-        app = self.server.config.app
-        return components_of(app)
-
     def nats_subscriptions(self, subject: str) -> int:
-        """Subscriptions the gateway's own NATS connection holds on ``subject``."""
-        return sum(1 for sub in self.deps.nc._subs.values() if sub.subject == subject)
+        """Subscriptions the gateway's own (and only) NATS connection holds on ``subject``."""
+        connection = self.parts.broker.connection
+        return sum(1 for sub in connection._subs.values() if sub.subject == subject)
 
     async def stop(self) -> None:
+        """Stop serving; the app's shutdown stops the broker and drains its connection."""
         await self.client.aclose()
         self.server.should_exit = True
         await self.task
-        await self.deps.close()
 
 
 StartGateway = Callable[..., Awaitable[Gateway]]
@@ -246,8 +253,8 @@ async def launch_gateway(nats_url: str, keys: Keys, **overrides: Any) -> Gateway
             **overrides,
         }
     )
-    deps = await open_deps(settings)
-    config = server_config(settings, create_app(settings, deps))
+    parts = bootstrap.build_gateway(settings, bootstrap.make_deps(settings))
+    config = server_config(settings, parts.app)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     deadline = time.monotonic() + 10
@@ -257,7 +264,7 @@ async def launch_gateway(nats_url: str, keys: Keys, **overrides: Any) -> Gateway
         assert time.monotonic() < deadline, "gateway did not start"
         await asyncio.sleep(0.01)
     client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
-    return Gateway(client, settings, deps, server, task)
+    return Gateway(client, settings, parts, server, task)
 
 
 @pytest.fixture
@@ -443,10 +450,9 @@ class FakeRoom:
         if name in self.held:
             await self.held[name].wait()
         if name in self.failures:
-            reply: dict[str, Any] = {"ok": False, "error": self.failures[name]}
+            await respond(self.nc, msg, problem=self.failures[name])
         else:
-            reply = {"ok": True, "data": self.answer(name, payload, call.actor)}
-        await msg.respond(json.dumps(reply).encode())
+            await respond(self.nc, msg, self.answer(name, payload, call.actor))
 
 
 @pytest.fixture
@@ -495,6 +501,75 @@ async def module_gateway(
     )
     yield gateway
     await gateway.stop()
+
+
+# -- media relay ---------------------------------------------------------------------------
+
+
+@dataclass
+class FakeMedia:
+    """Answers ``cmd.media.*`` / ``qry.media.*`` like the relay would, and records calls.
+
+    ``speaking[space_id]`` is who ``active_speakers`` names; ``slow_s`` delays every answer."""
+
+    nc: NATS
+    calls: list[BusCall] = field(default_factory=list)
+    speaking: dict[str, list[str]] = field(default_factory=dict)
+    slow_s: float = 0.0
+
+    async def start(self) -> FakeMedia:
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._subs = [
+            await self.nc.subscribe("cmd.media.*", cb=self._on_request),
+            await self.nc.subscribe("qry.media.*", cb=self._on_request),
+        ]
+        await self.nc.flush()
+        return self
+
+    async def stop(self) -> None:
+        subs, self._subs = self._subs, []
+        for sub in subs:
+            await sub.unsubscribe()
+        for task in self._tasks:  # answers still being slow
+            task.cancel()
+
+    def requests(self, name: str | None = None) -> list[BusCall]:
+        return [c for c in self.calls if name is None or c.name == name]
+
+    def answer(self, name: str, payload: dict[str, Any]) -> Any:
+        space_id = payload["space_id"]
+        if name == "negotiate":
+            return {
+                "sdp": f"answer to {payload['sdp']}",
+                "type": "answer",
+                "session_id": "ms_1",
+                "worker_id": "relay-1",
+                "can_publish": False,
+            }
+        if name == "close_session":
+            return {"space_id": space_id, "closed": True}
+        return {"space_id": space_id, "user_ids": self.speaking.get(space_id, [])}
+
+    async def _on_request(self, msg: Msg) -> None:
+        task = asyncio.create_task(self._answer(msg))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _answer(self, msg: Msg) -> None:
+        kind, _, name = msg.subject.split(".")
+        payload = json.loads(msg.data or b"{}")
+        self.calls.append(BusCall(kind, name, payload, dict(msg.headers or {})))
+        await asyncio.sleep(self.slow_s)
+        await respond(self.nc, msg, self.answer(name, payload))
+
+
+@pytest.fixture
+async def fake_media(nats_url: str) -> AsyncIterator[FakeMedia]:
+    client = await connect(nats_url, name="fake-media")
+    fake = await FakeMedia(client).start()
+    yield fake
+    await fake.stop()
+    await client.close()
 
 
 Publish = Callable[..., Awaitable[str]]

@@ -21,7 +21,7 @@ async def test_readyz_while_connected(api, eventually):
 
 
 async def test_readyz_is_a_503_problem_without_nats(gateway, assert_problem):
-    await gateway.deps.nc.close()
+    await gateway.parts.broker.connection.close()
 
     response = await gateway.client.get("/readyz")
 

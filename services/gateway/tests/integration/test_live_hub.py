@@ -7,7 +7,7 @@ import contextlib
 
 import pytest
 
-from parley.chassis.messaging import connect
+from parley.chassis.messaging import make_broker
 from parley.gateway.live.hub import LiveHub
 
 
@@ -15,8 +15,25 @@ def subscriptions(nc, subject: str) -> int:
     return sum(1 for sub in nc._subs.values() if sub.subject == subject)
 
 
-async def test_concurrent_listeners_share_one_subscription_until_the_last_leaves(nc, eventually):
-    hub = LiveHub(nc)
+@pytest.fixture
+async def broker(nats_url):
+    """A connected broker, as the gateway's: the hub subscribes on its connection."""
+    broker = make_broker(nats_url, name="hub-test")
+    await broker.connect()
+    yield broker
+    with contextlib.suppress(Exception):  # one test closes the connection under it
+        await broker.stop()
+
+
+@pytest.fixture
+def nc(broker):
+    return broker.connection
+
+
+async def test_concurrent_listeners_share_one_subscription_until_the_last_leaves(
+    broker, nc, eventually
+):
+    hub = LiveHub(broker)
     received: list[list[str]] = [[] for _ in range(20)]
     leave = asyncio.Event()
     entered = 0
@@ -41,8 +58,8 @@ async def test_concurrent_listeners_share_one_subscription_until_the_last_leaves
     assert subscriptions(nc, "live.space.sp_hub") == 0
 
 
-async def test_a_failing_listener_does_not_starve_the_others(nc, eventually):
-    hub = LiveHub(nc)
+async def test_a_failing_listener_does_not_starve_the_others(broker, nc, eventually):
+    hub = LiveHub(broker)
     received: list[str] = []
 
     def broken(event: object) -> None:
@@ -57,10 +74,9 @@ async def test_a_failing_listener_does_not_starve_the_others(nc, eventually):
         await eventually(lambda: received == ['{"type": "pins.changed"}'])
 
 
-async def test_a_subscription_that_cannot_open_is_tried_again_by_the_next_socket(nats_url):
-    closed = await connect(nats_url, name="closed")
-    await closed.close()
-    hub = LiveHub(closed)
+async def test_a_subscription_that_cannot_open_is_tried_again_by_the_next_socket(broker):
+    await broker.connection.close()
+    hub = LiveHub(broker)
 
     for _ in range(2):
         with pytest.raises(Exception):  # noqa: B017, PT011 (whatever nats-py raises when closed)

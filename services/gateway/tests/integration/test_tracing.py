@@ -1,4 +1,7 @@
-"""The caller's trace continues through the gateway into the bus request."""
+"""The caller's trace continues through the gateway into the bus request.
+
+That the trace then goes on from the command to its event and the event's consumers is the
+chassis's test (``libs/chassis/tests/integration/test_bus_and_tracing.py``)."""
 
 from __future__ import annotations
 
@@ -40,9 +43,14 @@ async def test_the_bus_request_carries_the_callers_trace(api, fake_identity, key
     assert trace_id == TRACE_ID
     finished = {span.name: span for span in spans.get_finished_spans()}
     server = finished["PUT /api/v1/users/{handle}/follow"]
-    client = finished["cmd.identity.follow"]
+    # FastStream's telemetry: a "create" span for the message (its context goes on the wire),
+    # and the "publish" span of sending it, a child of the "create" one.
+    created = finished["cmd.identity.follow create"]
+    published = finished["cmd.identity.follow publish"]
     assert server.parent.span_id == int(PARENT_SPAN, 16)
-    assert client.parent.span_id == server.context.span_id
-    assert f"{client.context.span_id:016x}" == bus_span_id
+    assert created.parent.span_id == server.context.span_id
+    assert published.parent.span_id == created.context.span_id
+    assert f"{created.context.span_id:016x}" == bus_span_id
+    assert {span.context.trace_id for span in (server, created, published)} == {int(TRACE_ID, 16)}
     assert server.attributes["http.response.status_code"] == 200
     assert server.attributes["parley.request_id"] == response.headers["x-request-id"]

@@ -7,13 +7,20 @@ from typing import Any
 
 from parley.chassis.bus import RequestContext
 from parley.chassis.errors import Conflict
+from parley.contracts.api import room as room_api
 from parley.gateway.live.presence import HostPresence
 
 
 class FakeRoom:
+    """A bus on which room answers ``host_presence`` (the only route presence calls)."""
+
     def __init__(self) -> None:
         self.calls: list[tuple[str, bool, str | None]] = []
         self.failing = False
+
+    async def call(self, route: Any, payload: Any, ctx: RequestContext) -> Any:
+        assert route is room_api.HOST_PRESENCE
+        return await self.host_presence(payload.space_id, payload.connected, ctx)
 
     async def host_presence(self, space_id: str, connected: bool, ctx: RequestContext) -> Any:
         self.calls.append((space_id, connected, ctx.actor))

@@ -11,8 +11,7 @@ import uvicorn
 
 from parley.chassis.logs import configure_logging, get_logger
 from parley.chassis.tracing import configure_tracing
-from parley.gateway.app import create_app
-from parley.gateway.bootstrap import MissingPublicKey, open_deps
+from parley.gateway.bootstrap import MissingPublicKey, build_gateway, make_deps
 from parley.gateway.server import server_config
 from parley.gateway.settings import GatewaySettings
 
@@ -21,7 +20,7 @@ log = get_logger(__name__)
 
 class _Server(uvicorn.Server):
     """uvicorn without its own signal handling, which re-raises the signal once stopped: the
-    gateway stops on its handlers instead, then drains NATS and exits 0."""
+    gateway stops on its handlers instead (the app's shutdown drains NATS) and exits 0."""
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -29,8 +28,8 @@ class _Server(uvicorn.Server):
 
 
 async def serve(settings: GatewaySettings) -> None:
-    deps = await open_deps(settings)
-    server = _Server(server_config(settings, create_app(settings, deps)))
+    gateway = build_gateway(settings, make_deps(settings))
+    server = _Server(server_config(settings, gateway.app))
 
     def stop() -> None:
         server.force_exit = server.should_exit  # a second signal: stop without waiting
@@ -39,12 +38,9 @@ async def serve(settings: GatewaySettings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop)
-    try:
-        log.info("gateway.starting", host=settings.http_host, port=settings.http_port)
-        await server.serve()
-    finally:
-        await deps.close()
-        log.info("gateway.stopped")
+    log.info("gateway.starting", host=settings.http_host, port=settings.http_port)
+    await server.serve()
+    log.info("gateway.stopped")
 
 
 def main() -> None:

@@ -1,10 +1,11 @@
 """Who is calling: access tokens from ``Authorization: Bearer`` or the ``parley_token`` cookie,
 verified offline with identity's public key, and refused once the account is suspended.
 
-Authentication runs as a guard, before the request body is read, so an unauthenticated request
-is a 401 whatever it carries. A suspended account's token answers 401 ``account-suspended``:
-the credentials no longer authenticate anyone (a 403 would mean "authenticated but not
-allowed"), and the slug tells the client why.
+A suspended account's token answers 401 ``account-suspended``: the credentials no longer
+authenticate anyone (a 403 would mean "authenticated but not allowed"), and the slug tells the
+client why. No credentials where they are required is the one "not signed in" problem, 401
+``unauthenticated`` (:func:`not_signed_in`). The guards that use this are in
+:mod:`parley.gateway.guards`.
 """
 
 from __future__ import annotations
@@ -16,15 +17,13 @@ import jwt
 from litestar import Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
-from litestar.handlers.base import BaseRouteHandler
 
+from parley.chassis.bus import NOT_SIGNED_IN
 from parley.chassis.tokens import InvalidToken, TokenVerifier
-from parley.gateway.components import components_of
 from parley.gateway.problems import Problem
 from parley.gateway.suspensions import SuspendedUsers
 
 TOKEN_COOKIE = "parley_token"
-_CALLER_KEY = "parley.caller"
 _CHALLENGE = 'Bearer realm="parley"'
 
 
@@ -64,29 +63,15 @@ class Authenticator:
         return caller
 
 
-def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: the request must carry a valid token."""
-    caller = components_of(connection.app).authenticator.authenticate(connection)
-    if caller is None:
-        raise Problem(
-            401,
-            "not-authenticated",
-            "Not authenticated",
-            f"send an access token: 'Authorization: Bearer <token>' or the {TOKEN_COOKIE} cookie",
-            headers={"WWW-Authenticate": _CHALLENGE},
-        )
-    connection.scope["state"][_CALLER_KEY] = caller
-
-
-def optional_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: anonymous is fine, but credentials that come must be valid."""
-    caller = components_of(connection.app).authenticator.authenticate(connection)
-    connection.scope["state"][_CALLER_KEY] = caller
-
-
-def caller_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller | None:
-    caller = connection.scope.get("state", {}).get(_CALLER_KEY)
-    return caller if isinstance(caller, Caller) else None
+def not_signed_in() -> Problem:
+    """The one "not signed in" problem: credentials are required and none came."""
+    return Problem(
+        401,
+        NOT_SIGNED_IN,
+        "Not authenticated",
+        f"send an access token: 'Authorization: Bearer <token>' or the {TOKEN_COOKIE} cookie",
+        headers={"WWW-Authenticate": _CHALLENGE},
+    )
 
 
 @dataclass(frozen=True)

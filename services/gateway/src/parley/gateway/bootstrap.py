@@ -1,4 +1,9 @@
-"""The only place that names the gateway's concrete infrastructure: NATS and the keys."""
+"""The gateway's only composition root: the one place that names its concrete infrastructure (the
+process's NATS broker, the keys) and builds every part of the app from it.
+
+Nothing imports this module but the entry point and the tests: parts receive what they use
+(handlers by name through Litestar's dependencies, guards through their :class:`Gatekeeper`).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,64 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from nats.aio.client import Client as NATS
+from faststream.nats import NatsBroker
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.types import ControllerRouterHandler
 
+from parley.chassis.bus import BusClient
 from parley.chassis.logs import get_logger
-from parley.chassis.messaging import connect
+from parley.chassis.messaging import make_broker
 from parley.chassis.tokens import TokenVerifier
+from parley.gateway.accounts.auth_controller import AuthController
+from parley.gateway.accounts.me_controller import MeController
+from parley.gateway.accounts.moderation_controller import ModerationController
+from parley.gateway.accounts.users_controller import UsersController
+from parley.gateway.auth import Authenticator, TokenCookie
+from parley.gateway.dependencies import REQUEST_DEPENDENCIES, provide
+from parley.gateway.guards import Gatekeeper
+from parley.gateway.health import HealthController, Readiness
+from parley.gateway.live.channels import LiveChannels
+from parley.gateway.live.hub import LiveHub
+from parley.gateway.live.presence import HostPresence
+from parley.gateway.live.routes import LiveController, TicketsController
+from parley.gateway.live.space_channel import ChannelSettings
+from parley.gateway.media.media_controller import MediaController
+from parley.gateway.notifications.notifications_controller import NotificationsController
+from parley.gateway.openapi import openapi_config, openapi_document, render_openapi_document
+from parley.gateway.problems import EXCEPTION_HANDLERS
+from parley.gateway.rate_limits import SlidingWindowLimiter
+from parley.gateway.request_ids import echo_request_id
 from parley.gateway.settings import GatewaySettings
-from parley.gateway.ws_tickets import ticket_key
+from parley.gateway.spaces.audience_controller import AudienceController
+from parley.gateway.spaces.interaction_controller import InteractionController
+from parley.gateway.spaces.spaces_controller import SpacesController
+from parley.gateway.spaces.speaking import SpaceViews
+from parley.gateway.spaces.stage_controller import StageController
+from parley.gateway.suspensions import SuspendedUsers, SuspensionWatcher, suspension_events
+from parley.gateway.telemetry import trace_requests
+from parley.gateway.web.routes import ROUTE_HANDLERS as WEB_CLIENT
+from parley.gateway.ws_tickets import WsTickets, ticket_key
 
 log = get_logger(__name__)
+
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [
+    HealthController,
+    openapi_document,
+    AuthController,
+    MeController,
+    UsersController,
+    ModerationController,
+    SpacesController,
+    AudienceController,
+    StageController,
+    InteractionController,
+    MediaController,
+    NotificationsController,
+    LiveController,
+    TicketsController,
+    *WEB_CLIENT,
+]
 
 
 class MissingPublicKey(RuntimeError):
@@ -23,17 +77,13 @@ class MissingPublicKey(RuntimeError):
 
 @dataclass(frozen=True)
 class GatewayDeps:
-    """What :func:`parley.gateway.app.create_app` builds the gateway on. Tests may pass their
-    own (a shared connection, a fake clock); :func:`open_deps` makes the real ones."""
+    """What :func:`build_gateway` builds the gateway on. Tests may pass their own (a fake
+    clock); :func:`make_deps` makes the real ones."""
 
-    nc: NATS
+    broker: NatsBroker  # the process's one NATS connection, connected when the app starts
     verifier: TokenVerifier
     ticket_key: bytes
     clock: Callable[[], float] = field(default=time.monotonic)
-
-    async def close(self) -> None:
-        if not self.nc.is_closed:
-            await self.nc.drain()
 
 
 def read_public_key(settings: GatewaySettings) -> bytes:
@@ -57,8 +107,106 @@ def load_ticket_key(settings: GatewaySettings) -> bytes:
     return ticket_key(value, read_public_key(settings))
 
 
-async def open_deps(settings: GatewaySettings) -> GatewayDeps:
-    # Keys before connecting: a configuration error fails fast.
+def make_deps(settings: GatewaySettings) -> GatewayDeps:
+    # Keys first: a configuration error fails fast, before anything is started.
     verifier, key = load_verifier(settings), load_ticket_key(settings)
-    nc = await connect(settings.nats_url, name=settings.service_name)
-    return GatewayDeps(nc=nc, verifier=verifier, ticket_key=key)
+    broker = make_broker(settings.nats_url, name=settings.service_name)
+    return GatewayDeps(broker=broker, verifier=verifier, ticket_key=key)
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """One gateway process: the Litestar app, and the parts probes and tests look into."""
+
+    app: Litestar
+    broker: NatsBroker
+    suspended: SuspendedUsers
+    hub: LiveHub
+    presence: HostPresence
+
+
+def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
+    broker = deps.broker
+    bus = BusClient(broker, timeout=settings.bus_timeout_s)
+    suspended = SuspendedUsers(clock=deps.clock)
+    broker.include_router(suspension_events(suspended))
+    watcher = SuspensionWatcher(
+        bus,
+        suspended,
+        refresh_s=settings.suspension_refresh_s,
+        retry_s=settings.suspension_retry_s,
+    )
+    authenticator = Authenticator(deps.verifier, suspended)
+    gatekeeper = Gatekeeper(authenticator, limiters=_limiters(settings, deps.clock))
+    tickets = WsTickets(deps.ticket_key, settings.ws_ticket_ttl_s)
+    hub = LiveHub(broker)
+    presence = HostPresence(bus, refresh_s=settings.host_presence_refresh_s)
+    views = SpaceViews(bus, speaking_timeout_s=settings.speaking_timeout_s)
+    live = LiveChannels(
+        hub=hub,
+        bus=bus,
+        views=views,
+        presence=presence,
+        tickets=tickets,
+        authenticator=authenticator,
+        settings=ChannelSettings(
+            send_queue=settings.ws_send_queue, send_timeout_s=settings.ws_send_timeout_s
+        ),
+        allow_anonymous=settings.ws_allow_anonymous,
+    )
+
+    async def connect() -> None:
+        await broker.start()  # connects, and starts the suspension subscribers
+        await broker.connection.flush()  # they are live before the list is asked for
+        watcher.start()
+
+    async def disconnect() -> None:
+        await watcher.stop()
+        await presence.close()
+        await hub.close()
+        await _stop(broker)
+
+    app = Litestar(
+        route_handlers=ROUTE_HANDLERS,
+        dependencies={
+            **REQUEST_DEPENDENCIES,
+            "bus": provide(bus),
+            "cookie": provide(TokenCookie(secure=settings.cookie_secure)),
+            "tickets": provide(tickets),
+            "settings": provide(settings),
+            "views": provide(views),
+            "live": provide(live),
+            "readiness": provide(Readiness(broker, suspended)),
+        },
+        state=State(gatekeeper.state()),
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[trace_requests],
+        before_send=[echo_request_id],
+        on_startup=[render_openapi_document, connect],
+        on_shutdown=[disconnect],
+        openapi_config=openapi_config(),
+        request_max_body_size=settings.max_body_bytes,
+        logging_config=None,  # structlog, configured by the entry point
+        debug=False,
+    )
+    return Gateway(app=app, broker=broker, suspended=suspended, hub=hub, presence=presence)
+
+
+def _limiters(
+    settings: GatewaySettings, clock: Callable[[], float]
+) -> dict[str, SlidingWindowLimiter]:
+    window_s = settings.rate_limit_window_s
+    return {
+        "register": SlidingWindowLimiter(settings.register_rate_limit, window_s, clock=clock),
+        "login": SlidingWindowLimiter(settings.login_rate_limit, window_s, clock=clock),
+    }
+
+
+async def _stop(broker: NatsBroker) -> None:
+    """Stop the subscribers and drain the connection, unless NATS is already gone."""
+    try:
+        if broker.connection.is_closed:
+            return
+        await broker.stop()
+    except Exception as error:  # shutting down anyway: say so, and let the rest stop
+        log.warning("gateway.broker_stop_failed", error=repr(error))

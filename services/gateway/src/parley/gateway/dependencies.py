@@ -1,4 +1,8 @@
-"""What handlers receive by name: the service clients, the token cookie, the request context."""
+"""What handlers receive by name: the bus, the token cookie, the request context, the caller.
+
+The request-scoped ones are made here from the request; the others are objects the composition
+root (:mod:`parley.gateway.bootstrap`) built once and hands over with :func:`provide`.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,13 @@ from typing import Any, TypeAlias
 from litestar import Request
 from litestar.di import NamedDependency, Provide
 
-from parley.chassis.bus import RequestContext
-from parley.gateway.auth import Caller, TokenCookie, caller_of
-from parley.gateway.components import components_of
-from parley.gateway.identity_client import IdentityClient
-from parley.gateway.media_client import MediaClient
+from parley.chassis.bus import BusClient, RequestContext
+from parley.gateway.auth import Caller, TokenCookie
+from parley.gateway.guards import caller_of
 from parley.gateway.problems import Problem
 from parley.gateway.request_ids import request_id_of
-from parley.gateway.room_client import RoomClient
+from parley.gateway.settings import GatewaySettings
+from parley.gateway.spaces.speaking import SpaceViews
 from parley.gateway.ws_tickets import WsTickets
 
 
@@ -34,41 +37,25 @@ def current_caller(request: Request[Any, Any, Any]) -> Caller:
     return caller
 
 
-def identity_client(request: Request[Any, Any, Any]) -> IdentityClient:
-    return components_of(request.app).identity
+def provide(value: object) -> Provide:
+    """A dependency that is always ``value`` (built once, at start)."""
+
+    def dependency() -> object:
+        return value
+
+    return Provide(dependency, use_cache=True, sync_to_thread=False)
 
 
-def room_client(request: Request[Any, Any, Any]) -> RoomClient:
-    return components_of(request.app).room
-
-
-def media_client(request: Request[Any, Any, Any]) -> MediaClient:
-    return components_of(request.app).media
-
-
-def ws_tickets(request: Request[Any, Any, Any]) -> WsTickets:
-    return components_of(request.app).tickets
-
-
-def token_cookie(request: Request[Any, Any, Any]) -> TokenCookie:
-    return components_of(request.app).cookie
-
-
-DEPENDENCIES = {
+REQUEST_DEPENDENCIES = {
     "ctx": Provide(request_context, sync_to_thread=False),
-    "identity": Provide(identity_client, sync_to_thread=False),
-    "room": Provide(room_client, sync_to_thread=False),
-    "media": Provide(media_client, sync_to_thread=False),
-    "cookie": Provide(token_cookie, sync_to_thread=False),
     "caller": Provide(current_caller, sync_to_thread=False),
-    "tickets": Provide(ws_tickets, sync_to_thread=False),
 }
 
 # Handler parameter types: injected by name (Litestar 3 will require the marker).
-IdentityDep: TypeAlias = NamedDependency[IdentityClient]
-RoomDep: TypeAlias = NamedDependency[RoomClient]
-MediaDep: TypeAlias = NamedDependency[MediaClient]
+BusDep: TypeAlias = NamedDependency[BusClient]
 ContextDep: TypeAlias = NamedDependency[RequestContext]
-CookieDep: TypeAlias = NamedDependency[TokenCookie]
 CallerDep: TypeAlias = NamedDependency[Caller]
+CookieDep: TypeAlias = NamedDependency[TokenCookie]
 TicketsDep: TypeAlias = NamedDependency[WsTickets]
+SettingsDep: TypeAlias = NamedDependency[GatewaySettings]
+SpaceViewsDep: TypeAlias = NamedDependency[SpaceViews]

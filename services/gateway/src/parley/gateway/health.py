@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeAlias
 
-from litestar import Controller, Request, get
+from faststream.exceptions import IncorrectState
+from faststream.nats import NatsBroker
+from litestar import Controller, get
+from litestar.di import NamedDependency
 
-from parley.gateway.components import components_of
 from parley.gateway.problems import Problem
+from parley.gateway.suspensions import SuspendedUsers
+
+
+@dataclass(frozen=True)
+class Readiness:
+    broker: NatsBroker
+    suspended: SuspendedUsers
+
+    def connected(self) -> bool:
+        try:
+            return self.broker.connection.is_connected
+        except IncorrectState:  # not connected yet, or stopped
+            return False
+
+
+ReadinessDep: TypeAlias = NamedDependency[Readiness]
 
 
 class HealthController(Controller):
@@ -20,10 +39,9 @@ class HealthController(Controller):
         return {"status": "ok"}
 
     @get("/readyz", operation_id="readyz")
-    async def readyz(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+    async def readyz(self, readiness: ReadinessDep) -> dict[str, Any]:
         """Ready to serve: connected to NATS. Also says whether the suspension list is loaded
         (until it is, only suspensions announced since start are enforced)."""
-        components = components_of(request.app)
-        if not components.nc.is_connected:
+        if not readiness.connected():
             raise Problem(503, "not-ready", "Not ready", "not connected to NATS")
-        return {"status": "ready", "suspensions_loaded": components.suspended.loaded}
+        return {"status": "ready", "suspensions_loaded": readiness.suspended.loaded}

@@ -26,6 +26,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 from pydantic import BaseModel, Field
 
+from parley.chassis.bus import NOT_SIGNED_IN
 from parley.chassis.errors import DomainError
 from parley.chassis.logs import get_logger
 from parley.gateway.request_ids import request_id_of
@@ -135,7 +136,7 @@ def on_invalid_input(
 # Litestar raises these itself, before any handler runs.
 _HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     400: ("bad-request", "Bad request"),
-    401: ("not-authenticated", "Not authenticated"),
+    401: (NOT_SIGNED_IN, "Not authenticated"),
     403: ("forbidden", "Not allowed"),
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),

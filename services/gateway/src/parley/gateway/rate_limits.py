@@ -6,17 +6,9 @@ replicas behind a load balancer a client may get up to N times the configured ra
 
 from __future__ import annotations
 
-import math
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
-
-from litestar.connection import ASGIConnection
-from litestar.handlers.base import BaseRouteHandler
-
-from parley.gateway.components import components_of
-from parley.gateway.problems import Problem
 
 
 class SlidingWindowLimiter:
@@ -54,27 +46,3 @@ class SlidingWindowLimiter:
         idle = [key for key, hits in self._hits.items() if not hits or hits[-1] <= horizon]
         for key in idle:
             del self._hits[key]
-
-
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
-
-
-def rate_limited(bucket: str) -> Guard:
-    """A guard counting requests per client IP in the limiter named ``bucket``."""
-
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        limiter = components_of(connection.app).limiters[bucket]
-        client_ip = connection.client.host if connection.client else "unknown"
-        wait_s = limiter.hit(client_ip)
-        if wait_s is not None:
-            retry_after = max(1, math.ceil(wait_s))
-            raise Problem(
-                429,
-                "rate-limited",
-                "Too many requests",
-                f"at most {limiter.limit} {bucket} requests per {limiter.window_s:g} s; "
-                f"retry in {retry_after} s",
-                headers={"Retry-After": str(retry_after)},
-            )
-
-    return guard

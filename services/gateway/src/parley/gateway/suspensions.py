@@ -1,30 +1,31 @@
 """Which accounts are suspended, so that their tokens stop working at once.
 
 Tokens are verified offline, so the gateway must learn about suspensions itself. It subscribes
-to identity's ``user_suspended`` / ``user_reinstated`` events first and only then asks identity
-for the full list, so nothing falls between the two; events seen recently win over the list,
-which may come from a projection a moment behind them. The list is re-read periodically to heal
-events missed while disconnected from NATS (core subscriptions do not replay).
+to identity's ``user_suspended`` / ``user_reinstated`` events (FastStream subscribers on the
+gateway's broker, :func:`suspension_events`) and, once the broker has started them, asks
+identity for the full list (:class:`SuspensionWatcher`), so nothing falls between the two;
+events seen recently win over the list, which may come from a projection a moment behind them.
+The list is re-read periodically to heal events missed while disconnected from NATS (core
+subscriptions do not replay).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
-from nats.aio.client import Client as NATS
-from nats.aio.msg import Msg
-from nats.aio.subscription import Subscription
+from faststream.nats import NatsRouter
+from faststream.nats.annotations import NatsMessage
 from pydantic import ValidationError
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import BusClient, RequestContext
 from parley.chassis.errors import DomainError
 from parley.chassis.logs import get_logger
+from parley.contracts.api import identity
 from parley.contracts.envelope import EventEnvelope
 from parley.contracts.events.identity import CONTEXT, UserReinstated, UserSuspended
 from parley.contracts.subjects import event_type_filter
-from parley.gateway.identity_client import IdentityClient
 from parley.gateway.tasks import cancel_and_wait
 
 log = get_logger(__name__)
@@ -72,57 +73,53 @@ class SuspendedUsers:
             self._ids.discard(user_id)
 
 
-_SUBJECTS = {
-    event_type_filter(CONTEXT, UserSuspended.event_type()): True,
-    event_type_filter(CONTEXT, UserReinstated.event_type()): False,
-}
+def suspension_events(users: SuspendedUsers) -> NatsRouter:
+    """Subscribers applying identity's suspension events to ``users``. No queue group: every
+    gateway process must see every event."""
+    router = NatsRouter()
+    for event, suspended in ((UserSuspended, True), (UserReinstated, False)):
+        subject = event_type_filter(CONTEXT, event.event_type())
+        router.subscriber(subject, title=f"{subject}:gateway")(_applier(users, suspended))
+    return router
+
+
+def _applier(users: SuspendedUsers, suspended: bool) -> Callable[[NatsMessage], Awaitable[None]]:
+    async def apply(message: NatsMessage) -> None:
+        user_id = _user_id_of(message.body)
+        if user_id is None:
+            log.warning("suspensions.unreadable_event", subject=message.raw_message.subject)
+            return
+        users.apply_event(user_id, suspended=suspended)
+        log.info("suspensions.changed", user_id=user_id, suspended=suspended)
+
+    return apply
 
 
 class SuspensionWatcher:
-    """Keeps :class:`SuspendedUsers` in step with identity."""
+    """Keeps :class:`SuspendedUsers` in step with identity's full list: loaded at start (once
+    :func:`suspension_events` are subscribed), retried while identity is away, re-read every
+    ``refresh_s``."""
 
     def __init__(
         self,
-        nc: NATS,
-        identity: IdentityClient,
+        bus: BusClient,
         suspended: SuspendedUsers,
         *,
         refresh_s: float,
         retry_s: float,
     ) -> None:
-        self._nc = nc
-        self._identity = identity
+        self._bus = bus
         self._suspended = suspended
         self._refresh_s = refresh_s
         self._retry_s = retry_s
-        self._subscriptions: list[Subscription] = []
         self._task: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
-        for subject, suspended in _SUBJECTS.items():
-
-            async def on_event(msg: Msg, suspended: bool = suspended) -> None:
-                self._on_event(msg, suspended=suspended)
-
-            self._subscriptions.append(await self._nc.subscribe(subject, cb=on_event))
-        await self._nc.flush()  # the subscriptions are live before the list is asked for
+    def start(self) -> None:
         self._task = asyncio.create_task(self._keep_loaded(), name="suspension-watcher")
 
     async def stop(self) -> None:
         if self._task is not None:
             await cancel_and_wait(self._task)
-        for subscription in self._subscriptions:
-            if not self._nc.is_closed:
-                await subscription.unsubscribe()
-        self._subscriptions.clear()
-
-    def _on_event(self, msg: Msg, *, suspended: bool) -> None:
-        user_id = _user_id_of(msg)
-        if user_id is None:
-            log.warning("suspensions.unreadable_event", subject=msg.subject)
-            return
-        self._suspended.apply_event(user_id, suspended=suspended)
-        log.info("suspensions.changed", user_id=user_id, suspended=suspended)
 
     async def _keep_loaded(self) -> None:
         retry_s = self._retry_s
@@ -138,7 +135,9 @@ class SuspensionWatcher:
 
     async def _load_once(self) -> bool:
         try:
-            answer = await self._identity.suspended_users(RequestContext())
+            answer = await self._bus.call(
+                identity.SUSPENDED_USERS, identity.Empty(), RequestContext()
+            )
         except DomainError as error:  # identity not up yet, or failing: try again later
             log.warning("suspensions.load_failed", problem=error.type, detail=error.detail)
             return False
@@ -150,9 +149,9 @@ class SuspensionWatcher:
         return True
 
 
-def _user_id_of(msg: Msg) -> str | None:
+def _user_id_of(body: bytes) -> str | None:
     try:
-        user_id = EventEnvelope.model_validate_json(msg.data).data.get("user_id")
+        user_id = EventEnvelope.model_validate_json(body).data.get("user_id")
     except ValidationError:
         user_id = None
     # Only the payload names the suspended user: the subject's aggregate could be the moderator.

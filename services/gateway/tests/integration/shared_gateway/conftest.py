@@ -49,7 +49,7 @@ async def open_live(module_gateway, eventually, live_sockets) -> AsyncIterator[A
         yield open_live
 
     async def released() -> bool:
-        return module_gateway.components.hub.subjects() == {}
+        return module_gateway.parts.hub.subjects() == {}
 
     await eventually(released)
 

@@ -103,7 +103,7 @@ async def test_a_ticket_works_on_every_gateway_of_the_deployment(
 
 
 async def test_tickets_are_for_signed_in_callers(api, assert_problem):
-    assert_problem(await api.post("/api/v1/ws-tickets"), 401, "not-authenticated")
+    assert_problem(await api.post("/api/v1/ws-tickets"), 401, "unauthenticated")
 
 
 async def test_bad_credentials_are_refused_not_taken_as_anonymous(
@@ -124,7 +124,7 @@ async def test_signed_out_viewers_may_watch_without_a_user_subject(gateway, fake
 
     assert first["data"]["my_role"] == "none"
     assert fake_room.requests("get_space")[0].actor is None
-    assert gateway.components.hub.subjects() == {"live.space.sp_1": 1}
+    assert gateway.parts.hub.subjects() == {"live.space.sp_1": 1}
 
 
 async def test_signed_out_viewers_can_be_turned_away(start_gateway, fake_room, open_live):
@@ -132,7 +132,7 @@ async def test_signed_out_viewers_can_be_turned_away(start_gateway, fake_room, o
 
     live = await open_live(gateway, SPACE)
 
-    assert await live.closed() == (4401, "not-authenticated", [])
+    assert await live.closed() == (4401, "unauthenticated", [])
 
 
 # -- relaying ----------------------------------------------------------------------------------
@@ -189,7 +189,7 @@ async def test_space_ended_is_relayed_then_the_socket_closes_normally(
     assert await live.closed() == (1000, "space-ended", [json.loads(ended)])
 
     async def released() -> bool:
-        return gateway.components.hub.subjects() == {} and (
+        return gateway.parts.hub.subjects() == {} and (
             gateway.nats_subscriptions("live.space.sp_1") == 0
         )
 
@@ -231,7 +231,7 @@ async def test_room_refusing_the_snapshot_closes_the_socket(
     assert await live.closed() == (code, slug, [])
 
     async def released() -> bool:
-        return gateway.components.hub.subjects() == {}
+        return gateway.parts.hub.subjects() == {}
 
     await eventually(released)
 
@@ -306,7 +306,7 @@ async def test_the_notifications_channel_starts_with_the_inbox_then_relays_notif
 async def test_the_notifications_channel_is_for_signed_in_callers(gateway, fake_room, open_live):
     live = await open_live(gateway, INBOX)
 
-    assert await live.closed() == (4401, "not-authenticated", [])
+    assert await live.closed() == (4401, "unauthenticated", [])
     assert fake_room.requests() == []
 
 
@@ -331,9 +331,9 @@ async def test_every_gateway_relays_a_space_with_one_subscription_each(
 
     assert gateway.nats_subscriptions("live.space.sp_1") == 1
     assert other.nats_subscriptions("live.space.sp_1") == 1
-    assert gateway.components.hub.subjects()["live.space.sp_1"] == 3
-    assert other.components.hub.subjects()["live.space.sp_1"] == 2
-    assert other.components.hub.subjects()["live.user.usr_ada"] == 1
+    assert gateway.parts.hub.subjects()["live.space.sp_1"] == 3
+    assert other.parts.hub.subjects()["live.space.sp_1"] == 2
+    assert other.parts.hub.subjects()["live.user.usr_ada"] == 1
 
     sent = await publish("live.space.sp_1", "stage.changed", {"speakers": [], "version": 8})
     assert [await live.next_text() for live in here + there] == [sent] * 5
@@ -360,7 +360,7 @@ async def test_sockets_of_one_user_in_two_spaces_share_the_user_subject(
     await second.next()
 
     assert gateway.nats_subscriptions("live.user.usr_ada") == 1
-    assert gateway.components.hub.subjects()["live.user.usr_ada"] == 2
+    assert gateway.parts.hub.subjects()["live.user.usr_ada"] == 2
     removed = await publish(
         "live.user.usr_ada", "you.removed", {"space_id": "sp_2"}, space_id="sp_2"
     )
@@ -393,12 +393,12 @@ async def test_the_hosts_sockets_tell_room_whether_the_host_is_connected(
     await eventually(lambda: presence(fake_room) == [connected, connected])
 
     await first_tab.close()
-    await eventually(lambda: gateway.components.hub.subjects()["live.space.sp_1"] == 2)
+    await eventually(lambda: gateway.parts.hub.subjects()["live.space.sp_1"] == 2)
     assert presence(fake_room) == [connected, connected]  # the host is still here
 
     await second_tab.close()
     await eventually(lambda: presence(fake_room) == [connected, connected, gone])
-    assert gateway.components.presence.hosted() == {}
+    assert gateway.parts.presence.hosted() == {}
 
 
 async def test_host_presence_is_repeated_while_the_host_stays(

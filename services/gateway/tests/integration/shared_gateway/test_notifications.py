@@ -26,7 +26,7 @@ async def test_notifications_are_listed_for_the_caller(api, fake_room, keys):
 
 
 async def test_notifications_need_a_token(api, fake_room, assert_problem):
-    assert_problem(await api.get("/api/v1/notifications"), 401, "not-authenticated")
+    assert_problem(await api.get("/api/v1/notifications"), 401, "unauthenticated")
     assert fake_room.requests() == []
 
 

@@ -41,7 +41,7 @@ async def test_domain_errors_keep_their_status_and_slug(
 async def test_missing_token_is_401_and_nothing_is_asked(api, fake_identity, assert_problem):
     response = await api.patch("/api/v1/me", json={"bio": "x"})
 
-    assert_problem(response, 401, "not-authenticated")
+    assert_problem(response, 401, "unauthenticated")
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert fake_identity.requests() == []
 

@@ -242,7 +242,7 @@ async def test_commands_need_a_token_and_never_reach_room(api, fake_room, assert
         ("GET", f"{SP}/analytics"),
     ]:
         response = await api.request(method, path, json={"title": "x"})
-        assert_problem(response, 401, "not-authenticated")
+        assert_problem(response, 401, "unauthenticated")
     assert fake_room.requests() == []
 
 

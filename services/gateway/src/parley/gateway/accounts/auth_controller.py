@@ -6,12 +6,13 @@ from litestar import Controller, Response, post
 from litestar.datastructures import ResponseHeader
 from litestar.params import JSONBody
 
-from parley.contracts.api.identity import AccessToken, Registered
+from parley.contracts.api import identity
+from parley.contracts.api.identity import AccessToken, Login, Register, Registered
 from parley.gateway.accounts.schemas import LoginBody, RegisterBody
 from parley.gateway.auth import TOKEN_COOKIE
-from parley.gateway.dependencies import ContextDep, CookieDep, IdentityDep
+from parley.gateway.dependencies import BusDep, ContextDep, CookieDep
+from parley.gateway.guards import rate_limited
 from parley.gateway.problems import problem_responses
-from parley.gateway.rate_limits import rate_limited
 
 _SETS_COOKIE = [
     ResponseHeader(
@@ -38,12 +39,12 @@ class AuthController(Controller):
     async def register(
         self,
         data: JSONBody[RegisterBody],
-        identity: IdentityDep,
+        bus: BusDep,
         ctx: ContextDep,
         cookie: CookieDep,
     ) -> Response[Registered]:
         """Create an account; the answer logs it in (token in the body and as a cookie)."""
-        registered = await identity.register(data.handle, data.display_name, data.password, ctx)
+        registered = await bus.call(identity.REGISTER, Register(**data.model_dump()), ctx)
         response = Response(registered, status_code=201)
         return cookie.attach(response, registered.access_token, registered.expires_in)
 
@@ -56,10 +57,10 @@ class AuthController(Controller):
         responses=problem_responses(401, 403, 413, 422, 429, 503),
     )
     async def login(
-        self, data: JSONBody[LoginBody], identity: IdentityDep, ctx: ContextDep, cookie: CookieDep
+        self, data: JSONBody[LoginBody], bus: BusDep, ctx: ContextDep, cookie: CookieDep
     ) -> Response[AccessToken]:
         """Exchange handle and password for an access token (also set as an HttpOnly cookie)."""
-        token = await identity.login(data.handle, data.password, ctx)
+        token = await bus.call(identity.LOGIN, Login(**data.model_dump()), ctx)
         return cookie.attach(Response(token), token.access_token, token.expires_in)
 
     @post("/logout", operation_id="logout", status_code=204)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from litestar import Controller, get, patch
 from litestar.params import JSONBody
 
-from parley.contracts.api.identity import UserView
+from parley.contracts.api import identity
+from parley.contracts.api.identity import Empty, UpdateProfile, UserView
 from parley.gateway.accounts.schemas import UpdateMeBody
-from parley.gateway.auth import requires_login
-from parley.gateway.dependencies import ContextDep, IdentityDep
+from parley.gateway.dependencies import BusDep, ContextDep
+from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
 from parley.gateway.security import TOKEN_SECURITY
 
@@ -20,13 +21,13 @@ class MeController(Controller):
     security = TOKEN_SECURITY
 
     @get(operation_id="getMe", responses=problem_responses(401, 503))
-    async def get_me(self, identity: IdentityDep, ctx: ContextDep) -> UserView:
+    async def get_me(self, bus: BusDep, ctx: ContextDep) -> UserView:
         """The caller's profile."""
-        return await identity.get_me(ctx)
+        return await bus.call(identity.GET_ME, Empty(), ctx)
 
     @patch(operation_id="updateMe", responses=problem_responses(401, 413, 422, 503))
     async def update_me(
-        self, data: JSONBody[UpdateMeBody], identity: IdentityDep, ctx: ContextDep
+        self, data: JSONBody[UpdateMeBody], bus: BusDep, ctx: ContextDep
     ) -> UserView:
         """Change the caller's display name and/or bio; absent fields stay as they are."""
-        return await identity.update_profile(data.display_name, data.bio, ctx)
+        return await bus.call(identity.UPDATE_PROFILE, UpdateProfile(**data.model_dump()), ctx)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import JSONBody
 
-from parley.contracts.api.identity import UserView
+from parley.contracts.api import identity
+from parley.contracts.api.identity import ModerationTarget, UserView
 from parley.gateway.accounts.schemas import Handle, ModerationBody
-from parley.gateway.auth import requires_login
-from parley.gateway.dependencies import ContextDep, IdentityDep
+from parley.gateway.dependencies import BusDep, ContextDep
+from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
 from parley.gateway.security import TOKEN_SECURITY
 
@@ -25,20 +26,24 @@ class ModerationController(Controller):
     async def suspend(
         self,
         handle: Handle,
-        identity: IdentityDep,
+        bus: BusDep,
         ctx: ContextDep,
         data: JSONBody[ModerationBody | None] = None,
     ) -> UserView:
         """Suspend the account: its tokens stop working and it cannot log in, host or speak."""
-        return await identity.suspend(handle, data.reason if data else "", ctx)
+        return await bus.call(identity.SUSPEND, _target(handle, data), ctx)
 
     @post("/reinstate", operation_id="reinstateUser", status_code=200, responses=_PROBLEMS)
     async def reinstate(
         self,
         handle: Handle,
-        identity: IdentityDep,
+        bus: BusDep,
         ctx: ContextDep,
         data: JSONBody[ModerationBody | None] = None,
     ) -> UserView:
         """Lift a suspension."""
-        return await identity.reinstate(handle, data.reason if data else "", ctx)
+        return await bus.call(identity.REINSTATE, _target(handle, data), ctx)
+
+
+def _target(handle: str, body: ModerationBody | None) -> ModerationTarget:
+    return ModerationTarget(handle=handle, reason=body.reason if body else "")

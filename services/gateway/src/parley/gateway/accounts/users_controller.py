@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from litestar import Controller, delete, get, put
 
-from parley.contracts.api.identity import UserPage, UserView
+from parley.contracts.api import identity
+from parley.contracts.api.identity import ListUsers, TargetUser, UserPage, UserView
 from parley.gateway.accounts.schemas import Cursor, Handle, PageSize
-from parley.gateway.auth import optional_login, requires_login
-from parley.gateway.dependencies import ContextDep, IdentityDep
+from parley.gateway.dependencies import BusDep, ContextDep
+from parley.gateway.guards import optional_login, requires_login
 from parley.gateway.problems import problem_responses
 from parley.gateway.security import TOKEN_SECURITY
 
@@ -21,14 +22,14 @@ class UsersController(Controller):
     security = TOKEN_SECURITY
 
     @get(operation_id="getUser", guards=[optional_login], responses=_READ_PROBLEMS)
-    async def get_user(self, handle: Handle, identity: IdentityDep, ctx: ContextDep) -> UserView:
+    async def get_user(self, handle: Handle, bus: BusDep, ctx: ContextDep) -> UserView:
         """A profile. With a token, the relationship fields describe the caller's view of it."""
-        return await identity.get_user(handle, ctx)
+        return await bus.call(identity.GET_USER, TargetUser(handle=handle), ctx)
 
     @put("/follow", operation_id="followUser", guards=[requires_login], responses=_COMMAND_PROBLEMS)
-    async def follow(self, handle: Handle, identity: IdentityDep, ctx: ContextDep) -> UserView:
+    async def follow(self, handle: Handle, bus: BusDep, ctx: ContextDep) -> UserView:
         """Follow this user (idempotent); answers their profile as the caller now sees it."""
-        return await identity.follow(handle, ctx)
+        return await bus.call(identity.FOLLOW, TargetUser(handle=handle), ctx)
 
     @delete(
         "/follow",
@@ -37,14 +38,14 @@ class UsersController(Controller):
         guards=[requires_login],
         responses=_COMMAND_PROBLEMS,
     )
-    async def unfollow(self, handle: Handle, identity: IdentityDep, ctx: ContextDep) -> UserView:
+    async def unfollow(self, handle: Handle, bus: BusDep, ctx: ContextDep) -> UserView:
         """Stop following this user (idempotent)."""
-        return await identity.unfollow(handle, ctx)
+        return await bus.call(identity.UNFOLLOW, TargetUser(handle=handle), ctx)
 
     @put("/block", operation_id="blockUser", guards=[requires_login], responses=_COMMAND_PROBLEMS)
-    async def block(self, handle: Handle, identity: IdentityDep, ctx: ContextDep) -> UserView:
+    async def block(self, handle: Handle, bus: BusDep, ctx: ContextDep) -> UserView:
         """Block this user: follows either way end, and they cannot join the caller's Spaces."""
-        return await identity.block(handle, ctx)
+        return await bus.call(identity.BLOCK, TargetUser(handle=handle), ctx)
 
     @delete(
         "/block",
@@ -53,9 +54,9 @@ class UsersController(Controller):
         guards=[requires_login],
         responses=_COMMAND_PROBLEMS,
     )
-    async def unblock(self, handle: Handle, identity: IdentityDep, ctx: ContextDep) -> UserView:
+    async def unblock(self, handle: Handle, bus: BusDep, ctx: ContextDep) -> UserView:
         """Unblock this user (idempotent)."""
-        return await identity.unblock(handle, ctx)
+        return await bus.call(identity.UNBLOCK, TargetUser(handle=handle), ctx)
 
     @get(
         "/followers",
@@ -66,13 +67,14 @@ class UsersController(Controller):
     async def list_followers(
         self,
         handle: Handle,
-        identity: IdentityDep,
+        bus: BusDep,
         ctx: ContextDep,
         limit: PageSize = 50,
         cursor: Cursor = None,
     ) -> UserPage:
         """Who follows this user, a page at a time."""
-        return await identity.list_followers(handle, limit, cursor, ctx)
+        page = ListUsers(handle=handle, limit=limit, cursor=cursor)
+        return await bus.call(identity.LIST_FOLLOWERS, page, ctx)
 
     @get(
         "/following",
@@ -83,10 +85,11 @@ class UsersController(Controller):
     async def list_following(
         self,
         handle: Handle,
-        identity: IdentityDep,
+        bus: BusDep,
         ctx: ContextDep,
         limit: PageSize = 50,
         cursor: Cursor = None,
     ) -> UserPage:
         """Whom this user follows, a page at a time."""
-        return await identity.list_following(handle, limit, cursor, ctx)
+        page = ListUsers(handle=handle, limit=limit, cursor=cursor)
+        return await bus.call(identity.LIST_FOLLOWING, page, ctx)

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from litestar import WebSocket
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import NOT_SIGNED_IN, BusClient, RequestContext
 from parley.chassis.errors import DomainError
 from parley.chassis.logs import get_logger
 from parley.gateway.auth import Authenticator, Caller
@@ -26,15 +26,14 @@ from parley.gateway.live.outbox import Closing, Outbox
 from parley.gateway.live.presence import HostPresence
 from parley.gateway.live.pump import GONE, close
 from parley.gateway.live.space_channel import ChannelSettings, SpaceChannel
-from parley.gateway.media_client import MediaClient
 from parley.gateway.problems import Problem
 from parley.gateway.request_ids import request_id_of
-from parley.gateway.room_client import RoomClient
+from parley.gateway.spaces.speaking import SpaceViews
 from parley.gateway.ws_tickets import WsTickets
 
 log = get_logger(__name__)
 
-NOT_AUTHENTICATED = Closing(close_codes.NOT_AUTHENTICATED, "not-authenticated")
+NOT_AUTHENTICATED = Closing(close_codes.NOT_AUTHENTICATED, NOT_SIGNED_IN)
 _MAX_REASON_BYTES = 123  # what fits in a close frame
 
 
@@ -50,8 +49,8 @@ ChannelFactory = Callable[[Caller | None, RequestContext], _Channel]
 @dataclass
 class LiveChannels:
     hub: LiveHub
-    room: RoomClient
-    media: MediaClient
+    bus: BusClient
+    views: SpaceViews
     presence: HostPresence
     tickets: WsTickets
     authenticator: Authenticator
@@ -65,8 +64,7 @@ class LiveChannels:
                 caller=caller,
                 ctx=ctx,
                 hub=self.hub,
-                room=self.room,
-                media=self.media,
+                views=self.views,
                 presence=self.presence,
                 settings=self.settings,
             )
@@ -77,7 +75,7 @@ class LiveChannels:
         def channel(caller: Caller | None, ctx: RequestContext) -> NotificationChannel:
             assert caller is not None  # anonymous callers were refused
             return NotificationChannel(
-                caller=caller, ctx=ctx, hub=self.hub, room=self.room, settings=self.settings
+                caller=caller, ctx=ctx, hub=self.hub, bus=self.bus, settings=self.settings
             )
 
         await self._serve(socket, channel, anonymous_ok=False, space_id=None)

@@ -9,6 +9,13 @@ on a client.
 
 This is the gateway's only live state, and it is derived: any number of gateway processes can
 serve the same Space, each with its own subscription.
+
+These subscriptions are plain nats-py ones on the broker's own connection (still one NATS
+connection per process), not FastStream subscribers, because they are dynamic and on the hot
+path: they open and close with sockets at run time, on subjects known only then (one per Space
+and per signed-in user), and each message is relayed verbatim to thousands of sockets. A
+FastStream subscriber would decode every message, run its middlewares (a tracing span per live
+message) and its dependency injection, only for the hub to pass on the bytes it was given.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from nats.aio.client import Client as NATS
+from faststream.nats import NatsBroker
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
@@ -38,8 +45,8 @@ class _Topic:
 
 
 class LiveHub:
-    def __init__(self, nc: NATS) -> None:
-        self._nc = nc
+    def __init__(self, broker: NatsBroker) -> None:
+        self._broker = broker
         self._topics: dict[str, _Topic] = {}
 
     @contextlib.asynccontextmanager
@@ -73,8 +80,9 @@ class LiveHub:
         async def deliver(msg: Msg) -> None:
             self._deliver(topic, msg)
 
-        subscription = await self._nc.subscribe(topic.subject, cb=deliver)
-        await self._nc.flush()  # the server has it before the caller asks for a snapshot
+        nc = self._broker.connection
+        subscription = await nc.subscribe(topic.subject, cb=deliver)
+        await nc.flush()  # the server has it before the caller asks for a snapshot
         return subscription
 
     def _deliver(self, topic: _Topic, msg: Msg) -> None:
@@ -101,7 +109,7 @@ class LiveHub:
             return
         try:
             subscription = await asyncio.shield(topic.opening)
-            if not self._nc.is_closed:
+            if not self._broker.connection.is_closed:
                 await subscription.unsubscribe()
         except Exception as error:  # failed to open, or the connection is gone: nothing to undo
             log.debug("live.unsubscribe_skipped", subject=topic.subject, error=str(error))

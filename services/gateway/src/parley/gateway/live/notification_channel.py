@@ -11,7 +11,8 @@ from typing import Any
 
 from litestar import WebSocket
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import BusClient, RequestContext
+from parley.contracts.api import room
 from parley.contracts.live import user_subject
 from parley.gateway.auth import Caller
 from parley.gateway.live.hub import LiveHub
@@ -19,7 +20,6 @@ from parley.gateway.live.messages import LiveEvent, snapshot
 from parley.gateway.live.outbox import Closing, Outbox
 from parley.gateway.live.pump import pump
 from parley.gateway.live.space_channel import ChannelSettings
-from parley.gateway.room_client import RoomClient
 
 FIRST_PAGE = 20
 
@@ -31,19 +31,20 @@ class NotificationChannel:
         caller: Caller,
         ctx: RequestContext,
         hub: LiveHub,
-        room: RoomClient,
+        bus: BusClient,
         settings: ChannelSettings,
     ) -> None:
         self.caller = caller
         self.outbox = Outbox(settings.send_queue)
         self._ctx = ctx
         self._hub = hub
-        self._room = room
+        self._bus = bus
         self._settings = settings
 
     async def run(self, socket: WebSocket[Any, Any, Any]) -> Closing | None:
         async with self._hub.listening(user_subject(self.caller.user_id), self._on_user):
-            page = await self._room.list_notifications(FIRST_PAGE, None, self._ctx)
+            first_page = room.ListNotifications(limit=FIRST_PAGE, cursor=None)
+            page = await self._bus.call(room.LIST_NOTIFICATIONS, first_page, self._ctx)
             self.outbox.put_first(snapshot("notifications.state", None, page))
             closing = await pump(
                 socket, self.outbox, send_timeout_s=self._settings.send_timeout_s, space_id=None

@@ -17,18 +17,18 @@ import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import BusClient, RequestContext
 from parley.chassis.errors import DomainError
 from parley.chassis.logs import get_logger
-from parley.gateway.room_client import RoomClient
+from parley.contracts.api import room
 from parley.gateway.tasks import cancel_and_wait
 
 log = get_logger(__name__)
 
 
 class HostPresence:
-    def __init__(self, room: RoomClient, *, refresh_s: float) -> None:
-        self._room = room
+    def __init__(self, bus: BusClient, *, refresh_s: float) -> None:
+        self._bus = bus
         self._refresh_s = refresh_s
         self._sockets: Counter[str] = Counter()  # space id -> the host's sockets here
         self._refreshers: dict[str, asyncio.Task[None]] = {}
@@ -70,7 +70,8 @@ class HostPresence:
 
     async def _announce(self, space_id: str, connected: bool, ctx: RequestContext) -> None:
         try:
-            await self._room.host_presence(space_id, connected, ctx)
+            payload = room.HostPresence(space_id=space_id, connected=connected)
+            await self._bus.call(room.HOST_PRESENCE, payload, ctx)
         except DomainError as error:
             if error.status == 409:  # the Space is over (the host's socket outlived it): fine
                 log.debug("live.host_presence_moot", space_id=space_id, problem=error.type)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeAlias
 
 from litestar import Controller, WebSocket, get, post, websocket
+from litestar.di import NamedDependency
 from litestar.params import FromPath, PathParameter, QueryParameter
 
-from parley.gateway.auth import requires_login
-from parley.gateway.components import components_of
 from parley.gateway.dependencies import CallerDep, TicketsDep
+from parley.gateway.guards import requires_login
+from parley.gateway.live.channels import LiveChannels
 from parley.gateway.problems import Problem, problem_responses
 from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.ws_tickets import WsTicket
@@ -30,6 +31,7 @@ Ticket: TypeAlias = Annotated[
     ),
 ]
 SpaceId: TypeAlias = Annotated[str, PathParameter(max_length=100, description="The Space's id")]
+LiveDep: TypeAlias = NamedDependency[LiveChannels]
 
 _CLOSE_CODES = """
 Close codes: 1000 the Space ended (after `space.ended`); 4003 removed from this Space (after
@@ -82,14 +84,16 @@ class LiveController(Controller):
     security = TOKEN_SECURITY
 
     @websocket(SPACE_LIVE_PATH)
-    async def space_live(self, socket: WebSocket[Any, Any, Any], space_id: FromPath[str]) -> None:
+    async def space_live(
+        self, socket: WebSocket[Any, Any, Any], space_id: FromPath[str], live: LiveDep
+    ) -> None:
         """The Space's live channel."""
-        await components_of(socket.app).live.serve_space(socket, space_id)
+        await live.serve_space(socket, space_id)
 
     @websocket(NOTIFICATIONS_LIVE_PATH)
-    async def notifications_live(self, socket: WebSocket[Any, Any, Any]) -> None:
+    async def notifications_live(self, socket: WebSocket[Any, Any, Any], live: LiveDep) -> None:
         """The caller's notifications channel."""
-        await components_of(socket.app).live.serve_notifications(socket)
+        await live.serve_notifications(socket)
 
     @get(
         SPACE_LIVE_PATH,

@@ -29,9 +29,7 @@ from parley.gateway.live.messages import LiveEvent, snapshot
 from parley.gateway.live.outbox import Closing, Outbox
 from parley.gateway.live.presence import HostPresence
 from parley.gateway.live.pump import pump
-from parley.gateway.media_client import MediaClient
-from parley.gateway.room_client import RoomClient
-from parley.gateway.spaces.speaking import space_as_seen
+from parley.gateway.spaces.speaking import SpaceViews
 
 SPACE_ENDED = Closing(close_codes.NORMAL, "space-ended")
 REMOVED = Closing(close_codes.REMOVED, "removed")
@@ -53,8 +51,7 @@ class SpaceChannel:
         caller: Caller | None,
         ctx: RequestContext,
         hub: LiveHub,
-        room: RoomClient,
-        media: MediaClient,
+        views: SpaceViews,
         presence: HostPresence,
         settings: ChannelSettings,
     ) -> None:
@@ -63,8 +60,7 @@ class SpaceChannel:
         self.outbox = Outbox(settings.send_queue)
         self._ctx = ctx
         self._hub = hub
-        self._room = room
-        self._media = media
+        self._views = views
         self._presence = presence
         self._settings = settings
 
@@ -79,7 +75,7 @@ class SpaceChannel:
                 await stack.enter_async_context(
                     self._hub.listening(user_subject(self.caller.user_id), self._on_user)
                 )
-            view = await space_as_seen(self._room, self._media, self.space_id, self._ctx)
+            view = await self._views.as_seen(self.space_id, self._ctx)
             if view.my_role == "removed":
                 return REMOVED
             self.outbox.put_first(snapshot("space.state", self.space_id, view))

@@ -8,9 +8,16 @@ from litestar import Controller, delete, post
 from litestar.params import JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
-from parley.contracts.api.media import MAX_SDP_CHARS, MediaAnswer, MediaSessionClosedReply
-from parley.gateway.auth import requires_login
-from parley.gateway.dependencies import ContextDep, MediaDep
+from parley.contracts.api import media
+from parley.contracts.api.media import (
+    MAX_SDP_CHARS,
+    MediaAnswer,
+    MediaSessionClosedReply,
+    NegotiateMedia,
+    SpaceRef,
+)
+from parley.gateway.dependencies import BusDep, ContextDep, SettingsDep
+from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
 from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.spaces.schemas import SpaceId
@@ -40,12 +47,19 @@ class MediaController(Controller):
         responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
     )
     async def negotiate(
-        self, space_id: SpaceId, data: JSONBody[OfferBody], media: MediaDep, ctx: ContextDep
+        self,
+        space_id: SpaceId,
+        data: JSONBody[OfferBody],
+        bus: BusDep,
+        ctx: ContextDep,
+        settings: SettingsDep,
     ) -> MediaAnswer:
         """Connect to the Space's audio. The caller must have joined; stage members may send
         audio (`can_publish`), everyone else only receives. A new offer replaces the caller's
         previous session (make one after being brought on stage, to start sending)."""
-        return await media.negotiate(space_id, data.sdp, ctx)
+        offer = NegotiateMedia(space_id=space_id, sdp=data.sdp)
+        # A longer timeout than other requests: the relay gathers ICE and sets up DTLS first.
+        return await bus.call(media.NEGOTIATE, offer, ctx, timeout=settings.media_timeout_s)
 
     @delete(
         "/",
@@ -54,7 +68,7 @@ class MediaController(Controller):
         responses=problem_responses(401, 404, 422, 503),
     )
     async def close(
-        self, space_id: SpaceId, media: MediaDep, ctx: ContextDep
+        self, space_id: SpaceId, bus: BusDep, ctx: ContextDep
     ) -> MediaSessionClosedReply:
         """Hang up the caller's audio connection to the Space."""
-        return await media.close_session(space_id, ctx)
+        return await bus.call(media.CLOSE_SESSION, SpaceRef(space_id=space_id), ctx)

@@ -8,9 +8,15 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
-from parley.contracts.api.room import NotificationPage, NotificationsRead
-from parley.gateway.auth import requires_login
-from parley.gateway.dependencies import ContextDep, RoomDep
+from parley.contracts.api import room
+from parley.contracts.api.room import (
+    ListNotifications,
+    MarkNotificationsRead,
+    NotificationPage,
+    NotificationsRead,
+)
+from parley.gateway.dependencies import BusDep, ContextDep
+from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
 from parley.gateway.security import TOKEN_SECURITY
 
@@ -36,10 +42,11 @@ class NotificationsController(Controller):
 
     @get(operation_id="listNotifications", responses=problem_responses(401, 422, 503))
     async def list_notifications(
-        self, room: RoomDep, ctx: ContextDep, limit: PageSize = 50, cursor: Cursor = None
+        self, bus: BusDep, ctx: ContextDep, limit: PageSize = 50, cursor: Cursor = None
     ) -> NotificationPage:
         """The caller's notifications, newest first, a page at a time, with the unread count."""
-        return await room.list_notifications(limit, cursor, ctx)
+        page = ListNotifications(limit=limit, cursor=cursor)
+        return await bus.call(room.LIST_NOTIFICATIONS, page, ctx)
 
     @post(
         "/read",
@@ -48,9 +55,9 @@ class NotificationsController(Controller):
         responses=problem_responses(401, 413, 422, 503),
     )
     async def mark_read(
-        self, room: RoomDep, ctx: ContextDep, data: JSONBody[MarkReadBody | None] = None
+        self, bus: BusDep, ctx: ContextDep, data: JSONBody[MarkReadBody | None] = None
     ) -> NotificationsRead:
         """Mark the caller's notifications read: all of them, or up to and including
         `up_to_id`; returns how many are still unread."""
-        up_to_id = data.up_to_id if data is not None else None
-        return await room.mark_notifications_read(up_to_id, ctx)
+        read = MarkNotificationsRead(up_to_id=data.up_to_id if data is not None else None)
+        return await bus.call(room.MARK_NOTIFICATIONS_READ, read, ctx)

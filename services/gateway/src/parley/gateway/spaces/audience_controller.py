@@ -5,9 +5,10 @@ from __future__ import annotations
 from litestar import Controller, delete, post
 from litestar.params import JSONBody
 
-from parley.contracts.api.room import InviteToStage, JoinResult, SpaceView
-from parley.gateway.auth import requires_login
-from parley.gateway.dependencies import ContextDep, RoomDep
+from parley.contracts.api import room
+from parley.contracts.api.room import InviteToStage, JoinResult, SpaceRef, SpaceUser, SpaceView
+from parley.gateway.dependencies import BusDep, ContextDep
+from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
 from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.spaces.schemas import InvitationBody, SpaceId, UserId
@@ -23,22 +24,20 @@ class AudienceController(Controller):
     security = TOKEN_SECURITY
 
     @post("/join", operation_id="joinSpace", status_code=200, responses=_PROBLEMS)
-    async def join(self, space_id: SpaceId, room: RoomDep, ctx: ContextDep) -> JoinResult:
+    async def join(self, space_id: SpaceId, bus: BusDep, ctx: ContextDep) -> JoinResult:
         """Join as a listener (or take back the caller's seat on stage): the caller's role and
         the Space as they now see it."""
-        return await room.join_space(space_id, ctx)
+        return await bus.call(room.JOIN_SPACE, SpaceRef(space_id=space_id), ctx)
 
     @post("/leave", operation_id="leaveSpace", status_code=200, responses=_PROBLEMS)
-    async def leave(self, space_id: SpaceId, room: RoomDep, ctx: ContextDep) -> SpaceView:
+    async def leave(self, space_id: SpaceId, bus: BusDep, ctx: ContextDep) -> SpaceView:
         """Leave the Space."""
-        return await room.leave_space(space_id, ctx)
+        return await bus.call(room.LEAVE_SPACE, SpaceRef(space_id=space_id), ctx)
 
     @post("/speaker-requests", operation_id="requestToSpeak", status_code=200, responses=_PROBLEMS)
-    async def request_to_speak(
-        self, space_id: SpaceId, room: RoomDep, ctx: ContextDep
-    ) -> SpaceView:
+    async def request_to_speak(self, space_id: SpaceId, bus: BusDep, ctx: ContextDep) -> SpaceView:
         """Ask to speak (a listener, when the Space's speak policy allows it)."""
-        return await room.request_to_speak(space_id, ctx)
+        return await bus.call(room.REQUEST_TO_SPEAK, SpaceRef(space_id=space_id), ctx)
 
     @delete(
         "/speaker-requests",
@@ -47,10 +46,10 @@ class AudienceController(Controller):
         responses=_PROBLEMS,
     )
     async def withdraw_speaker_request(
-        self, space_id: SpaceId, room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Withdraw the caller's request to speak."""
-        return await room.withdraw_speaker_request(space_id, ctx)
+        return await bus.call(room.WITHDRAW_SPEAKER_REQUEST, SpaceRef(space_id=space_id), ctx)
 
     @post(
         "/speaker-requests/{user_id:str}/accept",
@@ -59,10 +58,11 @@ class AudienceController(Controller):
         responses=_PROBLEMS,
     )
     async def accept_speaker_request(
-        self, space_id: SpaceId, user_id: UserId, room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, user_id: UserId, bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Bring the requester on stage as a speaker, mic muted (host or co-host)."""
-        return await room.accept_speaker_request(space_id, user_id, ctx)
+        requester = SpaceUser(space_id=space_id, user_id=user_id)
+        return await bus.call(room.ACCEPT_SPEAKER_REQUEST, requester, ctx)
 
     @post(
         "/speaker-requests/{user_id:str}/decline",
@@ -71,18 +71,19 @@ class AudienceController(Controller):
         responses=_PROBLEMS,
     )
     async def decline_speaker_request(
-        self, space_id: SpaceId, user_id: UserId, room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, user_id: UserId, bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Decline a request to speak (host or co-host)."""
-        return await room.decline_speaker_request(space_id, user_id, ctx)
+        requester = SpaceUser(space_id=space_id, user_id=user_id)
+        return await bus.call(room.DECLINE_SPEAKER_REQUEST, requester, ctx)
 
     @post("/invitations", operation_id="inviteToStage", status_code=200, responses=_BODY_PROBLEMS)
     async def invite_to_stage(
-        self, space_id: SpaceId, data: JSONBody[InvitationBody], room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, data: JSONBody[InvitationBody], bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Invite someone to speak (host or co-host) or to co-host (host only)."""
         invitation = InviteToStage(space_id=space_id, user_id=data.user_id, role=data.role)
-        return await room.invite_to_stage(invitation, ctx)
+        return await bus.call(room.INVITE_TO_STAGE, invitation, ctx)
 
     @post(
         "/invitations/accept",
@@ -90,11 +91,9 @@ class AudienceController(Controller):
         status_code=200,
         responses=_PROBLEMS,
     )
-    async def accept_invitation(
-        self, space_id: SpaceId, room: RoomDep, ctx: ContextDep
-    ) -> SpaceView:
+    async def accept_invitation(self, space_id: SpaceId, bus: BusDep, ctx: ContextDep) -> SpaceView:
         """Accept the caller's invitation: on stage as a speaker (mic muted) or as a co-host."""
-        return await room.accept_invitation(space_id, ctx)
+        return await bus.call(room.ACCEPT_INVITATION, SpaceRef(space_id=space_id), ctx)
 
     @post(
         "/invitations/decline",
@@ -103,7 +102,7 @@ class AudienceController(Controller):
         responses=_PROBLEMS,
     )
     async def decline_invitation(
-        self, space_id: SpaceId, room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Decline the caller's invitation."""
-        return await room.decline_invitation(space_id, ctx)
+        return await bus.call(room.DECLINE_INVITATION, SpaceRef(space_id=space_id), ctx)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from litestar import Controller, delete, post
 from litestar.params import JSONBody
 
-from parley.contracts.api.room import PinPost, ReactionAccepted, SpaceView
-from parley.gateway.auth import requires_login
-from parley.gateway.dependencies import ContextDep, RoomDep
+from parley.contracts.api import room
+from parley.contracts.api.room import PinPost, React, ReactionAccepted, SpaceView, UnpinPost
+from parley.gateway.dependencies import BusDep, ContextDep
+from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
 from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.spaces.schemas import PinBody, PinId, ReactionBody, SpaceId
@@ -28,18 +29,19 @@ class InteractionController(Controller):
         responses=problem_responses(401, 403, 404, 409, 413, 422, 429, 503),
     )
     async def react(
-        self, space_id: SpaceId, data: JSONBody[ReactionBody], room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, data: JSONBody[ReactionBody], bus: BusDep, ctx: ContextDep
     ) -> ReactionAccepted:
         """Send an emoji reaction: everyone in the Space sees it in the next `reactions`
         batch of the live channel. Rate limited per user."""
-        return await room.react(space_id, data.emoji, ctx)
+        return await bus.call(room.REACT, React(space_id=space_id, emoji=data.emoji), ctx)
 
     @post("/pins", operation_id="pinPost", status_code=200, responses=_BODY_PROBLEMS)
     async def pin_post(
-        self, space_id: SpaceId, data: JSONBody[PinBody], room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, data: JSONBody[PinBody], bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Pin a post (a URL, optional text) to the Space (stage members; up to 3 pins)."""
-        return await room.pin_post(PinPost(space_id=space_id, url=data.url, text=data.text), ctx)
+        pin = PinPost(space_id=space_id, url=data.url, text=data.text)
+        return await bus.call(room.PIN_POST, pin, ctx)
 
     @delete(
         "/pins/{pin_id:str}",
@@ -48,7 +50,7 @@ class InteractionController(Controller):
         responses=problem_responses(401, 403, 404, 409, 422, 503),
     )
     async def unpin_post(
-        self, space_id: SpaceId, pin_id: PinId, room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, pin_id: PinId, bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Unpin a post (host, co-host, or whoever pinned it)."""
-        return await room.unpin_post(space_id, pin_id, ctx)
+        return await bus.call(room.UNPIN_POST, UnpinPost(space_id=space_id, pin_id=pin_id), ctx)

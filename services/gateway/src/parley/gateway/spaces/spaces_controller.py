@@ -5,16 +5,18 @@ from __future__ import annotations
 from litestar import Controller, get, patch, post
 from litestar.params import JSONBody
 
+from parley.contracts.api import room
 from parley.contracts.api.room import (
     CreateSpace,
     ListSpaces,
     SpaceAnalytics,
     SpacePage,
+    SpaceRef,
     SpaceView,
     UpdateSpace,
 )
-from parley.gateway.auth import optional_login, requires_login
-from parley.gateway.dependencies import ContextDep, MediaDep, RoomDep
+from parley.gateway.dependencies import BusDep, ContextDep, SpaceViewsDep
+from parley.gateway.guards import optional_login, requires_login
 from parley.gateway.problems import problem_responses
 from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.spaces.schemas import (
@@ -27,7 +29,6 @@ from parley.gateway.spaces.schemas import (
     TopicFilter,
     UpdateSpaceBody,
 )
-from parley.gateway.spaces.speaking import space_as_seen
 
 _READ_PROBLEMS = problem_responses(401, 404, 422, 503)
 _COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
@@ -46,11 +47,11 @@ class SpacesController(Controller):
         responses=problem_responses(401, 409, 413, 422, 503),
     )
     async def create_space(
-        self, data: JSONBody[CreateSpaceBody], room: RoomDep, ctx: ContextDep
+        self, data: JSONBody[CreateSpaceBody], bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Create a Space hosted by the caller: `created` (host preparing, mic off) until the
         host starts it, or `scheduled` when it has a `scheduled_start`."""
-        return await room.create_space(CreateSpace(**data.model_dump()), ctx)
+        return await bus.call(room.CREATE_SPACE, CreateSpace(**data.model_dump()), ctx)
 
     @get(
         operation_id="listSpaces",
@@ -59,7 +60,7 @@ class SpacesController(Controller):
     )
     async def list_spaces(
         self,
-        room: RoomDep,
+        bus: BusDep,
         ctx: ContextDep,
         space_state: StateFilter = "live",
         topic: TopicFilter = None,
@@ -70,7 +71,7 @@ class SpacesController(Controller):
         """Discover Spaces: live ones ranked by trending, or upcoming scheduled ones; filter by
         topic, search titles and topics, or keep those of people the caller follows."""
         query = ListSpaces(state=space_state, topic=topic, q=q, following=following, limit=limit)
-        return await room.list_spaces(query, ctx)
+        return await bus.call(room.LIST_SPACES, query, ctx)
 
     @get(
         "/{space_id:str}",
@@ -79,12 +80,12 @@ class SpacesController(Controller):
         responses=_READ_PROBLEMS,
     )
     async def get_space(
-        self, space_id: SpaceId, room: RoomDep, media: MediaDep, ctx: ContextDep
+        self, space_id: SpaceId, views: SpaceViewsDep, ctx: ContextDep
     ) -> SpaceView:
         """A Space as the caller sees it (`my_role`, `my_speaker_request`; the request
         queue and invitations only for its host and co-hosts; `speaking`: who is talking now).
         Anonymous callers see it too."""
-        return await space_as_seen(room, media, space_id, ctx)
+        return await views.as_seen(space_id, ctx)
 
     @patch(
         "/{space_id:str}",
@@ -93,11 +94,12 @@ class SpacesController(Controller):
         responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
     )
     async def update_space(
-        self, space_id: SpaceId, data: JSONBody[UpdateSpaceBody], room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, data: JSONBody[UpdateSpaceBody], bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Edit the Space (host; co-hosts may toggle captions). While live only the title,
         captions and clipping change; absent fields stay as they are."""
-        return await room.update_space(UpdateSpace(space_id=space_id, **data.model_dump()), ctx)
+        update = UpdateSpace(space_id=space_id, **data.model_dump())
+        return await bus.call(room.UPDATE_SPACE, update, ctx)
 
     @post(
         "/{space_id:str}/start",
@@ -106,9 +108,9 @@ class SpacesController(Controller):
         guards=[requires_login],
         responses=_COMMAND_PROBLEMS,
     )
-    async def start_space(self, space_id: SpaceId, room: RoomDep, ctx: ContextDep) -> SpaceView:
+    async def start_space(self, space_id: SpaceId, bus: BusDep, ctx: ContextDep) -> SpaceView:
         """Go live (host)."""
-        return await room.start_space(space_id, ctx)
+        return await bus.call(room.START_SPACE, SpaceRef(space_id=space_id), ctx)
 
     @post(
         "/{space_id:str}/end",
@@ -117,9 +119,9 @@ class SpacesController(Controller):
         guards=[requires_login],
         responses=_COMMAND_PROBLEMS,
     )
-    async def end_space(self, space_id: SpaceId, room: RoomDep, ctx: ContextDep) -> SpaceView:
+    async def end_space(self, space_id: SpaceId, bus: BusDep, ctx: ContextDep) -> SpaceView:
         """End the Space for everyone (host only): every live channel gets `space.ended`."""
-        return await room.end_space(space_id, ctx)
+        return await bus.call(room.END_SPACE, SpaceRef(space_id=space_id), ctx)
 
     @get(
         "/{space_id:str}/analytics",
@@ -128,7 +130,7 @@ class SpacesController(Controller):
         responses=problem_responses(401, 403, 404, 422, 503),
     )
     async def get_space_analytics(
-        self, space_id: SpaceId, room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, bus: BusDep, ctx: ContextDep
     ) -> SpaceAnalytics:
         """Listeners, peak, average listening time, speakers and reactions (host only)."""
-        return await room.get_space_analytics(space_id, ctx)
+        return await bus.call(room.GET_SPACE_ANALYTICS, SpaceRef(space_id=space_id), ctx)

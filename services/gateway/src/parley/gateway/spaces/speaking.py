@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import BusClient, RequestContext
+from parley.chassis.errors import ServiceUnavailable
+from parley.contracts.api import media, room
 from parley.contracts.api.room import SpaceView, StageMember
-from parley.gateway.media_client import MediaClient
-from parley.gateway.room_client import RoomClient
 
 
 def with_speaking(view: SpaceView, speaking: list[str]) -> SpaceView:
@@ -27,10 +27,29 @@ def with_speaking(view: SpaceView, speaking: list[str]) -> SpaceView:
     )
 
 
-async def space_as_seen(
-    room: RoomClient, media: MediaClient, space_id: str, ctx: RequestContext
-) -> SpaceView:
-    view, speaking = await asyncio.gather(
-        room.get_space(space_id, ctx), media.active_speakers(space_id, ctx)
-    )
-    return with_speaking(view, speaking)
+class SpaceViews:
+    """getSpace's answer, for the endpoint and for the live channel's first message."""
+
+    def __init__(self, bus: BusClient, *, speaking_timeout_s: float) -> None:
+        self._bus = bus
+        self._speaking_timeout_s = speaking_timeout_s
+
+    async def as_seen(self, space_id: str, ctx: RequestContext) -> SpaceView:
+        view, speaking = await asyncio.gather(
+            self._bus.call(room.GET_SPACE, room.SpaceRef(space_id=space_id), ctx),
+            self.active_speakers(space_id, ctx),
+        )
+        return with_speaking(view, speaking)
+
+    async def active_speakers(self, space_id: str, ctx: RequestContext) -> list[str]:
+        """Who is speaking; nobody when the relay is absent or slow (it is decoration)."""
+        try:
+            answer = await self._bus.call(
+                media.ACTIVE_SPEAKERS,
+                media.SpaceRef(space_id=space_id),
+                ctx,
+                timeout=self._speaking_timeout_s,
+            )
+        except ServiceUnavailable:  # nobody answered, or not within the timeout
+            return []
+        return answer.user_ids

@@ -5,9 +5,17 @@ from __future__ import annotations
 from litestar import Controller, delete, post
 from litestar.params import JSONBody
 
-from parley.contracts.api.room import RemoveParticipant, RemoveReport, SpaceView
-from parley.gateway.auth import requires_login
-from parley.gateway.dependencies import ContextDep, RoomDep
+from parley.contracts.api import room
+from parley.contracts.api.room import (
+    RemoveParticipant,
+    RemoveReport,
+    SetMyMic,
+    SpaceRef,
+    SpaceUser,
+    SpaceView,
+)
+from parley.gateway.dependencies import BusDep, ContextDep
+from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
 from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.spaces.schemas import MicBody, RemovalBody, SpaceId, UserId
@@ -24,10 +32,11 @@ class StageController(Controller):
 
     @post("/mic", operation_id="setMyMic", status_code=200, responses=_BODY_PROBLEMS)
     async def set_my_mic(
-        self, space_id: SpaceId, data: JSONBody[MicBody], room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, data: JSONBody[MicBody], bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Mute or unmute the caller's own mic (stage members)."""
-        return await room.set_my_mic(space_id, data.muted, ctx)
+        mic = SetMyMic(space_id=space_id, muted=data.muted)
+        return await bus.call(room.SET_MY_MIC, mic, ctx)
 
     @post(
         "/speakers/{user_id:str}/mute",
@@ -36,15 +45,15 @@ class StageController(Controller):
         responses=_PROBLEMS,
     )
     async def mute_speaker(
-        self, space_id: SpaceId, user_id: UserId, room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, user_id: UserId, bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Mute a speaker (host or co-host; never the host). They may unmute later."""
-        return await room.mute_speaker(space_id, user_id, ctx)
+        return await bus.call(room.MUTE_SPEAKER, SpaceUser(space_id=space_id, user_id=user_id), ctx)
 
     @post("/mute-all", operation_id="muteAll", status_code=200, responses=_PROBLEMS)
-    async def mute_all(self, space_id: SpaceId, room: RoomDep, ctx: ContextDep) -> SpaceView:
+    async def mute_all(self, space_id: SpaceId, bus: BusDep, ctx: ContextDep) -> SpaceView:
         """Mute everyone on stage but the caller (host or co-host)."""
-        return await room.mute_all(space_id, ctx)
+        return await bus.call(room.MUTE_ALL, SpaceRef(space_id=space_id), ctx)
 
     @delete(
         "/speakers/{user_id:str}",
@@ -53,10 +62,11 @@ class StageController(Controller):
         responses=_PROBLEMS,
     )
     async def move_to_audience(
-        self, space_id: SpaceId, user_id: UserId, room: RoomDep, ctx: ContextDep
+        self, space_id: SpaceId, user_id: UserId, bus: BusDep, ctx: ContextDep
     ) -> SpaceView:
         """Move a speaker back to the audience (host or co-host); on oneself: step down."""
-        return await room.move_to_audience(space_id, user_id, ctx)
+        target = SpaceUser(space_id=space_id, user_id=user_id)
+        return await bus.call(room.MOVE_TO_AUDIENCE, target, ctx)
 
     @post(
         "/participants/{user_id:str}/remove",
@@ -68,13 +78,14 @@ class StageController(Controller):
         self,
         space_id: SpaceId,
         user_id: UserId,
-        room: RoomDep,
+        bus: BusDep,
         ctx: ContextDep,
         data: JSONBody[RemovalBody | None] = None,
     ) -> SpaceView:
         """Remove someone (host or co-host): disconnected, and they cannot rejoin. Optionally
         also block them, or also file a report."""
-        return await room.remove_participant(_removal(space_id, user_id, data), ctx)
+        removal = _removal(space_id, user_id, data)
+        return await bus.call(room.REMOVE_PARTICIPANT, removal, ctx)
 
 
 def _removal(space_id: str, user_id: str, body: RemovalBody | None) -> RemoveParticipant:
