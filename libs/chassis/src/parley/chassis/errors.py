@@ -51,7 +51,7 @@ class InvalidInput(DomainError):
 
 class Unauthorized(DomainError):
     status = 401
-    default_type = "unauthorized"
+    default_type = "unauthenticated"
     default_title = "Not authenticated"
 
 
