@@ -1,82 +1,92 @@
-"""The write side on each database (SQLite, PostgreSQL): the migration creates exactly the
-declared tables, the service runs on it, and every projection of the write side reaches the
-same rows when rebuilt from the streams."""
+"""Room's database on each backend (SQLite, PostgreSQL): the migrations create exactly the
+declared tables, the service runs on them, every read model reaches the same rows when rebuilt
+from the streams, and the step to one membership read model (0003) keeps an existing database
+consistent. Also the after-commit hook the read models' live side effects rely on."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import MetaData, select
+from sqlalchemy import inspect, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from parley.room.metadata import metadata
+from parley.chassis.db import create_engine, run_migrations, session_factory
+from parley.chassis.projections import read_position, write_position
+from parley.room.bootstrap import MIGRATIONS
 from parley.room.projections import tables
+from parley.room.projections.after_commit import after_commit
+from parley.room.projections.tables import metadata
 
-WRITE_SIDE_TABLES = {
-    "projection_positions",
-    "dead_letters",
-    *(
-        table.name
-        for table in (
-            tables.users,
-            tables.follows,
-            tables.blocks,
-            tables.timers,
-            tables.memberships_live,
-            tables.open_spaces,
-        )
-    ),
-}
-WRITE_SIDE_PROJECTIONS = {"room_identity", "room_timers", "room_memberships_live"}
+NOT_FROM_EVENTS = {"room_reaction_totals", "room_notification_reads"}
 
 
-def write_side_metadata() -> MetaData:
-    only_ours = MetaData()
-    for name in WRITE_SIDE_TABLES:
-        metadata.tables[name].to_metadata(only_ours)
-    return only_ours
+def schema_differences(connection: Any) -> list[Any]:
+    return list(compare_metadata(MigrationContext.configure(connection), metadata))
 
 
-async def test_the_migration_creates_the_declared_schema(room_on_each_database: Any) -> None:
+async def test_the_migrations_create_exactly_the_declared_schema(
+    room_on_each_database: Any,
+) -> None:
     engine = room_on_each_database.running.infra.engine
-    declared = write_side_metadata()
-
-    def differences(connection: Any) -> list[Any]:
-        context = MigrationContext.configure(connection)
-        return [
-            difference
-            for difference in compare_metadata(context, declared)
-            # Only our tables: the read side's are checked by its own tests.
-            if difference[0] != "remove_table"
-            and not (
-                difference[0] == "remove_index"
-                and difference[1].table.name not in WRITE_SIDE_TABLES
-            )
-        ]
-
     async with engine.connect() as connection:
-        assert await connection.run_sync(differences) == []
+        assert await connection.run_sync(schema_differences) == []
 
 
-async def snapshot(room: Any) -> dict[str, list[tuple[Any, ...]]]:
-    async with room.running.infra.sessions() as session:
+async def test_room_participants_has_the_shape_listener_counts_rely_on(
+    room_on_each_database: Any,
+) -> None:
+    def columns(connection: Any) -> dict[str, bool]:
+        return {
+            column["name"]: column["nullable"]
+            for column in inspect(connection).get_columns("room_participants")
+        }
+
+    async with room_on_each_database.running.infra.engine.connect() as connection:
+        shape = await connection.run_sync(columns)
+    assert {"space_id", "user_id", "joined_at", "left_at"} <= set(shape)
+    assert shape["left_at"] is True
+    assert tables.participants.c.joined_at.type.timezone is True  # type: ignore[attr-defined]
+
+
+async def snapshot(room: Any, names: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+    async with room.sessions() as session:
         return {
             name: sorted(
-                tuple(row) for row in (await session.execute(select(metadata.tables[name]))).all()
+                (
+                    tuple(row)
+                    for row in (await session.execute(select(metadata.tables[name]))).all()
+                ),
+                key=repr,
             )
-            for name in sorted(WRITE_SIDE_TABLES - {"projection_positions", "dead_letters"})
+            for name in names
         }
 
 
-async def test_a_space_on_each_database_and_the_projections_rebuild(
+async def open_stays(room: Any) -> list[tuple[str, str]]:
+    participants = tables.participants
+    async with room.sessions() as session:
+        rows = await session.execute(
+            select(participants.c.space_id, participants.c.user_id).where(
+                participants.c.left_at.is_(None)
+            )
+        )
+        return sorted((row[0], row[1]) for row in rows.all())
+
+
+async def test_a_space_on_each_database_and_the_read_models_rebuild(
     room_on_each_database: Any,
 ) -> None:
     room = room_on_each_database
     host, ann, bob, cat = await room.register("host", "ann", "bob", "cat")
     await room.follow(host, ann)
+    await room.follow(ann, host)
     await room.block(bob, ann)
-    first = await room.live_space(host, speak_policy="followed")
+    first = await room.live_space(host, speak_policy="followed", topics=["jazz"])
     second = await room.live_space(bob)
     for user in (ann, cat):
         await room.command("join_space", {"space_id": first}, user)
@@ -88,18 +98,94 @@ async def test_a_space_on_each_database_and_the_projections_rebuild(
     view = await room.query("get_space", {"space_id": first}, ann)
     assert (view["my_role"], view["host_connected"]) == ("speaker", False)
 
-    runners = [r for r in room.running.runners if r.projection.name in WRITE_SIDE_PROJECTIONS]
-    for runner in runners:
-        await runner.wait_until_caught_up()
-    before = await snapshot(room)
-    assert before["room_memberships_live"] == sorted([(first, ann), (first, cat)])
+    runners = [runner for runner in room.running.runners if runner.projection.tables]
+    owned = sorted(
+        table.name
+        for runner in runners
+        for table in runner.projection.tables
+        if table.name not in NOT_FROM_EVENTS
+    )
+    await room.settle()
+    before = await snapshot(room, owned)
+    assert await open_stays(room) == sorted([(first, ann), (first, cat)])
     assert before["room_open_spaces"] == [(first, host)]
     assert len(before["room_timers"]) == 1
     assert before["room_blocks"] == [(bob, ann)]
-    assert before["room_follows"] == [(host, ann)]
+    assert sorted(before["room_follows"]) == sorted([(host, ann), (ann, host)])
+    assert len(before["room_catalog"]) == 2
+    assert len(before["room_notifications"]) >= 3  # went live, request, accepted
 
     for runner in runners:
         await runner.rebuild()
-    for runner in runners:
-        await runner.wait_until_caught_up()
-    assert await snapshot(room) == before
+    await room.settle()
+    assert await snapshot(room, owned) == before
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+async def test_one_membership_read_model_from_an_existing_database(engine: AsyncEngine) -> None:
+    """0003: room_memberships_live goes, room_participants (now also keeping
+    room_open_spaces) is cleared and its position forgotten, so it is rebuilt from the stream;
+    the retired consumers' positions go too; the others stay."""
+    await run_migrations(engine, MIGRATIONS, "0002_read_side")
+    sessions = session_factory(engine)
+    async with sessions.begin() as session:
+        await session.execute(
+            text("INSERT INTO room_memberships_live (space_id, user_id) VALUES ('sp_1', 'usr_a')")
+        )
+        await session.execute(
+            text("INSERT INTO room_open_spaces (space_id, host_id) VALUES ('sp_1', 'usr_h')")
+        )
+        for projection in (
+            "room_participants",
+            "room_memberships_live",
+            "room_suspension_policy",
+            "room_catalog",
+        ):
+            await write_position(session, projection, 42)
+
+    await run_migrations(engine, MIGRATIONS)
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(schema_differences) == []
+    async with sessions() as session:
+        assert await session.scalar(text("SELECT count(*) FROM room_open_spaces")) == 0
+        assert await read_position(session, "room_participants") == 0
+        assert await read_position(session, "room_memberships_live") == 0
+        assert await read_position(session, "room_suspension_policy") == 0
+        assert await read_position(session, "room_catalog") == 42
+
+
+async def test_after_commit_runs_only_after_a_commit(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}")
+    sessions = session_factory(engine)
+    ran: list[str] = []
+
+    async def failing_event() -> None:
+        async with sessions.begin() as session:
+            after_commit(session, lambda: ran.append("rolled back"))
+            await session.execute(text("select 1"))
+            raise RuntimeError("the event failed")
+
+    try:
+        with pytest.raises(RuntimeError):
+            await failing_event()
+        async with sessions.begin() as session:
+            after_commit(session, lambda: ran.append("first"))
+            after_commit(session, lambda: ran.append("second"))
+            await session.execute(text("select 1"))
+            assert ran == []
+        assert ran == ["first", "second"]
+        async with sessions() as session:  # one session, two transactions
+            async with session.begin():
+                after_commit(session, lambda: ran.append("third"))
+            async with session.begin():
+                await session.execute(text("select 1"))
+        assert ran == ["first", "second", "third"]
+    finally:
+        await engine.dispose()

@@ -10,7 +10,7 @@ from typing import Any
 from parley.chassis.event_store import EventStore
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.end_if_host_still_away import end_if_host_still_away
-from parley.room.projections.reads import due_timers
+from parley.room.queries.timers import due_timers
 
 GRACE_S = 1.0
 FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)

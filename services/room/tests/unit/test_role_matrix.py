@@ -38,6 +38,7 @@ from room_unit_spaces import (
     started,
 )
 
+from parley.chassis.handlers import as_domain_error
 from parley.contracts.events.room import (
     HostDisconnected,
     MovedToAudience,
@@ -76,7 +77,6 @@ from parley.room.domain.decide import decide
 from parley.room.domain.errors import Rejected
 from parley.room.domain.membership import decide_membership
 from parley.room.domain.state import Membership, Space
-from parley.room.entrypoints.errors import as_bus_error
 
 ROLES = ("host", "cohost", "speaker", "listener", "outsider", "removed", "blocked", "suspended")
 
@@ -392,7 +392,8 @@ def attempt(row: Row, role: str, *ended: DomainEvent) -> tuple[Space, Outcome]:
     try:
         events = row.decision(ACTORS[role], space)
     except Rejected as rejection:
-        error = as_bus_error(rejection)
+        error = as_domain_error(rejection)
+        assert error is not None  # every rejection carries its status and slug
         assert given(*LIVE_SPACE, *row.given, *ended) == space  # nothing changed
         return space, Refused(error.status, error.type)
     if events:

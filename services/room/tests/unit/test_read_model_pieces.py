@@ -1,20 +1,16 @@
-"""Small pieces on their own: the token buckets, the after-commit hook, notification texts,
-the trending history buckets."""
+"""Small pieces on their own: the token buckets, the reaction emoji, notification texts, the
+trending history buckets."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from parley.chassis.db import create_engine, session_factory
-from parley.room.read_side.after_commit import after_commit
-from parley.room.read_side.notifications.texts import describe
-from parley.room.read_side.presence.projection import history_bucket
-from parley.room.read_side.reactions.rate_limit import TokenBuckets
-from parley.room.read_side.reactions.react import canonical_emoji
+from parley.room.handlers.react import canonical_emoji
+from parley.room.handlers.reaction_gate import TokenBuckets
+from parley.room.projections.participants import history_bucket
+from parley.room.queries.notification_texts import describe
 
 
 def test_token_buckets_allow_a_burst_then_the_rate() -> None:
@@ -60,33 +56,3 @@ def test_notification_texts() -> None:
 def test_history_buckets_are_ten_seconds() -> None:
     moment = datetime(2026, 1, 1, 12, 0, 29, 999, tzinfo=UTC)
     assert history_bucket(moment) == datetime(2026, 1, 1, 12, 0, 20, tzinfo=UTC)
-
-
-async def test_after_commit_runs_only_after_a_commit(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}")
-    sessions = session_factory(engine)
-    ran: list[str] = []
-
-    async def failing_event() -> None:
-        async with sessions.begin() as session:
-            after_commit(session, lambda: ran.append("rolled back"))
-            await session.execute(text("select 1"))
-            raise RuntimeError("the event failed")
-
-    try:
-        with pytest.raises(RuntimeError):
-            await failing_event()
-        async with sessions.begin() as session:
-            after_commit(session, lambda: ran.append("first"))
-            after_commit(session, lambda: ran.append("second"))
-            await session.execute(text("select 1"))
-            assert ran == []
-        assert ran == ["first", "second"]
-        async with sessions() as session:  # one session, two transactions
-            async with session.begin():
-                after_commit(session, lambda: ran.append("third"))
-            async with session.begin():
-                await session.execute(text("select 1"))
-        assert ran == ["first", "second", "third"]
-    finally:
-        await engine.dispose()

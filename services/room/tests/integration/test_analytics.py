@@ -22,25 +22,26 @@ from parley.contracts.events.room import (
 )
 from parley.contracts.registry import DomainEvent
 
-from .conftest import ReadSideHarness
+from .conftest import Room
 
 SPACE = "sp_stats"
 HOST = "usr_host"
 
 
-async def test_analytics_of_a_scripted_space(read_side: ReadSideHarness) -> None:
+async def test_analytics_of_a_scripted_space(room_on_each_database: Room) -> None:
+    room = room_on_each_database
     t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
 
     def at(seconds: int) -> datetime:
         return t0 + timedelta(seconds=seconds)
 
     async def membership(seconds: int, user: str, event: type[DomainEvent]) -> None:
-        await read_side.append_at(
+        await room.append_at(
             at(seconds), membership_id(SPACE, user), event(space_id=SPACE, user_id=user)
         )
 
     async def space(seconds: int, event: DomainEvent) -> None:
-        await read_side.append_at(at(seconds), SPACE, event)
+        await room.append_at(at(seconds), SPACE, event)
 
     await space(0, SpaceCreated(space_id=SPACE, host_id=HOST, title="Stats"))
     await space(0, SpaceStarted(space_id=SPACE, host_id=HOST))
@@ -58,16 +59,16 @@ async def test_analytics_of_a_scripted_space(read_side: ReadSideHarness) -> None
     await membership(120, "usr_b", ListenerJoined)
     await space(130, MovedToAudience(space_id=SPACE, user_id="usr_d", by=HOST))
     await space(140, SpeakerPromoted(space_id=SPACE, user_id="usr_d", by=HOST, via="request"))
-    await read_side.settle()
+    await room.settle()
 
     for _ in range(3):
-        await read_side.command("react", {"space_id": SPACE, "emoji": "🔥"}, actor="usr_b")
-    await read_side.command("react", {"space_id": SPACE, "emoji": "👏"}, actor="usr_e")
+        await room.command("react", {"space_id": SPACE, "emoji": "🔥"}, actor="usr_b")
+    await room.command("react", {"space_id": SPACE, "emoji": "👏"}, actor="usr_e")
     await asyncio.sleep(0.6)  # the aggregator's window closes and its totals are stored
 
     # Live, at t0 + 150 s: b's and d's stays are still open (30 s and 50 s so far).
-    read_side.clock.pinned = at(150)
-    stats = await read_side.query("get_space_analytics", {"space_id": SPACE}, actor=HOST)
+    room.clock.pinned = at(150)
+    stats = await room.query("get_space_analytics", {"space_id": SPACE}, actor=HOST)
     assert stats == {
         "space_id": SPACE,
         "unique_listeners": 4,  # a, b, c, d
@@ -80,32 +81,32 @@ async def test_analytics_of_a_scripted_space(read_side: ReadSideHarness) -> None
     }
 
     # Ended at t0 + 180 s: the open stays end there, whatever the time is now.
-    await read_side.append(
+    await room.append(
         SPACE, SpaceEnded(space_id=SPACE, by=HOST, reason="host_ended", ended_at=at(180))
     )
-    await read_side.settle()
-    read_side.clock.pinned = None
-    stats = await read_side.query("get_space_analytics", {"space_id": SPACE}, actor=HOST)
+    await room.settle()
+    room.clock.pinned = None
+    stats = await room.query("get_space_analytics", {"space_id": SPACE}, actor=HOST)
     assert stats["average_listening_s"] == (60 + 60 + 60 + 30 + 80) / 4
     assert (stats["unique_listeners"], stats["peak_concurrent"], stats["speakers"]) == (4, 4, 2)
 
 
-async def test_only_the_host_sees_analytics(sqlite_read_side: ReadSideHarness) -> None:
-    harness = sqlite_read_side
-    await harness.space(SPACE, HOST)
-    await harness.settle()
+async def test_only_the_host_sees_analytics(room: Room) -> None:
+    await room.space(SPACE, HOST)
+    await room.settle()
 
-    empty = await harness.query("get_space_analytics", {"space_id": SPACE}, actor=HOST)
+    empty = await room.query("get_space_analytics", {"space_id": SPACE}, actor=HOST)
     assert (empty["unique_listeners"], empty["average_listening_s"], empty["reactions"]) == (
         0,
         0.0,
         0,
     )
     with pytest.raises(Forbidden) as forbidden:
-        await harness.query("get_space_analytics", {"space_id": SPACE}, actor="usr_other")
+        await room.query("get_space_analytics", {"space_id": SPACE}, actor="usr_other")
     assert forbidden.value.type == "not-host"
     with pytest.raises(NotFound) as unknown:
-        await harness.query("get_space_analytics", {"space_id": "sp_nope"}, actor=HOST)
+        await room.query("get_space_analytics", {"space_id": "sp_nope"}, actor=HOST)
     assert unknown.value.type == "space-not-found"
-    with pytest.raises(Unauthorized):
-        await harness.query("get_space_analytics", {"space_id": SPACE})
+    with pytest.raises(Unauthorized) as anonymous:
+        await room.query("get_space_analytics", {"space_id": SPACE})
+    assert anonymous.value.type == "unauthenticated"
