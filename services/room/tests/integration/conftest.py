@@ -22,7 +22,6 @@ from nats.aio.msg import Msg
 from parley.chassis.bus import BusClient, RequestContext
 from parley.chassis.event_store import EventMetadata, EventStore, envelope_for, message_headers
 from parley.chassis.messaging import ensure_stream, make_broker
-from parley.chassis.projections import wait_for_position
 from parley.chassis.service import RunningService, start_service
 from parley.contracts import streams
 from parley.contracts.api.room import ROUTES
@@ -170,7 +169,8 @@ class Room:
         return version
 
     async def identity_applied(self, version: int) -> None:
-        assert await wait_for_position(self.sessions, RoomIdentityProjection.name, version, 10)
+        positions = self.running.infra.positions  # the waiter room's handlers use
+        assert await positions.wait(RoomIdentityProjection.name, version, 10)
 
     async def register(self, *handles: str) -> list[str]:
         ids = []
