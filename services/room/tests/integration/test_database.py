@@ -115,8 +115,10 @@ async def test_a_space_on_each_database_and_the_read_models_rebuild(
     assert len(before["room_catalog"]) == 2
     assert len(before["room_notifications"]) >= 3  # went live, request, accepted
 
+    # One at a time, identity first: room_notifications reads room_follows as it applies.
     for runner in runners:
         await runner.rebuild()
+        await runner.wait_until_caught_up(timeout=20)
     await room.settle()
     assert await snapshot(room, owned) == before
 
