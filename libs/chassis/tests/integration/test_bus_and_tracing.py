@@ -175,7 +175,9 @@ async def test_request_command_event_and_projection_form_one_trace(
     nc: NATS, client: BusClient, store: EventStore, engine: AsyncEngine
 ) -> None:
     exporter = InMemorySpanExporter()
-    configure_tracing("chassis-test").add_span_processor(SimpleSpanProcessor(exporter))
+    provider = configure_tracing("chassis-test")  # recording, for the exporter added here
+    assert provider is not None
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
     await create_tables(engine)
     sessions = session_factory(engine)
     runner = ProjectionRunner(

@@ -96,6 +96,7 @@ async def broker(nats_url: str, deps: Deps) -> AsyncIterator[NatsBroker]:
     broker = make_broker(nats_url, "problems-test")
     broker.include_router(notes_router(deps))
     await broker.start()
+    await broker.connection.flush()  # subscribed before another connection sends
     yield broker
     await broker.stop()
 

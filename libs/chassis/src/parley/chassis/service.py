@@ -143,6 +143,7 @@ async def start_service(
     for router in (*parts.routers, health):
         broker.include_router(router)
     await broker.start()
+    await broker.connection.flush()  # the server knows every subscription: started = serving
     running.tasks = [asyncio.create_task(job()) for job in parts.background]
     return running
 

@@ -26,7 +26,10 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     health_port: int | None = Field(default=None, description="Serve /healthz and /readyz here")
-    otel_exporter: str = Field(default="none", description="none | console | otlp")
+    otel_exporter: str = Field(
+        default="none",
+        description="none (spans not recorded, a caller's trace passes through) | console | otlp",
+    )
     stream_replicas: int = 1
 
     token_private_key_file: Path | None = Field(

@@ -19,11 +19,19 @@ from parley.contracts.envelope import TraceContext
 TRACE_HEADERS = ("traceparent", "tracestate")
 
 
-def configure_tracing(service_name: str, exporter: str = "none") -> TracerProvider:
-    """Install a tracer provider for this process (idempotent per process)."""
+def configure_tracing(service_name: str, exporter: str | None = None) -> TracerProvider | None:
+    """Install this process's tracer provider (idempotent per process).
+
+    ``exporter``: ``"console"`` or ``"otlp"`` record spans and export them; ``"none"`` (a
+    service's default) installs nothing: spans are not recorded, which costs a request next to
+    nothing, and a caller's W3C trace context still passes through every hop unchanged;
+    ``None`` records spans for processors the caller adds (tests).
+    """
     current = trace.get_tracer_provider()
     if isinstance(current, TracerProvider):
         return current
+    if exporter == "none":
+        return None
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     processor: SpanProcessor | None = None
     if exporter == "console":
