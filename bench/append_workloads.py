@@ -19,13 +19,14 @@ from nats.js.errors import NotFoundError
 
 from parley.chassis.decider import Decider, StateCache, execute
 from parley.chassis.event_store import EventMetadata, EventStore, envelope_for, message_headers
-from parley.chassis.messaging import StreamSpec, ensure_streams
+from parley.chassis.messaging import ensure_stream
+from parley.contracts import streams
 from parley.contracts.events.identity import UserFollowed
 from parley.contracts.registry import DomainEvent
 from parley.contracts.subjects import aggregate_filter, event_subject
 
-STREAM = "IDENTITY"
-CONTEXT = "identity"
+STREAM = streams.IDENTITY.name
+CONTEXT = streams.IDENTITY.context
 EVENT_NAME = UserFollowed.event_type()
 
 
@@ -85,7 +86,7 @@ class AppendBench:
     async def fresh_stream(self) -> None:
         with contextlib.suppress(NotFoundError):
             await self.js.delete_stream(STREAM)
-        await ensure_streams(self.nc, [StreamSpec(STREAM, [f"{CONTEXT}.>"])])
+        await ensure_stream(self.nc, streams.IDENTITY)
 
     # -- sequential: one aggregate, one append at a time -------------------------------------
 

@@ -14,7 +14,13 @@ import matplotlib.pyplot as plt
 SIDE_COLOURS = {"chassis": "#3b6fb6", "raw": "#9a9a9a"}
 
 
-def render(results: dict[str, Any], path: Path) -> None:
+def render(
+    results: dict[str, Any],
+    path: Path,
+    *,
+    unit: str = "events stored per second",
+    title: str = "Parley event store vs raw JetStream",
+) -> None:
     groups = list(results["groups"].values())
     bars = sum(len(group["variants"]) for group in groups)
     figure, _ = plt.subplots(len(groups), 1, figsize=(8, 0.8 + 0.9 * len(groups) + 0.45 * bars))
@@ -42,11 +48,10 @@ def render(results: dict[str, Any], path: Path) -> None:
         axis.set_title(f"{group['title']}: {group['shape']}", fontsize=10, loc="left")
         axis.set_xlim(0, max(v["max_events_per_s"] for v in variants) * 1.45)
         axis.tick_params(labelsize=8)
-    figure.axes[-1].set_xlabel("events stored per second (median of rounds)")
+    figure.axes[-1].set_xlabel(f"{unit} (median of rounds)")
     machine = results["machine"]
     figure.suptitle(
-        f"Parley event store vs raw JetStream - {machine['cpus']} CPUs, "
-        f"nats-server {machine['nats_server']}",
+        f"{title} - {machine['cpus']} CPUs, nats-server {machine['nats_server']}",
         fontsize=10,
     )
     figure.tight_layout()

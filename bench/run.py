@@ -3,11 +3,12 @@
     uv run python bench/run.py                  # full run (a few minutes), updates
                                                 # bench/results/ and the figures in bench/README.md
     uv run python bench/run.py --quick          # smoke run in a few seconds; writes *-quick files
-    uv run python bench/run.py --only room      # one benchmark: event_store or room
+    uv run python bench/run.py --only room      # one benchmark: event_store, bus, room, media
 
 event_store: events stored per second against a private nats-server. Chassis and raw variants
 run side by side in the same rounds against the same server, so their ratio is meaningful even
-on a noisy machine. room: join and reaction storms through the gateway of the real stack
+on a noisy machine. bus: the FastStream request/reply round trip of the chassis next to raw
+nats-py request/reply, same server, same payload (see bus_bench.py). room: join and reaction storms through the gateway of the real stack
 (``parley up``); see room_bench.py.
 """
 
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import bus_bench
 import chart
 import machine
 import media_bench
@@ -209,7 +211,7 @@ async def measure(nats_url: str, sizes: Sizes) -> dict[str, Any]:
         await nc.close()
 
 
-BENCHMARKS = ("event_store", "room", "media")
+BENCHMARKS = ("event_store", "bus", "room", "media")
 
 
 def main() -> int:
@@ -225,6 +227,8 @@ def main() -> int:
         progress(f"== {name}")
         if name == "event_store":
             code |= run_event_store(quick=args.quick)
+        elif name == "bus":
+            code |= bus_bench.run(BENCH_DIR, quick=args.quick)
         elif name == "room":
             code |= room_bench.run(BENCH_DIR, quick=args.quick)
         else:
