@@ -8,8 +8,8 @@
 event_store: events stored per second against a private nats-server. Chassis and raw variants
 run side by side in the same rounds against the same server, so their ratio is meaningful even
 on a noisy machine. bus: the FastStream request/reply round trip of the chassis next to raw
-nats-py request/reply, same server, same payload (see bus_bench.py). room: join and reaction storms through the gateway of the real stack
-(``parley up``); see room_bench.py.
+nats-py request/reply, same server, same payload (see bus_bench.py). room: join and reaction
+storms through the gateway of the real stack (``parley up``); see room_bench.py.
 """
 
 from __future__ import annotations
