@@ -1,6 +1,10 @@
 """One WebRTC peer of the media benchmark, negotiated over NATS request/reply the way the
 gateway does it (``cmd.media.negotiate`` for Parley's relay, ``bench.stock.negotiate`` for the
-stock one)."""
+stock one).
+
+Parley's relay answers on the route's wire format (:mod:`parley.contracts.routes`): the
+``MediaAnswer`` itself, or a problem with the ``Parley-Problem`` header. The stock relay
+(``media_stock_relay.py``) still wraps its answer as ``{"ok": true, "data": ...}``."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from parley.bots.media import (
     wait_connected,
 )
 from parley.chassis.bus import ACTOR_HEADER
+from parley.contracts.routes import PROBLEM_HEADER
 
 TIMEOUT_S = 30
 
@@ -47,8 +52,8 @@ async def connect_peer(
         subject, json.dumps(body).encode(), timeout=TIMEOUT_S, headers={ACTOR_HEADER: user}
     )
     answer = json.loads(reply.data)
-    if not answer.get("ok"):
-        raise RuntimeError(f"{user}: {answer.get('error')}")
-    await take_answer(pc, answer["data"]["sdp"])
+    if PROBLEM_HEADER in (reply.headers or {}) or answer.get("ok") is False:
+        raise RuntimeError(f"{user}: {answer}")
+    await take_answer(pc, answer["data"]["sdp"] if "data" in answer else answer["sdp"])
     await wait_connected(pc, TIMEOUT_S)
     return pc

@@ -12,6 +12,7 @@ from uuid import uuid4
 
 import pytest
 from aiortc.mediastreams import MediaStreamTrack
+from faststream.nats import NatsBroker
 
 from parley.bots.media import (
     add_audio,
@@ -24,14 +25,17 @@ from parley.bots.media import (
 from parley.bots.recorder import Recorder
 from parley.chassis.bus import BusClient, RequestContext
 from parley.chassis.event_store import EventMetadata, EventStore
-from parley.chassis.messaging import connect
+from parley.chassis.handlers import bind
+from parley.chassis.messaging import connect, ensure_stream, make_broker
 from parley.chassis.service import RunningService, start_service
-from parley.contracts.api.media import CONTEXT, NegotiateMedia
+from parley.contracts import streams
+from parley.contracts.api.media import NEGOTIATE, MediaAnswer, NegotiateMedia
 from parley.contracts.events import room as ev
 from parley.contracts.registry import DomainEvent
-from parley.contracts.subjects import command_subject
 from parley.media_relay.bootstrap import definition
 from parley.media_relay.engine.worker import RelayWorker
+from parley.media_relay.handlers import negotiate
+from parley.media_relay.handlers.dependencies import MediaDeps
 from parley.media_relay.settings import MediaSettings
 
 
@@ -125,14 +129,14 @@ class Relay:
         recorder = Recorder()
         record_tracks(pc, recorder)
         offer = await make_offer(pc)
-        payload = {"space_id": space_id, "sdp": offer}
+        payload = NegotiateMedia(space_id=space_id, sdp=offer)
         if via is None:
-            answer = await self.bus.command(CONTEXT, "negotiate", payload, ctx(user))
+            answer = await self.bus.call(NEGOTIATE, payload, ctx(user))
         else:
             answer = await negotiate_at(via, payload, ctx(user))
-        await take_answer(pc, answer["sdp"])
+        await take_answer(pc, answer.sdp)
         await wait_connected(pc)
-        peer = Peer(user, pc, recorder, answer)
+        peer = Peer(user, pc, recorder, answer.model_dump(mode="json"))
         self.peers.append(peer)
         return peer
 
@@ -146,13 +150,12 @@ def ctx(user: str | None) -> RequestContext:
 
 
 async def negotiate_at(
-    service: RunningService, payload: dict[str, Any], context: RequestContext
-) -> dict[str, Any]:
-    """What ``service`` answers when the queue group hands *it* a ``cmd.media.negotiate``."""
-    subject = command_subject(CONTEXT, "negotiate")
-    (route,) = [route for route in service.parts.router.routes if route.subject == subject]
-    answer = await route.handler(NegotiateMedia.model_validate(payload), context)
-    return dict(answer.model_dump(mode="json"))
+    service: RunningService, payload: NegotiateMedia, context: RequestContext
+) -> MediaAnswer:
+    """What ``service`` answers when the queue group hands *it* a ``cmd.media.negotiate``: its
+    handler, bound as its routes bind it (``entrypoints/routes.py``)."""
+    deps = MediaDeps(worker=relay_worker(service), bus=service.infra.bus)
+    return await bind(deps, negotiate.negotiate)(payload, context)
 
 
 def relay_worker(service: RunningService) -> RelayWorker:
@@ -174,7 +177,18 @@ async def start_worker(
         log_json=False,
         **({"heartbeat_s": 0.2} | extra),
     )
+    await room_stream(nats_url)
     return await start_service(definition, settings)
+
+
+async def room_stream(nats_url: str) -> None:
+    """The ROOM stream, created as its owner (room, stood in for here) creates it: a relay
+    worker only waits for it."""
+    nc = await connect(nats_url, name="test-room-owner")
+    try:
+        await ensure_stream(nc, streams.ROOM)
+    finally:
+        await nc.close()
 
 
 @pytest.fixture
@@ -191,14 +205,22 @@ async def worker_factory(tmp_path: Path, private_nats: str) -> AsyncIterator[Cal
         await running.stop()
 
 
+async def client_broker(nats_url: str) -> NatsBroker:
+    """The test's own broker (a caller, like the gateway; its connection appends room's
+    events); ``await broker.stop()`` when done."""
+    broker = make_broker(nats_url, name="test-client")
+    await broker.start()
+    return broker
+
+
 @pytest.fixture
 async def stack(
     private_nats: str, worker_factory: Callable[..., Any]
 ) -> AsyncIterator[tuple[Room, Relay]]:
     worker = await worker_factory("w1")
-    nc = await connect(private_nats, name="test-client")
-    relay = Relay(BusClient(nc, timeout=15))
-    room = Room(EventStore(nc, stream="ROOM", context=ev.CONTEXT), [worker])
+    broker = await client_broker(private_nats)
+    relay = Relay(BusClient(broker, timeout=15))
+    room = Room(EventStore(broker.connection, stream="ROOM", context=ev.CONTEXT), [worker])
     yield room, relay
     await relay.close()
-    await nc.close()
+    await broker.stop()

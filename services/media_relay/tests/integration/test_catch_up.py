@@ -5,18 +5,17 @@ more it waits for its projection instead of refusing."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from nats.aio.client import Client as NATS
-from nats.aio.msg import Msg
 
 from parley.bots.sources import ToneTrack
+from parley.chassis.bus import RequestContext, route_router, serve
 from parley.chassis.errors import DomainError
-from parley.chassis.messaging import connect
+from parley.chassis.messaging import make_broker
+from parley.contracts.api.room import MY_ROLE, MyRole, SpaceRef
 from parley.contracts.events import room as ev
 
 HOST, LATE = "usr_host", "usr_late"
@@ -24,20 +23,21 @@ HOST, LATE = "usr_host", "usr_late"
 
 @pytest.fixture
 async def room_answers(private_nats: str) -> AsyncIterator[dict[str, tuple[str, str]]]:
-    """A stand-in for room's ``qry.room.my_role``: answers what the test puts in the dict."""
+    """A stand-in for room's ``qry.room.my_role`` (served on its route, as room serves it):
+    answers what the test puts in the dict."""
     answers: dict[str, tuple[str, str]] = {}
-    nc: NATS = await connect(private_nats, name="room-my-role")
 
-    async def my_role(msg: Msg) -> None:
-        user = (msg.headers or {}).get("Parley-Actor", "")
-        state, role = answers.get(user, ("live", "none"))
-        space_id = json.loads(msg.data)["space_id"]
-        body = {"ok": True, "data": {"space_id": space_id, "state": state, "role": role}}
-        await msg.respond(json.dumps(body).encode())
+    async def my_role(payload: SpaceRef, ctx: RequestContext) -> MyRole:
+        state, role = answers.get(ctx.actor or "", ("live", "none"))
+        return MyRole.model_validate({"space_id": payload.space_id, "state": state, "role": role})
 
-    await nc.subscribe("qry.room.my_role", cb=my_role)
+    router = route_router()
+    serve(router, MY_ROLE, my_role, queue="room")
+    broker = make_broker(private_nats, name="room-my-role")
+    broker.include_router(router)
+    await broker.start()
     yield answers
-    await nc.close()
+    await broker.stop()
 
 
 async def later(delay: float, job: Any) -> None:

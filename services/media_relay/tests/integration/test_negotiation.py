@@ -25,7 +25,14 @@ from parley.bots.sources import SAMPLE_RATE, ToneTrack
 from parley.chassis.errors import DomainError
 from parley.chassis.event_store import EventStore, StoredEvent, decode_message
 from parley.chassis.messaging import connect
-from parley.contracts.api.media import CONTEXT
+from parley.contracts.api.media import (
+    ACTIVE_SPEAKERS,
+    CLOSE_SESSION,
+    NEGOTIATE,
+    MediaSessionClosedReply,
+    NegotiateMedia,
+    SpaceRef,
+)
 from parley.contracts.events import media
 from parley.contracts.events import room as ev
 from parley.contracts.events.media import (
@@ -169,7 +176,7 @@ async def ended_for_host(room: Room) -> str:
 
 
 REFUSALS = {
-    "no actor": (joined_listener, None, 401, "unauthorized"),
+    "no actor": (joined_listener, None, 401, "unauthenticated"),
     "not joined": (not_joined, "user", 403, "not-joined"),
     "removed": (removed, "user", 403, "removed"),
     "not started": (not_started, "user", 409, "space-not-live"),
@@ -190,10 +197,10 @@ async def test_refusals_are_problems_and_leave_no_session(
 ) -> None:
     room, relay = stack
     user = await setup(room)
-    payload = {"space_id": room.space_id, "sdp": await listener_offer()}
+    payload = NegotiateMedia(space_id=room.space_id, sdp=await listener_offer())
 
     with pytest.raises(DomainError) as refused:
-        await relay.bus.command(CONTEXT, "negotiate", payload, ctx(user if actor else None))
+        await relay.bus.call(NEGOTIATE, payload, ctx(user if actor else None))
 
     assert (refused.value.status, refused.value.type) == (status, problem)
     assert refused.value.detail
@@ -252,10 +259,10 @@ async def test_a_bad_offer_is_422_and_the_relay_keeps_serving(
     room, relay = stack
     await room.live_space(HOST)
     await room.join(LISTENER)
-    payload = {"space_id": room.space_id, "sdp": await bad_offer()}
+    payload = NegotiateMedia(space_id=room.space_id, sdp=await bad_offer())
 
     with pytest.raises(DomainError) as refused:
-        await relay.bus.command(CONTEXT, "negotiate", payload, ctx(LISTENER))
+        await relay.bus.call(NEGOTIATE, payload, ctx(LISTENER))
 
     assert (refused.value.status, refused.value.type) == (422, "bad-offer")
     assert sessions_of(relay_worker(room.workers[0]), room.space_id) == {}
@@ -333,10 +340,10 @@ async def test_a_listener_offering_to_send_may_not_publish(
     await room.join("usr_sendonly")
     pc = new_peer_connection()
     pc.addTransceiver(ToneTrack(440.0), direction="sendonly")
-    payload = {"space_id": room.space_id, "sdp": await offer_of(pc)}
-    answer = await relay.bus.command(CONTEXT, "negotiate", payload, ctx("usr_sendonly"))
-    assert answer["can_publish"] is False
-    assert [type(event) for event in await session_events(nc, answer["session_id"])] == [
+    payload = NegotiateMedia(space_id=room.space_id, sdp=await offer_of(pc))
+    answer = await relay.bus.call(NEGOTIATE, payload, ctx("usr_sendonly"))
+    assert answer.can_publish is False
+    assert [type(event) for event in await session_events(nc, answer.session_id)] == [
         MediaSessionOpened,
         MediaPublishRejected,
     ]
@@ -356,8 +363,8 @@ async def test_closed_sessions_are_stored_with_their_reason(
     staying = await relay.connect(space, OTHER)
     to_remove = await relay.connect(space, "usr_removed")
 
-    reply = await relay.bus.command(CONTEXT, "close_session", {"space_id": space}, ctx(LISTENER))
-    assert reply == {"space_id": space, "closed": True}
+    reply = await relay.bus.call(CLOSE_SESSION, SpaceRef(space_id=space), ctx(LISTENER))
+    assert reply == MediaSessionClosedReply(space_id=space, closed=True)
     await wait_closed(hanging_up)
     await room.space_event(ev.ParticipantRemoved(space_id=space, user_id="usr_removed", by=HOST))
     await wait_closed(to_remove)
@@ -396,9 +403,9 @@ async def test_closed_sessions_are_stored_with_their_reason(
 
 async def speakers_listed(relay: Relay, space: str) -> list[str]:
     """What ``qry.media.active_speakers`` answers for ``space``."""
-    answer = await relay.bus.query(CONTEXT, "active_speakers", {"space_id": space}, ctx(None))
-    assert answer["space_id"] == space
-    return list(answer["user_ids"])
+    answer = await relay.bus.call(ACTIVE_SPEAKERS, SpaceRef(space_id=space), ctx(None))
+    assert answer.space_id == space
+    return list(answer.user_ids)
 
 
 def nobody_listed(relay: Relay, space: str) -> Callable[[], Awaitable[bool]]:

@@ -11,11 +11,10 @@ from typing import Any
 
 from parley.chassis.bus import BusClient
 from parley.chassis.event_store import EventStore
-from parley.chassis.messaging import connect
 from parley.contracts.events import room as ev
 from parley.contracts.media import WORKERS_SUBJECT, WorkerHeartbeat
 
-from ..conftest import Relay, Room, relay_worker, start_worker
+from ..conftest import Relay, Room, client_broker, relay_worker, start_worker
 
 HOST = "usr_host"
 
@@ -45,10 +44,11 @@ async def test_a_vanished_worker_is_forgotten_and_the_offer_served_elsewhere(
 ) -> None:
     service = await worker_factory("w1")
     worker = relay_worker(service)
-    nc = await connect(private_nats, name="test-client")
+    broker = await client_broker(private_nats)
+    nc = broker.connection
     try:
         room = Room(EventStore(nc, stream="ROOM", context=ev.CONTEXT), workers=[service])
-        relay = Relay(BusClient(nc, timeout=15))
+        relay = Relay(BusClient(broker, timeout=15))
         await room.live_space(HOST)
         # A worker that claims to mix this Space, and then never answers anything.
         ghost = WorkerHeartbeat(
@@ -63,7 +63,7 @@ async def test_a_vanished_worker_is_forgotten_and_the_offer_served_elsewhere(
         assert "ghost" not in worker.loads()
         await relay.close()
     finally:
-        await nc.close()
+        await broker.stop()
 
 
 async def test_a_new_worker_learns_of_the_others_at_once(

@@ -15,12 +15,11 @@ from parley.bots.analysis import has_tone
 from parley.bots.sources import SAMPLE_RATE, ToneTrack
 from parley.chassis.bus import BusClient
 from parley.chassis.event_store import EventStore
-from parley.chassis.messaging import connect
 from parley.chassis.service import RunningService
 from parley.contracts.events import room as ev
 from parley.media_relay.domain.placement import rendezvous
 
-from ..conftest import Peer, Relay, Room, relay_worker
+from ..conftest import Peer, Relay, Room, client_broker, relay_worker
 
 HOST, SPEAKER = "usr_host", "usr_speaker"
 TONE = 660.0
@@ -44,19 +43,19 @@ class Pair:
 
 @pytest.fixture
 async def pair(private_nats: str, worker_factory: Callable[..., Any]) -> AsyncIterator[Pair]:
-    nc = await connect(private_nats, name="test-client")
-    room = Room(EventStore(nc, stream="ROOM", context=ev.CONTEXT), workers=[])
+    broker = await client_broker(private_nats)
+    room = Room(EventStore(broker.connection, stream="ROOM", context=ev.CONTEXT), workers=[])
     origin_id = rendezvous(room.space_id, ["w1", "w2"])  # what placement will choose
     edge_id = "w2" if origin_id == "w1" else "w1"
     origin = await worker_factory(origin_id, media_capacity=1)
     edge = await worker_factory(edge_id)
     room.workers.extend([origin, edge])  # room events count as appended once both saw them
-    relay = Relay(BusClient(nc, timeout=15))
+    relay = Relay(BusClient(broker, timeout=15))
     await sees(edge, origin_id)
     await sees(origin, edge_id)
     yield Pair(room, relay, origin, edge)
     await relay.close()
-    await nc.close()
+    await broker.stop()
 
 
 async def sees(observer: RunningService, worker_id: str, *, listeners: int | None = None) -> None:

@@ -4,63 +4,71 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parley.chassis.bus import BusClient
+from faststream.nats import NatsRouter
+
+from parley.chassis.bus import tolerant_json
 from parley.chassis.event_store import EventStore
-from parley.chassis.messaging import StreamSpec
+from parley.chassis.projections import read_position
 from parley.chassis.service import Infrastructure, ServiceDefinition, ServiceParts
 from parley.chassis.settings import own_settings
-from parley.contracts.events import media, room
-from parley.contracts.registry import registered_events
-from parley.contracts.subjects import context_filter, event_type_filter
+from parley.contracts import streams
+from parley.media_relay.adapters.feeds import Feeds
 from parley.media_relay.adapters.journal import EventStoreJournal
 from parley.media_relay.adapters.room_queries import RoomQueries
 from parley.media_relay.engine.worker import RelayWorker, WorkerConfig
-from parley.media_relay.entrypoints.bus import build_router
+from parley.media_relay.entrypoints.feeds import document_feeds
+from parley.media_relay.entrypoints.room_roles import follow_room_roles, reset_watch
+from parley.media_relay.entrypoints.routes import SERVICE, build_routes
+from parley.media_relay.entrypoints.workers import WorkerPublishers, subscribe_worker_messages
 from parley.media_relay.handlers.dependencies import MediaDeps
-from parley.media_relay.projections.roles import RoomRoles, RoomRolesProjection
+from parley.media_relay.projections.roles import RoomRolesProjection
+from parley.media_relay.queries.roles import RoomRoles
 from parley.media_relay.settings import MediaSettings
 
-SERVICE = "media_relay"
-# Only the media *events* (``media.<session_id>.<event>``), not ``media.>``: the relay's
-# ephemeral traffic lives under ``media.`` too (feeds, heartbeats, forwarded negotiations), and a
-# stream on ``media.>`` kept every audio packet forever and answered each forwarded negotiation
-# request with its PubAck before the chosen worker could.
-MEDIA_STREAM = StreamSpec(
-    "MEDIA",
-    sorted(
-        event_type_filter(media.CONTEXT, name)
-        for name, kind in registered_events().items()
-        if kind.context == media.CONTEXT
-    ),
-)
-# Room owns it; the relay consumes it (same spec as room's: idempotent).
-ROOM_STREAM = StreamSpec("ROOM", [context_filter(room.CONTEXT)])
 MIGRATIONS = Path(__file__).parent / "migrations"
-ROOM_QUERY_TIMEOUT_S = 1.0
 
 
 async def build(infra: Infrastructure) -> ServiceParts:
     settings = own_settings(infra.settings, MediaSettings)
+    projection = RoomRolesProjection(settings.media_worker_id)
+    roles = RoomRoles(infra.sessions, projection=projection.name)
+    workers = NatsRouter(decoder=tolerant_json)  # a coroutine: no worker thread per message
     worker = RelayWorker(
-        nc=infra.nc,
+        link=WorkerPublishers(workers),
+        # The 20 ms audio feeds: raw, on the broker's own connection (see adapters/feeds.py).
+        feeds=Feeds(infra.nc),
         config=WorkerConfig(
             worker_id=settings.media_worker_id,
             capacity=settings.media_capacity,
             bitrate=settings.media_bitrate,
             heartbeat_s=settings.heartbeat_s,
         ),
-        source=RoomRoles(infra.sessions),
-        room=RoomQueries(BusClient(infra.nc, timeout=ROOM_QUERY_TIMEOUT_S)),
+        source=roles,
+        room=RoomQueries(infra.bus),
         journal=EventStoreJournal(
-            EventStore(infra.nc, stream=MEDIA_STREAM.name, context=media.CONTEXT)
+            EventStore(infra.nc, stream=streams.MEDIA.name, context=streams.MEDIA.context)
         ),
     )
-    deps = MediaDeps(worker=worker, bus=BusClient(infra.nc, timeout=10.0))
+    subscribe_worker_messages(workers, worker)
+    document_feeds(workers)
+    # Before the projection runner starts: the roles watch begins where the projection is.
+    async with infra.sessions() as session:
+        position = await read_position(session, projection.name)
+    await reset_watch(infra.nc, worker.worker_id)
+    room_roles = NatsRouter()
+    follow_room_roles(
+        room_roles,
+        worker=worker,
+        roles=roles,
+        positions=infra.positions,
+        after_seq=position,
+        dead_letters=infra.dead_letters,
+    )
     return ServiceParts(
-        router=build_router(deps),
-        projections=[(ROOM_STREAM.name, RoomRolesProjection(worker.worker_id, worker.on_roles))],
-        # Background jobs start once the router is subscribed: a worker announces itself (and
-        # so gets negotiations forwarded to it) only when it can answer them.
+        routers=[build_routes(MediaDeps(worker=worker, bus=infra.bus)), workers, room_roles],
+        projections=[(streams.ROOM, projection)],
+        # Background jobs start once every subscriber is listening: a worker announces itself
+        # (and so gets negotiations forwarded to it) only when it can answer them.
         background=[worker.start],
         on_stop=[worker.stop],
     )
@@ -68,7 +76,7 @@ async def build(infra: Infrastructure) -> ServiceParts:
 
 definition = ServiceDefinition(
     name=SERVICE,
-    streams=[MEDIA_STREAM, ROOM_STREAM],
+    streams=[streams.MEDIA, streams.ROOM],
     migrations=MIGRATIONS,
     build=build,
     settings_type=MediaSettings,

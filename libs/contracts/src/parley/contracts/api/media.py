@@ -1,5 +1,6 @@
 """Media relay's request/reply contract (context ``media``). The acting user is the
-``Parley-Actor`` header; "actor" below means it is required (401 ``unauthorized`` without it).
+``Parley-Actor`` header; "actor" below means it is required (401 ``unauthenticated`` without
+it).
 
 Commands (``cmd.media.<name>``):
     negotiate(NegotiateMedia) -> MediaAnswer          actor who joined the Space (stage: send)
@@ -67,10 +68,20 @@ NEGOTIATE = ROUTES.command(
     "negotiate",
     NegotiateMedia,
     MediaAnswer,
+    problems=(
+        "unauthenticated",  # 401: no actor
+        "not-joined",  # 403: join the Space first (or be on its stage)
+        "removed",  # 403: removed from this Space
+        "space-not-live",  # 409: not started yet (only its host may connect) or ended
+        "bad-offer",  # 422: not SDP, no audio, no Opus, no DTLS/ICE, unanswerable
+        "no-media-workers",  # 503
+    ),
     description=(
         "Any worker answers (queue group); one that placement did not choose forwards the"
         " request unchanged to the chosen worker's own subject, media.worker.<id>.negotiate"
     ),
 )
-CLOSE_SESSION = ROUTES.command("close_session", SpaceRef, MediaSessionClosedReply)
+CLOSE_SESSION = ROUTES.command(
+    "close_session", SpaceRef, MediaSessionClosedReply, problems=("unauthenticated",)
+)
 ACTIVE_SPEAKERS = ROUTES.query("active_speakers", SpaceRef, ActiveSpeakers)

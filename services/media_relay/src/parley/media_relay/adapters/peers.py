@@ -20,6 +20,7 @@ OPUS = "audio/opus"
 
 class BadOffer(Exception):
     slug = "bad-offer"
+    status = 422
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from parley.chassis.bus import BusClient, RequestContext
 from parley.chassis.errors import DomainError
-from parley.contracts.api.room import CONTEXT, MyRole, SpaceRef
+from parley.contracts.api.room import MY_ROLE, SpaceRef
+
+TIMEOUT_S = 1.0  # a negotiation does not wait long for room: the projection's answer stands
 
 
 class RoomQueries:
@@ -14,10 +16,12 @@ class RoomQueries:
 
     async def my_role(self, space_id: str, user_id: str) -> tuple[str, str] | None:
         try:
-            data = await self._bus.query(
-                CONTEXT, "my_role", SpaceRef(space_id=space_id), RequestContext(actor=user_id)
+            answer = await self._bus.call(
+                MY_ROLE,
+                SpaceRef(space_id=space_id),
+                RequestContext(actor=user_id),
+                timeout=TIMEOUT_S,
             )
         except DomainError:  # room refused, or is away: the projection's answer stands
             return None
-        answer = MyRole.model_validate(data)
         return answer.state, answer.role

@@ -29,6 +29,7 @@ class WorkerLoad:
 
 class NoWorkers(Exception):
     slug = "no-media-workers"
+    status = 503
     detail = "no media relay worker is available"
 
 

@@ -29,9 +29,11 @@ Role = Literal["host", "cohost", "speaker", "listener", "removed", "none"]
 
 
 class MediaRefused(Exception):
-    """A negotiation the rules refuse; ``slug`` is the problem type."""
+    """A negotiation the rules refuse; ``slug`` is the problem type, ``status`` its HTTP-like
+    status."""
 
     slug = "media-refused"
+    status = 403
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -40,6 +42,7 @@ class MediaRefused(Exception):
 
 class SpaceNotLive(MediaRefused):
     slug = "space-not-live"
+    status = 409
 
 
 class NotJoined(MediaRefused):
@@ -129,6 +132,20 @@ def behind_room(admission: Admission | None, room_phase: str, room_role: str) ->
     if admission is None:
         return room_admits
     return room_admits and on_stage and not admission.uplink
+
+
+# The events of the Space aggregate that change its roles (what :func:`evolve` folds).
+ROLE_EVENTS: tuple[type[DomainEvent], ...] = (
+    SpaceCreated,
+    SpaceStarted,
+    SpaceEnded,
+    SpeakerPromoted,
+    CohostAdded,
+    MovedToAudience,
+    SpeakerMuted,
+    SpeakerUnmuted,
+    ParticipantRemoved,
+)
 
 
 def evolve(roles: SpaceRoles, event: DomainEvent) -> SpaceRoles:

@@ -1,37 +1,35 @@
 """A relay worker: every media session and Space this process serves.
 
-Several workers (processes, nodes) serve one deployment. Each announces its load on
-``media.workers``; placement (pure, :mod:`parley.media_relay.domain.placement`) says which
+Several workers (processes, nodes) serve one deployment. Each announces its load to the others
+(:class:`WorkerLink`); placement (pure, :mod:`parley.media_relay.domain.placement`) says which
 worker serves whom, so a Space is mixed by exactly one origin and its overflow of listeners is
-served by edges fed with the program over NATS.
+served by edges fed with the program over NATS (:class:`~parley.media_relay.adapters.feeds.Feeds`).
+
+The worker is an engine, not an aggregate: its state is live connections, clocks and the
+roles it enforces, nothing it stores or decides commands on. It never touches NATS itself
+(except through :class:`~parley.media_relay.adapters.feeds.Feeds`, the audio hot path): what
+it says goes through its :class:`WorkerLink` (FastStream publishers in
+``entrypoints/workers.py``), what it hears is handed to it by FastStream subscribers
+(``heard_from``, ``hang_up``, ``superseded``, ``heard_speaking``, ``adopt_roles``,
+``room_event``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import uuid4
 
-from nats.aio.client import Client as NATS
-from nats.aio.msg import Msg
-from nats.aio.subscription import Subscription
-
 from parley.chassis.logs import get_logger
 from parley.contracts.api.media import MediaAnswer
 from parley.contracts.events.media import CloseReason
-from parley.contracts.live import LiveMessage, space_subject
-from parley.contracts.media import (
-    WORKERS_SUBJECT,
-    FeedHeaders,
-    WorkerHeartbeat,
-    program_feed_subject,
-)
-from parley.media_relay.adapters.feeds import FeedPublisher
+from parley.contracts.media import WorkerHeartbeat
+from parley.contracts.registry import DomainEvent
+from parley.media_relay.adapters.feeds import Feeds, ProgramPacket, Unfollow
 from parley.media_relay.adapters.peers import answer_offer
 from parley.media_relay.adapters.uplink import OpusUplink
 from parley.media_relay.domain.placement import WorkerLoad, origin_of, place
@@ -41,15 +39,13 @@ from parley.media_relay.domain.roles import (
     SpaceRoles,
     admit,
     behind_room,
+    evolve,
 )
 from parley.media_relay.engine.session import MediaSession, UplinkBuffer
 from parley.media_relay.engine.space import SpaceMedia
 
 log = get_logger(__name__)
 
-HANGUP_SUBJECT = "media.hangup"
-SESSION_OPENED_SUBJECT = "media.session_opened"
-SPEAKING_PREFIX = "media.speaking"
 WORKER_EXPIRY_HEARTBEATS = 3.5
 CATCH_UP_S = 3.0  # longest wait for this worker's projection to see what room already did
 CATCH_UP_POLL_S = 0.05
@@ -73,6 +69,24 @@ class SessionJournal:
     async def publish_rejected(self, session: MediaSession) -> None: ...
 
 
+class WorkerLink(Protocol):
+    """What a worker tells the other workers and the rest of the suite."""
+
+    async def announce(self, beat: WorkerHeartbeat) -> None:
+        """This worker's load (or that it is leaving), to every worker."""
+
+    async def session_opened(self, space_id: str, user_id: str, session_id: str) -> None:
+        """A newer session of ``user_id``: any other worker serving them hangs up its own."""
+
+    async def hang_up_everywhere(self, space_id: str, user_id: str) -> None:
+        """Hang up ``user_id`` in ``space_id`` on whichever worker serves them."""
+
+    async def speaking(
+        self, space_id: str, user_ids: tuple[str, ...], levels: dict[str, float]
+    ) -> None:
+        """Who is speaking in ``space_id`` now, to clients and to every worker."""
+
+
 class RoomView(Protocol):
     """Room's own answer for one user: (phase, role), or None when room does not answer."""
 
@@ -89,6 +103,10 @@ class RolesSource(Protocol):
 
     async def roles(self, space_id: str) -> SpaceRoles: ...
 
+    async def roles_at(self, space_id: str) -> tuple[SpaceRoles, int]:
+        """The roles, and the stream sequence of room's events they include (one snapshot)."""
+        ...
+
     async def has_joined(self, space_id: str, user_id: str) -> bool: ...
 
 
@@ -100,6 +118,12 @@ class WorkerConfig:
     heartbeat_s: float = 1.0
 
 
+@dataclass(frozen=True)
+class _Known:
+    roles: SpaceRoles
+    as_of: int  # the stream sequence of room's events folded into ``roles``
+
+
 @dataclass
 class _Heard:
     at: float
@@ -108,19 +132,20 @@ class _Heard:
 
 @dataclass
 class RelayWorker:
-    nc: NATS
+    link: WorkerLink
+    feeds: Feeds
     config: WorkerConfig
     source: RolesSource
     journal: SessionJournal = field(default_factory=SessionJournal)
     room: RoomView = field(default_factory=NoRoomView)
     spaces: dict[str, SpaceMedia] = field(default_factory=dict)
-    _roles: dict[str, SpaceRoles] = field(default_factory=dict)
+    _roles: dict[str, _Known] = field(default_factory=dict)
     _workers: dict[str, _Heard] = field(default_factory=dict)
     _speaking: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    _subscriptions: list[Subscription] = field(default_factory=list)
-    _program_subs: dict[str, Subscription] = field(default_factory=dict)
+    _program_feeds: dict[str, Unfollow] = field(default_factory=dict)
     _tasks: set[asyncio.Task[object]] = field(default_factory=set)
     _heartbeat: asyncio.Task[None] | None = None
+    _stopping: bool = False
 
     @property
     def worker_id(self) -> str:
@@ -129,24 +154,21 @@ class RelayWorker:
     # -- lifecycle --------------------------------------------------------------------------
 
     async def start(self) -> None:
-        subscribe = self.nc.subscribe
-        self._subscriptions = [
-            await subscribe(WORKERS_SUBJECT, cb=self._on_heartbeat),
-            await subscribe(HANGUP_SUBJECT, cb=self._on_hangup),
-            await subscribe(SESSION_OPENED_SUBJECT, cb=self._on_session_opened),
-            await subscribe(f"{SPEAKING_PREFIX}.*", cb=self._on_speaking_message),
-        ]
+        """Announce this worker (its subscribers and routes are already serving, so it can
+        answer what placement sends here) and keep announcing it."""
         await self._announce()
         self._heartbeat = asyncio.create_task(self._beat())
 
     async def stop(self) -> None:
+        self._stopping = True  # from here on, heard beats get no answer: we are leaving
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         with contextlib.suppress(Exception):
             await self._announce(leaving=True)  # others stop placing anyone here at once
-        for sub in [*self._subscriptions, *self._program_subs.values()]:
+        for unfollow in self._program_feeds.values():
             with contextlib.suppress(Exception):
-                await sub.unsubscribe()
+                await unfollow()
+        self._program_feeds.clear()
         for space_id in list(self.spaces):
             for user_id in list(self.spaces[space_id].sessions):
                 await self.hang_up(space_id, user_id, "shutdown")
@@ -188,12 +210,7 @@ class RelayWorker:
         self._watch_connection(session)
         if previous is not None:
             await self._close(previous, "renegotiated")
-        await self.nc.publish(
-            SESSION_OPENED_SUBJECT,
-            json.dumps(
-                {"space_id": space_id, "user_id": user_id, "session_id": session.session_id}
-            ).encode(),
-        )
+        await self.link.session_opened(space_id, user_id, session.session_id)
         self._spawn(self._announce())  # placement elsewhere sees the new load at once
         await self.journal.opened(session, self.worker_id)
         if negotiated.offered_uplink and not admission.uplink:
@@ -222,7 +239,9 @@ class RelayWorker:
         room_said: tuple[str, str] | None = None
         asked = False
         while True:
-            roles = await self._roles_for(space_id)
+            # The projection itself, not this worker's copy of it: the copy catches up just
+            # after the projection commits, and a removal must refuse from that commit on.
+            roles = await self.source.roles(space_id)
             joined = await self.source.has_joined(space_id, user_id)
             refusal: MediaRefused | None = None
             admission: Admission | None = None
@@ -251,11 +270,12 @@ class RelayWorker:
                 await self._close_if_current(session, "connection_lost")
 
     async def _roles_for(self, space_id: str) -> SpaceRoles:
-        roles = self._roles.get(space_id)
-        if roles is None:
-            loaded = await self.source.roles(space_id)
-            roles = self._roles.setdefault(space_id, loaded)
-        return roles
+        """The roles the mixing clock uses: the projection's, kept current by
+        :meth:`room_event`."""
+        known = self._roles.get(space_id)
+        if known is not None:
+            return known.roles
+        return self.adopt_roles(space_id, *await self.source.roles_at(space_id))
 
     async def _space(self, space_id: str, *, is_origin: bool) -> SpaceMedia:
         space = self.spaces.get(space_id)
@@ -263,36 +283,65 @@ class RelayWorker:
             space = SpaceMedia(
                 space_id,
                 await self._roles_for(space_id),
-                feeds=FeedPublisher(self.nc, space_id),
+                feeds=self.feeds.publisher(space_id),
                 bitrate=self.config.bitrate,
                 on_speaking=self._publish_speaking,
             )
             self.spaces[space_id] = space
         if is_origin:
             space.start_mixing()
-        elif not space.is_origin and space_id not in self._program_subs:
-            self._program_subs[space_id] = await self.nc.subscribe(
-                program_feed_subject(space_id), cb=self._on_program(space)
+        elif not space.is_origin and space_id not in self._program_feeds:
+            self._program_feeds[space_id] = await self.feeds.follow_program(
+                space_id, self._relay_program(space)
             )
         return space
 
-    def _on_program(self, space: SpaceMedia) -> Callable[[Msg], Awaitable[None]]:
-        async def relay(msg: Msg) -> None:
+    @staticmethod
+    def _relay_program(space: SpaceMedia) -> ProgramPacket:
+        async def relay(payload: bytes, pts: int) -> None:
             if space.is_origin:
                 return  # this worker mixes the Space itself (it became its origin)
-            await space.relay_program(msg.data, FeedHeaders.from_headers(msg.headers).pts)
+            await space.relay_program(payload, pts)
 
         return relay
 
     # -- roles change: enforce at once ------------------------------------------------------
+    #
+    # Each Space's roles are a snapshot of this worker's projection (``adopt_roles``) plus
+    # room's roles events after it, folded here as they arrive, in stream order (``room_event``):
+    # waiting for the projection's commit and reading it back took 3-4x as long (see README).
+    # The stream sequence makes each event count once, whether the snapshot has it or not.
 
-    def on_roles(self, space_id: str, roles: SpaceRoles) -> None:
-        """The projection saw a change: the next mixing tick uses it; removed people and
-        everyone in an ended Space are hung up."""
+    def roles_of(self, space_id: str) -> SpaceRoles | None:
+        """The roles this worker enforces in ``space_id``; None before it has a snapshot
+        (and once the Space has ended)."""
+        known = self._roles.get(space_id)
+        return None if known is None else known.roles
+
+    def adopt_roles(self, space_id: str, roles: SpaceRoles, as_of: int) -> SpaceRoles:
+        """A snapshot of the projection (``roles`` include room's events up to ``as_of``),
+        unless this worker already has a newer one."""
+        known = self._roles.get(space_id)
+        if known is not None and known.as_of >= as_of:
+            return known.roles
+        self._enforce(space_id, _Known(roles, as_of))
+        return roles
+
+    def room_event(self, space_id: str, event: DomainEvent, seq: int) -> None:
+        """One of room's roles events (stream sequence ``seq``), after :meth:`adopt_roles`
+        for its Space: the next mixing tick uses the new roles; removed people and everyone
+        in an ended Space are hung up. An event already folded in is ignored."""
+        known = self._roles.get(space_id)
+        if known is None or seq <= known.as_of:
+            return
+        self._enforce(space_id, _Known(evolve(known.roles, event), seq))
+
+    def _enforce(self, space_id: str, known: _Known) -> None:
+        roles = known.roles
         if roles.phase == "ended":
             self._roles.pop(space_id, None)  # over for good: the projection still has it
         else:
-            self._roles[space_id] = roles
+            self._roles[space_id] = known
         space = self.spaces.get(space_id)
         if space is None:
             return
@@ -343,23 +392,19 @@ class RelayWorker:
         await space.stop()
         if space.active_speakers:  # nobody is speaking in a Space nobody is connected to
             await self._publish_speaking(space_id, (), {})
-        sub = self._program_subs.pop(space_id, None)
-        if sub is not None:
-            await sub.unsubscribe()
+        unfollow = self._program_feeds.pop(space_id, None)
+        if unfollow is not None:
+            await unfollow()
 
     # -- speaking ---------------------------------------------------------------------------
 
     async def _publish_speaking(
         self, space_id: str, user_ids: tuple[str, ...], levels: dict[str, float]
     ) -> None:
-        data = {"user_ids": list(user_ids), "levels": levels}
-        message = LiveMessage(type="speaking", space_id=space_id, data=data)
-        await self.nc.publish(space_subject(space_id), message.model_dump_json().encode())
-        await self.nc.publish(f"{SPEAKING_PREFIX}.{space_id}", json.dumps(data).encode())
+        await self.link.speaking(space_id, user_ids, levels)
 
-    async def _on_speaking_message(self, msg: Msg) -> None:
-        space_id = msg.subject.rsplit(".", 1)[-1]
-        user_ids = tuple(json.loads(msg.data).get("user_ids", []))
+    def heard_speaking(self, space_id: str, user_ids: tuple[str, ...]) -> None:
+        """Who is speaking in ``space_id`` (mixed by this worker or another one)."""
         if user_ids:
             self._speaking[space_id] = user_ids
         else:
@@ -396,6 +441,8 @@ class RelayWorker:
                 await self._announce()
 
     async def _announce(self, *, leaving: bool = False) -> None:
+        if self._stopping and not leaving:
+            return  # a late "alive" after our goodbye would get people placed here again
         load = self.own_load()
         beat = WorkerHeartbeat(
             worker_id=load.worker_id,
@@ -404,10 +451,10 @@ class RelayWorker:
             origins=sorted(load.origins),
             leaving=leaving,
         )
-        await self.nc.publish(WORKERS_SUBJECT, beat.model_dump_json().encode())
+        await self.link.announce(beat)
 
-    async def _on_heartbeat(self, msg: Msg) -> None:
-        beat = WorkerHeartbeat.model_validate_json(msg.data)
+    def heard_from(self, beat: WorkerHeartbeat) -> None:
+        """Another worker's heartbeat (or goodbye)."""
         if beat.worker_id == self.worker_id:
             return
         if beat.leaving:
@@ -420,23 +467,17 @@ class RelayWorker:
         load = WorkerLoad(beat.worker_id, beat.listeners, beat.capacity, frozenset(beat.origins))
         self._workers[beat.worker_id] = _Heard(at=time.monotonic(), load=load)
 
-    async def _on_hangup(self, msg: Msg) -> None:
-        data = json.loads(msg.data)
-        await self.hang_up(data["space_id"], data["user_id"], "hung_up")
-
-    async def _on_session_opened(self, msg: Msg) -> None:
-        """The same user opened a newer session on another worker: this one is superseded."""
-        data = json.loads(msg.data)
-        space = self.spaces.get(data["space_id"])
-        session = space.sessions.get(data["user_id"]) if space is not None else None
-        if session is not None and session.session_id != data["session_id"]:
-            await self.hang_up(data["space_id"], data["user_id"], "renegotiated")
+    async def superseded(self, space_id: str, user_id: str, session_id: str) -> None:
+        """``user_id`` opened session ``session_id`` (on any worker): an older one here is
+        hung up."""
+        space = self.spaces.get(space_id)
+        session = space.sessions.get(user_id) if space is not None else None
+        if session is not None and session.session_id != session_id:
+            await self.hang_up(space_id, user_id, "renegotiated")
 
     async def request_hang_up(self, space_id: str, user_id: str) -> None:
         """Hang up ``user_id`` in ``space_id`` on whichever worker serves them."""
-        payload = json.dumps({"space_id": space_id, "user_id": user_id}).encode()
-        await self.nc.publish(HANGUP_SUBJECT, payload)
-        await self.nc.flush()
+        await self.link.hang_up_everywhere(space_id, user_id)
 
     def _spawn(self, job: Coroutine[Any, Any, object]) -> None:
         """Run ``job`` in the background; a failure is logged, never lost silently."""

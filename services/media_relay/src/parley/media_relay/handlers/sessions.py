@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import RequestContext, require_actor
 from parley.contracts.api.media import ActiveSpeakers, MediaSessionClosedReply, SpaceRef
 from parley.media_relay.handlers.dependencies import MediaDeps
-from parley.media_relay.handlers.negotiate import caller
 
 
 async def close_session(
     deps: MediaDeps, payload: SpaceRef, ctx: RequestContext
 ) -> MediaSessionClosedReply:
-    await deps.worker.request_hang_up(payload.space_id, caller(ctx))
+    user_id = require_actor(ctx, "hang up")
+    await deps.worker.request_hang_up(payload.space_id, user_id)
     return MediaSessionClosedReply(space_id=payload.space_id, closed=True)
 
 

@@ -1,18 +1,17 @@
 """This worker's projection of room's events: each Space's roles and who has joined it.
 
-Every change is also handed to the relay at once (``on_change``), so a mute or a removal acts
-on the media path within one consumer round-trip; the handoff is a plain "here is the new
-state", so a redelivered event or a retried batch is harmless.
+A read model and nothing else. Each worker keeps its own (durable ``proj_media_roles_<id>``):
+negotiations read it (``queries/roles.py``), and the worker takes a snapshot of a Space from it
+before folding the roles events that follow (``entrypoints/room_roles.py``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from sqlalchemy import Table, delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.chassis.event_store import StoredEvent
 from parley.contracts.events import room
@@ -20,8 +19,6 @@ from parley.contracts.events.room import ListenerJoined, ParticipantLeft
 from parley.contracts.subjects import context_filter
 from parley.media_relay.domain.roles import SpaceRoles, evolve
 from parley.media_relay.projections.tables import members, space_roles
-
-RolesChanged = Callable[[str, SpaceRoles], None]
 
 
 def roles_to_json(roles: SpaceRoles) -> str:
@@ -56,33 +53,16 @@ async def load_roles(session: AsyncSession, space_id: str) -> SpaceRoles:
     return SpaceRoles(space_id=space_id) if row is None else roles_from_json(space_id, row)
 
 
-@dataclass
-class RoomRoles:
-    """Reads of the projection for negotiations."""
-
-    sessions: async_sessionmaker[AsyncSession]
-
-    async def roles(self, space_id: str) -> SpaceRoles:
-        async with self.sessions() as session:
-            return await load_roles(session, space_id)
-
-    async def has_joined(self, space_id: str, user_id: str) -> bool:
-        async with self.sessions() as session:
-            row = await session.scalar(
-                select(members.c.user_id).where(
-                    members.c.space_id == space_id, members.c.user_id == user_id
-                )
-            )
-            return row is not None
+def projection_name(worker_id: str) -> str:
+    return f"media_roles_{worker_id}".replace("-", "_")
 
 
 class RoomRolesProjection:
     filter_subjects: Sequence[str] = (context_filter(room.CONTEXT),)
     tables: Sequence[Table] = (space_roles, members)
 
-    def __init__(self, worker_id: str, on_change: RolesChanged) -> None:
-        self.name = f"media_roles_{worker_id}".replace("-", "_")
-        self._on_change = on_change
+    def __init__(self, worker_id: str) -> None:
+        self.name = projection_name(worker_id)
 
     async def apply(self, session: AsyncSession, event: StoredEvent) -> None:
         match event.event:
@@ -105,7 +85,6 @@ class RoomRolesProjection:
         await session.execute(
             insert(space_roles).values(space_id=space_id, roles=roles_to_json(after))
         )
-        self._on_change(space_id, after)
 
     @staticmethod
     async def _leave(session: AsyncSession, space_id: str, user_id: str) -> None:

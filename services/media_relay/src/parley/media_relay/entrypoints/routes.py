@@ -1,0 +1,35 @@
+"""The media relay's side of the request/reply contract (``parley.contracts.api.media``):
+every route of ``ROUTES`` in the service's queue group, and this worker's own subject for the
+negotiations placement sends here."""
+
+from __future__ import annotations
+
+from faststream.nats import NatsRouter
+
+from parley.chassis.bus import route_router, serve
+from parley.chassis.handlers import bind
+from parley.contracts.api.media import ACTIVE_SPEAKERS, CLOSE_SESSION, NEGOTIATE
+from parley.contracts.media import worker_negotiate_subject
+from parley.media_relay.handlers import negotiate, sessions
+from parley.media_relay.handlers.dependencies import MediaDeps
+
+SERVICE = "media_relay"
+CONTENDED = "the media session"
+
+
+def build_routes(deps: MediaDeps) -> NatsRouter:
+    router = route_router()
+    serve(router, NEGOTIATE, bind(deps, negotiate.negotiate, contended=CONTENDED), queue=SERVICE)
+    serve(router, CLOSE_SESSION, bind(deps, sessions.close_session), queue=SERVICE)
+    serve(router, ACTIVE_SPEAKERS, bind(deps, sessions.active_speakers), queue=SERVICE)
+    # This worker's own subject. No other worker listens on it, so the queue group only tells
+    # if two processes were started with the same worker id: then one of them, not both,
+    # opens the session (two answers to one offer would leave a dead peer connection behind).
+    serve(
+        router,
+        NEGOTIATE,
+        bind(deps, negotiate.negotiate_here, contended=CONTENDED),
+        queue=SERVICE,
+        subject=worker_negotiate_subject(deps.worker.worker_id),
+    )
+    return router

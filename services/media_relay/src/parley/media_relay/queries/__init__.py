@@ -1,0 +1,1 @@
+"""Reads of the projections, for the engine and the handlers."""
