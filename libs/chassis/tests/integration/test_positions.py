@@ -1,6 +1,6 @@
-"""Read-your-writes: a waiter is woken by the projection runner's commit, not by polling; a
-position committed elsewhere (another replica) is seen at the next recheck; a wait times out
-when it should."""
+"""Read-your-writes: a waiter is woken by the projection runner's commit, not by polling (and
+never reads the database for a projection run in its process); a position committed elsewhere
+(another replica) is seen at the next recheck; a wait times out when it should."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import asyncio
 import time
 
 from nats.aio.client import Client as NATS
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from parley.chassis.db import session_factory
 from parley.chassis.event_store import EventMetadata, EventStore
@@ -144,3 +144,51 @@ async def test_a_rebuild_forgets_what_the_read_model_had_applied(
         assert await positions.wait("counters", seq, timeout=5)
     finally:
         await runner.stop()
+
+
+class CountingSessions:
+    """A session factory that counts the sessions asked of it."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self.opened = 0
+
+    def __call__(self) -> AsyncSession:
+        self.opened += 1
+        return self._sessions()
+
+
+async def test_waiters_for_a_projection_run_here_never_read_the_database(
+    nc: NATS, store: EventStore, engine: AsyncEngine
+) -> None:
+    await create_tables(engine)
+    sessions = session_factory(engine)
+    counting = CountingSessions(sessions)
+    positions = Positions(counting, recheck_s=0.01)  # type: ignore[arg-type]
+    runner = ProjectionRunner(
+        nc,
+        stream=store.stream,
+        projection=CounterProjection(store.context),
+        sessions=sessions,
+        options=FAST,
+        positions=positions,
+    )
+    await increment(store, "c", 1, 0)  # applied before this runner ever started
+    await runner.start()
+    try:
+        assert await positions.wait("counters", 1, timeout=5)
+        waiters = [
+            asyncio.create_task(positions.wait("counters", n, timeout=5)) for n in range(2, 12)
+        ]
+        await asyncio.sleep(0.1)  # ten recheck intervals: a polling waiter would have read
+        for version in range(1, 11):
+            await increment(store, "c", 1, version)
+        assert await asyncio.gather(*waiters) == [True] * 10
+    finally:
+        await runner.stop()
+
+    assert counting.opened == 0
+
+    assert await positions.wait("counters", 11, timeout=1)  # known: no read needed either
+    assert await positions.wait("counters", 12, timeout=0.05) is False
+    assert counting.opened > 0  # the runner stopped: the database is the only source again

@@ -36,6 +36,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import BaseModel, ValidationError
+from pydantic_core import to_json
 
 from parley.chassis.errors import DomainError, InvalidInput, ServiceUnavailable, Unauthorized
 from parley.chassis.event_store import EventMetadata
@@ -189,6 +190,16 @@ def serve(
     )(answer)
 
 
+def _body(payload: object) -> bytes:
+    """The payload as JSON: a model as it serialises itself; raw JSON data (a test sending
+    what the route's own validation must refuse) as it is."""
+    if isinstance(payload, BaseModel):
+        return payload.model_dump_json().encode()
+    if isinstance(payload, bytes):
+        return payload
+    return to_json(payload)
+
+
 class BusClient:
     """Sends commands and queries through their routes; raises the service's
     :class:`DomainError` on a problem reply, :class:`ServiceUnavailable` when nobody answers.
@@ -221,7 +232,7 @@ class BusClient:
             try:
                 reply = await self._broker.connection.request(
                     subject,
-                    payload.model_dump_json().encode(),
+                    _body(payload),
                     timeout=timeout or self._timeout,
                     headers=inject_headers(ctx.headers()),
                 )

@@ -17,7 +17,8 @@ Guarantees
 
 Read-your-writes (:class:`Positions`, one per service process): a command's caller waits for
 the stream sequence its append returned; the runner's commit of that sequence (or its dead
-letter) wakes it at once, no polling. ``wait_for_position`` is the same for tests and tools.
+letter) wakes it at once, no polling (the database is read only for a projection another
+replica runs). ``wait_for_position`` is the same for tests and tools.
 """
 
 from __future__ import annotations
@@ -116,13 +117,17 @@ class ProjectionRunner:
 
     async def start(self) -> None:
         self._failures.clear()
-        await self._ensure_consumer()
+        position = await self._ensure_consumer()
+        if self._positions is not None:
+            self._positions.applied_here(self.projection.name, position)
         self._task = asyncio.create_task(self._run(), name=self.durable)
 
     async def stop(self) -> None:
         task, self._task = self._task, None
         if task is None:
             return
+        if self._positions is not None:
+            self._positions.no_longer_here(self.projection.name)
         # Cancel until it takes: on Python 3.11, asyncio.wait_for (inside nats-py's next_msg)
         # swallows a cancellation that races with an arriving message, and the loop goes on.
         while not task.done():
@@ -165,8 +170,9 @@ class ProjectionRunner:
 
     # -- consuming ---------------------------------------------------------------------------
 
-    async def _ensure_consumer(self) -> None:
-        """(Re)create the durable consumer to start right after the committed position.
+    async def _ensure_consumer(self) -> int:
+        """(Re)create the durable consumer to start right after the committed position, which
+        it returns.
 
         The database, not the consumer's ack floor, is the cursor: after a crash, the events
         after the last committed one come again *in stream order*, never behind newer ones.
@@ -190,6 +196,7 @@ class ProjectionRunner:
             **start,
         )
         await self._js.add_consumer(self.stream, config)
+        return position
 
     async def _run(self) -> None:
         while True:
@@ -320,9 +327,12 @@ class ProjectionRunner:
 
 class Positions:
     """Read-your-writes: a command's caller waits until a projection has applied the stream
-    sequence its append returned. The runners of this process announce each commit
-    (:meth:`advanced`), which wakes the waiters at once; a waiter also re-reads the shared
-    database every ``recheck_s``, for a projection applied by another replica."""
+    sequence its append returned.
+
+    A projection run by a runner of this process is known exactly: the runner announces its
+    position when it starts and each commit after (:meth:`advanced`), which wakes the waiters
+    at once; its waiters never read the database. A waiter for a projection applied elsewhere
+    (another replica runs it) re-reads the shared database every ``recheck_s``."""
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], *, recheck_s: float = 0.1
@@ -330,12 +340,23 @@ class Positions:
         self._sessions = sessions
         self._recheck_s = recheck_s
         self._known: dict[str, int] = {}
+        self._here: set[str] = set()  # projections a runner of this process applies
         # One event per projection, set (and replaced) on every advance: whoever waits on it is
         # woken by the next commit, whatever sequence it waits for.
         self._advance: dict[str, asyncio.Event] = {}
 
     def known(self, projection: str) -> int:
         return self._known.get(projection, 0)
+
+    def applied_here(self, projection: str, position: int) -> None:
+        """A runner of this process starts applying ``projection`` after ``position``."""
+        self._here.add(projection)
+        self.advanced(projection, position)
+
+    def no_longer_here(self, projection: str) -> None:
+        """The runner stopped: waiters go back to reading the database."""
+        self._here.discard(projection)
+        self._wake(projection)
 
     def forget(self, projection: str) -> None:
         """The read model was cleared (rebuild): what it had applied no longer counts."""
@@ -346,6 +367,9 @@ class Positions:
         if seq <= self.known(projection):
             return
         self._known[projection] = seq
+        self._wake(projection)
+
+    def _wake(self, projection: str) -> None:
         advance = self._advance.pop(projection, None)
         if advance is not None:
             advance.set()
@@ -358,19 +382,23 @@ class Positions:
         while True:
             if self.known(projection) >= seq:
                 return True
-            async with self._sessions() as session:
-                stored = await read_position(session, projection)
-            if stored >= seq:
-                self.advanced(projection, stored)
-                return True
+            here = projection in self._here
+            if not here:
+                async with self._sessions() as session:
+                    stored = await read_position(session, projection)
+                if stored >= seq:
+                    self.advanced(projection, stored)
+                    return True
+                if self.known(projection) >= seq:  # committed while the database was read
+                    return True
             left = deadline - loop.time()
             if left <= 0:
                 return False
-            if self.known(projection) >= seq:  # committed while the database was read
-                return True
             advance = self._advance.setdefault(projection, asyncio.Event())
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(advance.wait(), timeout=min(left, self._recheck_s))
+                await asyncio.wait_for(
+                    advance.wait(), timeout=left if here else min(left, self._recheck_s)
+                )
 
 
 async def wait_for_position(
