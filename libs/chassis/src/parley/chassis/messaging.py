@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-import nats
 from faststream.nats import NatsBroker
 from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.aio.client import Client as NATS
@@ -38,8 +37,20 @@ async def _on_error(error: Exception) -> None:
     log.warning("nats.error", error=str(error))
 
 
-async def _on_disconnect() -> None:
-    log.warning("nats.disconnected")
+def _on_disconnect(client: Callable[[], NATS | None]) -> Callable[[], Awaitable[None]]:
+    """A lost connection is worth a warning; closing it on purpose (shutdown) is not."""
+
+    async def on_disconnect() -> None:
+        try:
+            closing = (nc := client()) is not None and nc.is_closed
+        except Exception:  # no connection state yet
+            closing = False
+        if closing:
+            log.info("nats.closed")
+        else:
+            log.warning("nats.disconnected")
+
+    return on_disconnect
 
 
 async def _on_reconnect() -> None:
@@ -49,32 +60,37 @@ async def _on_reconnect() -> None:
 def make_broker(url: str, name: str) -> NatsBroker:
     """One broker per process: reconnects forever (a broker restart is a normal event), and
     carries the trace of every message it sends and receives."""
-    return NatsBroker(
+    made: list[NatsBroker] = []
+    broker = NatsBroker(
         url,
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,  # type: ignore[arg-type]  # nats-py takes seconds as float
         error_cb=_on_error,
-        disconnected_cb=_on_disconnect,
+        disconnected_cb=_on_disconnect(lambda: made[0].connection if made else None),
         reconnected_cb=_on_reconnect,
         middlewares=(NatsTelemetryMiddleware(),),
         logger=None,  # one line per message is noise; handlers log what matters
         graceful_timeout=10.0,
     )
+    made.append(broker)
+    return broker
 
 
 async def connect(url: str, name: str) -> NATS:
     """A plain nats-py connection that reconnects forever, for tests, benchmarks and tools (a
     service uses its broker's connection)."""
-    return await nats.connect(
+    nc = NATS()
+    await nc.connect(
         url,
         name=name,
         max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
+        reconnect_time_wait=0.5,  # type: ignore[arg-type]  # seconds, float in practice
         error_cb=_on_error,
-        disconnected_cb=_on_disconnect,
+        disconnected_cb=_on_disconnect(lambda: nc),
         reconnected_cb=_on_reconnect,
     )
+    return nc
 
 
 async def ensure_stream(nc: NATS, spec: StreamSpec) -> None:
