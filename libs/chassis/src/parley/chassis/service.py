@@ -96,6 +96,7 @@ class RunningService:
     async def stop(self) -> None:
         for task in self.tasks:
             task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
         for runner in self.runners:
             await runner.stop()
         for hook in self.parts.on_stop:
@@ -110,42 +111,63 @@ async def start_service(
     settings = settings or definition.settings_type(service_name=definition.name)
     broker = make_broker(settings.nats_url, name=definition.name)
     await broker.connect()
-    await prepare_streams(
-        broker.connection, definition.name, definition.streams, replicas=settings.stream_replicas
-    )
     engine = create_engine(settings.resolved_database_url())
-    if definition.migrations is not None:
-        await run_migrations(engine, definition.migrations)
-    sessions = session_factory(engine)
-    infra = Infrastructure(
-        settings, broker, engine, sessions, Positions(sessions), BusClient(broker)
-    )
-    parts = await definition.build(infra)
-    runners = [
-        ProjectionRunner(
-            infra.nc,
-            stream=stream.name,
-            projection=projection,
-            sessions=sessions,
-            positions=infra.positions,
+    runners: list[ProjectionRunner] = []
+    try:
+        await prepare_streams(
+            broker.connection,
+            definition.name,
+            definition.streams,
+            replicas=settings.stream_replicas,
         )
-        for stream, projection in parts.projections
-    ]
-    for runner in runners:
-        await runner.start()
-    running = RunningService(infra, parts, runners)
-    health = NatsRouter()
+        if definition.migrations is not None:
+            await run_migrations(engine, definition.migrations)
+        sessions = session_factory(engine)
+        infra = Infrastructure(
+            settings, broker, engine, sessions, Positions(sessions), BusClient(broker)
+        )
+        parts = await definition.build(infra)
+        for stream, projection in parts.projections:
+            runner = ProjectionRunner(
+                infra.nc,
+                stream=stream.name,
+                projection=projection,
+                sessions=sessions,
+                positions=infra.positions,
+            )
+            await runner.start()
+            runners.append(runner)
+        running = RunningService(infra, parts, runners)
+        health = NatsRouter()
 
-    @health.subscriber(health_subject(definition.name), title="health")
-    async def on_health() -> dict[str, object]:
-        return running.status()
+        @health.subscriber(health_subject(definition.name), title="health")
+        async def on_health() -> dict[str, object]:
+            return running.status()
 
-    for router in (*parts.routers, health):
-        broker.include_router(router)
-    await broker.start()
-    await broker.connection.flush()  # the server knows every subscription: started = serving
-    running.tasks = [asyncio.create_task(job()) for job in parts.background]
+        for router in (*parts.routers, health):
+            broker.include_router(router)
+        await broker.start()
+        await broker.connection.flush()  # the server knows every subscription: started = serving
+    except BaseException:  # nothing half-started is left behind (connection, consumers)
+        for runner in runners:
+            await runner.stop()
+        await broker.stop()
+        await engine.dispose()
+        raise
+    running.tasks = [_background(job) for job in parts.background]
     return running
+
+
+def _background(job: Callable[[], Coroutine[Any, Any, None]]) -> asyncio.Task[None]:
+    """A background job whose failure is logged, not lost with its task."""
+    task = asyncio.create_task(job(), name=getattr(job, "__name__", "background"))
+
+    def report(done: asyncio.Task[None]) -> None:
+        if not done.cancelled() and done.exception() is not None:
+            log.error("service.background_failed", job=done.get_name(), exc_info=done.exception())
+
+    task.add_done_callback(report)
+    return task
 
 
 async def _serve_until_signalled(definition: ServiceDefinition) -> None:
