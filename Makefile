@@ -17,12 +17,12 @@ CHROMIUM := /usr/bin/chromium
 APT_INSTALL := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	chromium fonts-noto-color-emoji
 
-.PHONY: help up test lint format bench clean deps
+.PHONY: help up test lint format bench clean deps asyncapi asyncapi-validate
 
 help: ## List the targets
 	@echo "Parley: make <target>"
 	@grep -E '^[a-z][a-z_-]*:.*## ' $(MAKEFILE_LIST) \
-		| awk 'BEGIN {FS = ":.*## "} {printf "  %-8s %s\n", $$1, $$2}'
+		| awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
 
 up: deps ## Run the whole stack locally (embedded NATS, SQLite) until Ctrl-C
 	$(RUN) parley up
@@ -42,6 +42,20 @@ lint: deps ## ruff check, ruff format --check and mypy (strict)
 format: deps ## Rewrite the code in place with ruff (imports and formatting)
 	$(RUN) ruff check --fix --select I .
 	$(RUN) ruff format .
+
+asyncapi: deps ## Regenerate docs/asyncapi/ (each service's AsyncAPI document; parley asyncapi)
+	$(RUN) parley asyncapi
+
+# The official AsyncAPI parser, from npm (tools/asyncapi/package-lock.json), installed on first use.
+ASYNCAPI_PARSER := tools/asyncapi/node_modules/.package-lock.json
+
+asyncapi-validate: $(ASYNCAPI_PARSER) ## Validate docs/asyncapi/*.json with the AsyncAPI parser (npm)
+	node tools/asyncapi/validate.mjs docs/asyncapi/*.json
+
+$(ASYNCAPI_PARSER): tools/asyncapi/package.json tools/asyncapi/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "asyncapi-validate needs node >= 20 and npm" >&2; \
+		exit 1; }
+	npm ci --prefix tools/asyncapi --ignore-scripts --no-audit --no-fund
 
 bench: deps ## Run the benchmarks (bench/run.py; results in bench/results/)
 	$(RUN) python bench/run.py

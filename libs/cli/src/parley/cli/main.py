@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from parley.cli.asyncapi import add_asyncapi_command, run_asyncapi_command
 from parley.cli.demo import add_demo_command, run_demo_command
 from parley.cli.stack import UpOptions, run_up
 
@@ -53,6 +54,7 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         help="SIGKILL a service still running this long after SIGTERM (default: 10)",
     )
     add_demo_command(commands)
+    add_asyncapi_command(commands)
     return parser
 
 
@@ -72,6 +74,8 @@ def run(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None)
         return run_up(options_from(args), env)
     if args.command == "demo":
         return run_demo_command(args, env)
+    if args.command == "asyncapi":
+        return run_asyncapi_command(args)
     return 2  # pragma: no cover - argparse rejects unknown commands first
 
 
