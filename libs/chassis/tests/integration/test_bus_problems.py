@@ -54,6 +54,7 @@ ROUTES = Routes("notes")
 TAKE_NOTE = ROUTES.command("take_note", Note, Noted)
 CRASH = ROUTES.command("crash", Note, Noted)
 BUSY = ROUTES.command("busy", Note, Noted)
+MISBUILT = ROUTES.command("misbuilt", Note, Noted)
 SLOW = ROUTES.query("slow", Note, int)
 
 
@@ -74,6 +75,10 @@ async def crash(deps: Deps, payload: Note, ctx: RequestContext) -> Noted:
     return Noted(text=str(1 / 0), by="nobody")
 
 
+async def misbuilt(deps: Deps, payload: Note, ctx: RequestContext) -> Noted:
+    return Noted.model_validate({"text": payload.text})  # forgot "by": the handler's bug
+
+
 async def contended(deps: Deps, payload: Note, ctx: RequestContext) -> Noted:
     raise TooMuchContention("the notebook")
 
@@ -83,6 +88,7 @@ def notes_router(deps: Deps) -> NatsRouter:
     serve(router, TAKE_NOTE, bind(deps, take_note), queue="notes")
     serve(router, CRASH, bind(deps, crash), queue="notes")
     serve(router, BUSY, bind(deps, contended, contended="the notebook"), queue="notes")
+    serve(router, MISBUILT, bind(deps, misbuilt), queue="notes")
     return router
 
 
@@ -121,6 +127,17 @@ async def test_a_bug_answers_a_500_problem_at_once(client: BusClient) -> None:
         "status": 500,
         "detail": "the service failed to handle the request",
     }
+
+
+async def test_a_model_the_handler_builds_wrongly_is_a_500_not_the_callers_422(
+    client: BusClient,
+) -> None:
+    with pytest.raises(DomainError) as raised:
+        await client.call(MISBUILT, Note(text="hi"), ALICE)
+
+    assert raised.value.status == 500
+    assert raised.value.type == "internal-error"
+    assert "by" not in raised.value.detail  # nothing of the handler's model leaks
 
 
 async def test_the_service_keeps_serving_after_a_bug(client: BusClient, deps: Deps) -> None:

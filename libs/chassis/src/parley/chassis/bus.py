@@ -15,7 +15,8 @@ Wire format (see :mod:`parley.contracts.routes`):
 FastStream sends nothing back when a handler raises, so the caller would wait for its timeout:
 :class:`ProblemReplies`, the middleware of every route router, turns each exception into a
 problem reply at once: a domain error keeps its status and slug, a payload that does not
-validate is a 422, a bug is a 500 without internals.
+validate is a 422, a bug is a 500 without internals (a pydantic model the handler itself
+builds failing to validate included: that is not the caller's input).
 """
 
 from __future__ import annotations
@@ -95,6 +96,10 @@ def require_actor(ctx: RequestContext, doing: str = "do this") -> str:
 _current_request: ContextVar[RequestContext] = ContextVar("parley_request")
 
 
+class HandlerBug(RuntimeError):
+    """A handler failed in a way that is not the caller's doing (answered as a 500)."""
+
+
 def _validation_detail(error: ValidationError) -> str:
     parts = []
     for problem in error.errors():
@@ -172,7 +177,10 @@ def serve(
     """Answer ``route`` (or ``subject``, e.g. one worker's own) with ``handler``."""
 
     async def answer(payload: Any) -> bytes:
-        result = await handler(payload, _current_request.get())
+        try:
+            result = await handler(payload, _current_request.get())
+        except ValidationError as error:  # the handler's own models refused: a bug, not a 422
+            raise HandlerBug(f"{route.subject}: {error}") from error
         return route.result_adapter.dump_json(result)
 
     # FastStream reads the payload type (validation, AsyncAPI) from the signature; the result
