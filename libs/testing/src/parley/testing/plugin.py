@@ -1,6 +1,8 @@
 """Pytest fixtures against real parts: a private nats-server, SQLite files, PostgreSQL.
 
 - ``nats_url``: one nats-server per test session (JetStream on a temp dir);
+- ``private_nats``: a nats-server of one test's own (override ``nats_url`` with it where stream
+  and consumer names are fixed);
 - ``nc``: a connected client for one test;
 - ``database_url``: a fresh database per test, parametrized over SQLite and PostgreSQL
   (PostgreSQL cases are skipped where no server answers on 127.0.0.1:5432);
@@ -108,7 +110,9 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 
 def unique_context() -> str:
-    """A bounded-context name no other test uses, so streams never collide."""
+    """A bounded-context name no other test uses, so streams never collide (events are
+    registered by context: an event store of this context needs event classes declared for it,
+    or use ``private_nats``)."""
     return f"t{uuid.uuid4().hex[:10]}"
 
 
