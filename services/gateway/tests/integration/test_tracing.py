@@ -10,6 +10,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 
 from parley.chassis.tracing import configure_tracing
 
@@ -43,14 +44,13 @@ async def test_the_bus_request_carries_the_callers_trace(api, fake_identity, key
     assert trace_id == TRACE_ID
     finished = {span.name: span for span in spans.get_finished_spans()}
     server = finished["PUT /api/v1/users/{handle}/follow"]
-    # FastStream's telemetry: a "create" span for the message (its context goes on the wire),
-    # and the "publish" span of sending it, a child of the "create" one.
-    created = finished["cmd.identity.follow create"]
-    published = finished["cmd.identity.follow publish"]
+    # The bus client's one CLIENT span: a child of the HTTP server span, and the context that
+    # goes on the wire (the service's consumer span continues from it).
+    request = finished["cmd.identity.follow request"]
+    assert request.kind == SpanKind.CLIENT
     assert server.parent.span_id == int(PARENT_SPAN, 16)
-    assert created.parent.span_id == server.context.span_id
-    assert published.parent.span_id == created.context.span_id
-    assert f"{created.context.span_id:016x}" == bus_span_id
-    assert {span.context.trace_id for span in (server, created, published)} == {int(TRACE_ID, 16)}
+    assert request.parent.span_id == server.context.span_id
+    assert f"{request.context.span_id:016x}" == bus_span_id
+    assert {span.context.trace_id for span in (server, request)} == {int(TRACE_ID, 16)}
     assert server.attributes["http.response.status_code"] == 200
     assert server.attributes["parley.request_id"] == response.headers["x-request-id"]
