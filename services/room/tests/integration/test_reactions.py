@@ -175,7 +175,10 @@ async def test_a_storm_arrives_as_a_few_batches(start_room: RoomStarter) -> None
             assert loop.time() < deadline, "the batches never added up to the reactions"
             await asyncio.sleep(0.05)
         batches = live.of_type("reactions")
-        assert 50 * 10 <= accepted.total() < 2000  # the burst of each user, and more as refilled
+        # The burst of each user (10), and more as their buckets refill (5/s) while the storm
+        # lasts: all 2,000 only if this machine stretched the storm past 6 s.
+        refilled = 50 * (10 + 5 * storm_s)
+        assert 50 * 10 <= accepted.total() <= min(2000, refilled)
         # About 1 s of storm: one batch per 250 ms window it touched, 5 (6 across window
         # edges); more only if this machine stretched the storm.
         most = max(6, int(storm_s / 0.25) + 2)
