@@ -102,3 +102,41 @@ async def test_unreadable_events_are_ignored(api, fake_identity, identity_nc, ke
     await eventually(zed_refused)
     eve = await api.get("/api/v1/me", headers=bearer(keys.token("usr_eve", "eve")))
     assert eve.status_code == 200
+
+
+async def test_a_suspended_users_open_sockets_close_within_a_second(
+    gateway, fake_identity, fake_room, identity_nc, keys, open_live, eventually
+):
+    """Issue 9, defect 5: the notification socket and a live Space socket of a user who is
+    suspended close at once, with the code and reason a suspended user's new socket gets."""
+    eve, ada = keys.token("usr_eve", "eve"), keys.token("usr_ada", "ada")
+    notifications = await open_live(gateway, "/api/v1/notifications/live", token=eve)
+    space = await open_live(gateway, "/api/v1/spaces/sp_1/live", token=eve)
+    bystander = await open_live(gateway, "/api/v1/spaces/sp_1/live", token=ada)
+    for live in (notifications, space, bystander):
+        await live.next()  # the snapshot: each socket is being served
+    assert gateway.parts.live.open_sockets("usr_eve") == 2
+
+    await publish(identity_nc, "usr_eve", "UserSuspended", "user_suspended")
+
+    for live in (notifications, space):
+        code, reason, _ = await live.closed(timeout=1.0)
+        assert (code, reason) == (4401, "account-suspended")
+    await bystander.send({"type": "ping"})
+    assert (await bystander.next())["type"] == "pong"  # others stay connected
+    await eventually(lambda: gateway.parts.live.open_sockets("usr_eve") == 0)
+    again = await open_live(gateway, "/api/v1/notifications/live", token=eve)
+    assert (await again.closed(timeout=1.0))[:2] == (4401, "account-suspended")
+
+
+async def test_a_suspension_learnt_from_the_full_list_closes_sockets_too(
+    start_gateway, fake_identity, fake_room, keys, open_live
+):
+    gateway = await start_gateway(suspension_refresh_s=0.2)
+    live = await open_live(gateway, "/api/v1/spaces/sp_1/live", token=keys.token("usr_eve", "eve"))
+    await live.next()
+
+    fake_identity.suspended_ids = ["usr_eve"]  # an event this gateway missed
+
+    code, reason, _ = await live.closed(timeout=2.0)
+    assert (code, reason) == (4401, "account-suspended")

@@ -54,3 +54,34 @@ def test_old_events_give_way_to_the_list():
     users.replace_all([])  # reinstated meanwhile, while we were disconnected
 
     assert "usr_1" not in users
+
+
+def test_watchers_hear_each_new_suspension_once():
+    users = SuspendedUsers(clock=Clock())
+    heard: list[str] = []
+    users.on_suspension(heard.append)
+
+    users.apply_event("usr_1", suspended=True)
+    users.apply_event("usr_1", suspended=True)  # a redelivery: nothing new
+    users.replace_all(["usr_1", "usr_2"])  # usr_2 only from the list (an event was missed)
+    users.replace_all(["usr_1", "usr_2"])
+    users.apply_event("usr_2", suspended=False)
+    users.apply_event("usr_2", suspended=True)
+
+    assert heard == ["usr_1", "usr_2", "usr_2"]
+
+
+def test_a_failing_watcher_does_not_silence_the_others():
+    users = SuspendedUsers(clock=Clock())
+    heard: list[str] = []
+
+    def broken(user_id: str) -> None:
+        raise RuntimeError("bug")
+
+    users.on_suspension(broken)
+    users.on_suspension(heard.append)
+
+    users.apply_event("usr_1", suspended=True)
+
+    assert heard == ["usr_1"]
+    assert "usr_1" in users

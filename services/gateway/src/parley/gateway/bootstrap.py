@@ -25,6 +25,7 @@ from parley.gateway.accounts.me_controller import MeController
 from parley.gateway.accounts.moderation_controller import ModerationController
 from parley.gateway.accounts.users_controller import UsersController
 from parley.gateway.auth import Authenticator, TokenCookie
+from parley.gateway.bodies import GatewayRequest
 from parley.gateway.dependencies import REQUEST_DEPENDENCIES, provide
 from parley.gateway.guards import Gatekeeper
 from parley.gateway.health import HealthController, Readiness
@@ -123,6 +124,7 @@ class Gateway:
     suspended: SuspendedUsers
     hub: LiveHub
     presence: HostPresence
+    live: LiveChannels
 
 
 def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
@@ -154,6 +156,7 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
         ),
         allow_anonymous=settings.ws_allow_anonymous,
     )
+    suspended.on_suspension(live.close_sockets_of)
 
     async def connect() -> None:
         await broker.start()  # connects, and starts the suspension subscribers
@@ -185,11 +188,14 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
         on_startup=[render_openapi_document, connect],
         on_shutdown=[disconnect],
         openapi_config=openapi_config(),
+        request_class=GatewayRequest,  # JSON bodies: invalid UTF-8 and deep nesting are 400s
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # structlog, configured by the entry point
         debug=False,
     )
-    return Gateway(app=app, broker=broker, suspended=suspended, hub=hub, presence=presence)
+    return Gateway(
+        app=app, broker=broker, suspended=suspended, hub=hub, presence=presence, live=live
+    )
 
 
 def _limiters(

@@ -14,9 +14,11 @@ from litestar import Litestar, Request, Response, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components as OpenAPIComponents
+from litestar.openapi.spec import OpenAPI, Operation
+from litestar.routes import HTTPRoute
 from litestar.serialization import encode_json
 
-from parley.gateway.security import SECURITY_SCHEMES
+from parley.gateway.security import SECURITY_SCHEMES, security_of
 
 API_VERSION = "1.0.0"
 
@@ -41,8 +43,25 @@ def render_openapi_document(app: Litestar) -> bytes:
     """Build the document once (at startup: it takes a moment, and a broken schema should
     stop the gateway from starting rather than fail a request later)."""
     if _DOCUMENT_KEY not in app.state:
-        app.state[_DOCUMENT_KEY] = encode_json(app.openapi_schema.to_schema())
+        document = app.openapi_schema
+        declare_security(app, document)
+        app.state[_DOCUMENT_KEY] = encode_json(document.to_schema())
     return cast(bytes, app.state[_DOCUMENT_KEY])
+
+
+def declare_security(app: Litestar, document: OpenAPI) -> None:
+    """Each operation's ``security`` as its guards enforce it (:func:`security_of`)."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        path_item = (document.paths or {}).get(route.path_format or "/")
+        if path_item is None:
+            continue
+        for handler in route.route_handlers:
+            for method in handler.http_methods:
+                operation = getattr(path_item, method.lower(), None)
+                if isinstance(operation, Operation):
+                    operation.security = security_of(handler)
 
 
 @get("/api/v1/openapi.json", operation_id="getOpenApi", include_in_schema=False)

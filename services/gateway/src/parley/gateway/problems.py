@@ -208,7 +208,7 @@ _DESCRIPTIONS = {
     400: "Malformed request (e.g. a body that is not JSON)",
     401: "No, invalid or expired token, or the account is suspended",
     403: "Not allowed for this caller",
-    404: "Unknown user",
+    404: "Unknown resource (the slug says which, e.g. user-not-found, space-not-found)",
     409: "Conflicts with the current state",
     413: "Request body too large",
     422: "Invalid input (which field, and why)",

@@ -6,7 +6,8 @@ gateway's broker, :func:`suspension_events`) and, once the broker has started th
 identity for the full list (:class:`SuspensionWatcher`), so nothing falls between the two;
 events seen recently win over the list, which may come from a projection a moment behind them.
 The list is re-read periodically to heal events missed while disconnected from NATS (core
-subscriptions do not replay).
+subscriptions do not replay). Whoever holds something open for a user (the live channels: their
+sockets) hears of each new suspension (:meth:`SuspendedUsers.on_suspension`) and closes it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class SuspendedUsers:
         self._recent: dict[str, tuple[bool, float]] = {}  # user id -> (suspended, seen at)
         self._event_grace_s = event_grace_s
         self._clock = clock
+        self._watchers: list[Callable[[str], None]] = []
         self.loaded = False
 
     def __contains__(self, user_id: object) -> bool:
@@ -49,9 +51,14 @@ class SuspendedUsers:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def on_suspension(self, watcher: Callable[[str], None]) -> None:
+        """Call ``watcher(user_id)`` each time a user joins the set (an event or the list says
+        so), e.g. to close what they still have open. It must not block or raise."""
+        self._watchers.append(watcher)
+
     def apply_event(self, user_id: str, *, suspended: bool) -> None:
-        self._set(user_id, suspended)
         self._recent[user_id] = (suspended, self._clock())
+        self._set(user_id, suspended)
 
     def replace_all(self, suspended_ids: Iterable[str]) -> None:
         """Take the full list as truth, except for what events said in the grace period."""
@@ -61,16 +68,27 @@ class SuspendedUsers:
             for user_id, seen in self._recent.items()
             if seen[1] > now - self._event_grace_s
         }
-        self._ids = set(suspended_ids)
+        before, self._ids = self._ids, set(suspended_ids)
         for user_id, (suspended, _) in self._recent.items():
-            self._set(user_id, suspended)
+            self._set(user_id, suspended, announce=False)
         self.loaded = True
+        for user_id in self._ids - before:
+            self._announce(user_id)
 
-    def _set(self, user_id: str, suspended: bool) -> None:
-        if suspended:
-            self._ids.add(user_id)
-        else:
+    def _set(self, user_id: str, suspended: bool, *, announce: bool = True) -> None:
+        if not suspended:
             self._ids.discard(user_id)
+        elif user_id not in self._ids:
+            self._ids.add(user_id)
+            if announce:
+                self._announce(user_id)
+
+    def _announce(self, user_id: str) -> None:
+        for watcher in self._watchers:
+            try:
+                watcher(user_id)
+            except Exception:  # one watcher's bug must not keep the others from hearing it
+                log.exception("suspensions.watcher_failed", user_id=user_id)
 
 
 def suspension_events(users: SuspendedUsers) -> NatsRouter:

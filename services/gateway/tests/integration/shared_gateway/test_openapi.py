@@ -148,3 +148,77 @@ async def test_live_channels_are_documented_as_websocket_upgrades(api, document)
     assert plain_get.status_code == 426
     assert plain_get.headers["content-type"].startswith("application/problem+json")
     assert plain_get.headers["upgrade"] == "websocket"
+
+
+# -- issue 9, defect 7: the document agrees with the server --------------------------------
+
+ANONYMOUS_OK = {"getUser", "listFollowers", "listFollowing", "listSpaces", "getSpace"}
+OPTIONAL = [{}, {"bearer": []}, {"cookie": []}]
+REQUIRED_TOKEN = [{"bearer": []}, {"cookie": []}]
+
+
+def operations_of(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "operationId" in operation:
+                yield method, path, operation
+
+
+async def test_operations_serving_anonymous_callers_declare_an_optional_token(document):
+    security = {op["operationId"]: op.get("security") for _, _, op in operations_of(document)}
+
+    for operation_id in ANONYMOUS_OK | {"connectSpaceLive"}:
+        assert security[operation_id] == OPTIONAL, operation_id
+    assert security["getMe"] == REQUIRED_TOKEN
+    assert security["connectNotificationsLive"] == REQUIRED_TOKEN
+    assert security["register"] is None
+    assert security["login"] is None
+
+
+async def test_every_operations_security_is_what_the_server_does(api, document):
+    """Called without credentials (and without a body: guards run first), an operation whose
+    security does not allow anonymous callers answers 401, and one that does never does.
+    (The live channels authenticate once upgraded, which test_live checks: their plain GET is
+    always a 426.)"""
+    for method, path, operation in operations_of(document):
+        if "426" in operation["responses"]:
+            continue
+        url = path.format(handle="bob", space_id="sp_1", user_id="usr_b", pin_id="pin_1")
+        response = await api.request(method.upper(), url)
+        security = operation.get("security")
+        anonymous_ok = security is None or {} in security
+        assert (response.status_code == 401) == (not anonymous_ok), (
+            operation["operationId"],
+            response.status_code,
+            response.text,
+        )
+
+
+async def test_every_status_a_live_channel_answers_is_documented(api, document, assert_problem):
+    documented = document["paths"]["/api/v1/spaces/{space_id}/live"]["get"]["responses"]
+
+    too_long = await api.get(f"/api/v1/spaces/{'x' * 101}/live")
+
+    assert_problem(too_long, 422, "invalid-input")
+    assert {"101", "400", "422", "426"} <= set(documented)
+
+
+async def test_marking_read_up_to_an_empty_id_is_422_and_an_unknown_one_is_documented(
+    api, fake_room, keys, document, assert_problem
+):
+    operation = document["paths"]["/api/v1/notifications/read"]["post"]
+    headers = {"Authorization": f"Bearer {keys.token()}"}
+
+    empty = await api.post("/api/v1/notifications/read", json={"up_to_id": ""}, headers=headers)
+    fake_room.fail("mark_notifications_read", 404, "notification-not-found")
+    unknown = await api.post(
+        "/api/v1/notifications/read", json={"up_to_id": "n_x"}, headers=headers
+    )
+
+    body = assert_problem(empty, 422, "invalid-input")
+    assert body["errors"][0]["field"] == "up_to_id"
+    assert [call.payload for call in fake_room.requests()] == [{"up_to_id": "n_x"}]
+    assert_problem(unknown, 404, "notification-not-found")
+    assert {"404", "422"} <= set(operation["responses"])
+    body_schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body_schema  # documented (the minimum length is in the component)

@@ -11,14 +11,12 @@ from parley.gateway.accounts.schemas import UpdateMeBody
 from parley.gateway.dependencies import BusDep, ContextDep
 from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
-from parley.gateway.security import TOKEN_SECURITY
 
 
 class MeController(Controller):
     path = "/api/v1/me"
     tags = ["accounts"]
     guards = [requires_login]
-    security = TOKEN_SECURITY
 
     @get(operation_id="getMe", responses=problem_responses(401, 503))
     async def get_me(self, bus: BusDep, ctx: ContextDep) -> UserView:

@@ -11,7 +11,6 @@ from parley.gateway.accounts.schemas import Handle, ModerationBody
 from parley.gateway.dependencies import BusDep, ContextDep
 from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
-from parley.gateway.security import TOKEN_SECURITY
 
 _PROBLEMS = problem_responses(401, 403, 404, 409, 413, 422, 503)
 
@@ -20,7 +19,6 @@ class ModerationController(Controller):
     path = "/api/v1/moderation/users/{handle:str}"
     tags = ["moderation"]
     guards = [requires_login]
-    security = TOKEN_SECURITY
 
     @post("/suspend", operation_id="suspendUser", status_code=200, responses=_PROBLEMS)
     async def suspend(

@@ -10,7 +10,6 @@ from parley.gateway.accounts.schemas import Cursor, Handle, PageSize
 from parley.gateway.dependencies import BusDep, ContextDep
 from parley.gateway.guards import optional_login, requires_login
 from parley.gateway.problems import problem_responses
-from parley.gateway.security import TOKEN_SECURITY
 
 _READ_PROBLEMS = problem_responses(401, 404, 422, 503)
 _COMMAND_PROBLEMS = problem_responses(401, 404, 409, 422, 503)
@@ -19,7 +18,6 @@ _COMMAND_PROBLEMS = problem_responses(401, 404, 409, 422, 503)
 class UsersController(Controller):
     path = "/api/v1/users/{handle:str}"
     tags = ["accounts"]
-    security = TOKEN_SECURITY
 
     @get(operation_id="getUser", guards=[optional_login], responses=_READ_PROBLEMS)
     async def get_user(self, handle: Handle, bus: BusDep, ctx: ContextDep) -> UserView:

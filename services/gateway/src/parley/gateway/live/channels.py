@@ -4,13 +4,17 @@ The handshake is always accepted; refusals are close codes with the problem slug
 (:mod:`parley.gateway.live.close_codes`), which browsers can read. Credentials: the
 ``Authorization: Bearer`` header, else ``?ticket=`` (:mod:`parley.gateway.ws_tickets`), else
 the ``parley_token`` cookie. Bad credentials are refused (4401), never treated as anonymous.
+A user suspended while connected has every socket closed at once with the same 4401 and reason
+``account-suspended`` as a suspended user's new socket (:meth:`LiveChannels.close_sockets_of`,
+called by the suspension set).
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from litestar import WebSocket
@@ -34,6 +38,8 @@ from parley.gateway.ws_tickets import WsTickets
 log = get_logger(__name__)
 
 NOT_AUTHENTICATED = Closing(close_codes.NOT_AUTHENTICATED, NOT_SIGNED_IN)
+# The same code and reason as a suspended user's socket refused when it opens.
+SUSPENDED = Closing(close_codes.NOT_AUTHENTICATED, "account-suspended")
 _MAX_REASON_BYTES = 123  # what fits in a close frame
 
 
@@ -56,6 +62,7 @@ class LiveChannels:
     authenticator: Authenticator
     settings: ChannelSettings
     allow_anonymous: bool
+    _open: dict[str, set[Outbox]] = field(default_factory=dict, init=False, repr=False)
 
     async def serve_space(self, socket: WebSocket[Any, Any, Any], space_id: str) -> None:
         def channel(caller: Caller | None, ctx: RequestContext) -> SpaceChannel:
@@ -79,6 +86,18 @@ class LiveChannels:
             )
 
         await self._serve(socket, channel, anonymous_ok=False, space_id=None)
+
+    def close_sockets_of(self, user_id: str) -> None:
+        """Close every live socket ``user_id`` has open on this gateway, at once (they were
+        suspended: their credentials no longer authenticate anyone)."""
+        outboxes = self._open.get(user_id, set())
+        for outbox in outboxes:
+            outbox.close_now(SUSPENDED)
+        if outboxes:
+            log.info("live.suspended_user_closed", user_id=user_id, sockets=len(outboxes))
+
+    def open_sockets(self, user_id: str) -> int:
+        return len(self._open.get(user_id, ()))
 
     def authenticate(self, socket: WebSocket[Any, Any, Any]) -> Caller | None:
         """The caller, ``None`` without credentials; a 401 problem for bad ones."""
@@ -108,7 +127,9 @@ class LiveChannels:
                 closing: Closing | None = NOT_AUTHENTICATED
             else:
                 channel = make_channel(caller, self._context(socket, caller))
-                closing = await channel.run(socket)
+                # No await since authenticate(): a suspension from here on closes this socket.
+                with self._held_open(caller, channel.outbox):
+                    closing = await channel.run(socket)
         except Problem as problem:  # bad credentials
             closing = Closing(close_codes.for_status(problem.status), problem.slug)
         except DomainError as error:  # room refused (unknown Space, not allowed) or is away
@@ -131,6 +152,20 @@ class LiveChannels:
             peak_queue=channel.outbox.peak if channel else 0,
             dropped=channel.outbox.dropped if channel else 0,
         )
+
+    @contextlib.contextmanager
+    def _held_open(self, caller: Caller | None, outbox: Outbox) -> Iterator[None]:
+        if caller is None:
+            yield
+            return
+        held = self._open.setdefault(caller.user_id, set())
+        held.add(outbox)
+        try:
+            yield
+        finally:
+            held.discard(outbox)
+            if not held and self._open.get(caller.user_id) is held:
+                del self._open[caller.user_id]
 
     @staticmethod
     def _context(socket: WebSocket[Any, Any, Any], caller: Caller | None) -> RequestContext:

@@ -78,6 +78,6 @@ def is_ping(text: str) -> bool:
     protocol pings)."""
     try:
         message: Any = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than json can parse
         return False
     return isinstance(message, dict) and message.get("type") == "ping"

@@ -39,6 +39,7 @@ class Outbox:
         self.peak = 0
         self._items: deque[LiveEvent] = deque()
         self._final: LiveEvent | None = None
+        self._stopped = False  # close_now: nothing more is sent, not even a snapshot
         self._ready = asyncio.Event()
 
     def __len__(self) -> int:
@@ -59,6 +60,8 @@ class Outbox:
     def put_first(self, state: LiveEvent) -> None:
         """The snapshot a channel starts with, ahead of what was buffered while it was being
         fetched; buffered messages the snapshot already includes (an older ``version``) go."""
+        if self._stopped:
+            return
         if state.version is not None:
             covered = state.version
             kept = [
@@ -78,7 +81,8 @@ class Outbox:
             self._ready.set()
 
     def close_now(self, closing: Closing) -> None:
-        """Close without sending what is still queued."""
+        """Close without sending what is still queued (or queued later)."""
+        self._stopped = True
         self._items.clear()
         self.closing = closing
         self._ready.set()

@@ -17,7 +17,7 @@ from parley.gateway.dependencies import CallerDep, TicketsDep
 from parley.gateway.guards import requires_login
 from parley.gateway.live.channels import LiveChannels
 from parley.gateway.problems import Problem, problem_responses
-from parley.gateway.security import TOKEN_SECURITY
+from parley.gateway.security import OPTIONAL_TOKEN_SECURITY, TOKEN_SECURITY
 from parley.gateway.ws_tickets import WsTicket
 
 SPACE_LIVE_PATH = "/api/v1/spaces/{space_id:str}/live"
@@ -36,7 +36,8 @@ LiveDep: TypeAlias = NamedDependency[LiveChannels]
 _CLOSE_CODES = """
 Close codes: 1000 the Space ended (after `space.ended`); 4003 removed from this Space (after
 `you.removed`, or at once when a removed user connects); 4401 no, bad, expired or used
-credentials (the reason is the problem slug, e.g. `invalid-token`, `ticket-expired`); 4403 not
+credentials (the reason is the problem slug, e.g. `invalid-token`, `ticket-expired`), also when
+the account is suspended while connected (reason `account-suspended`); 4403 not
 allowed; 4404 unknown Space; 1013 try again later (the client fell too far behind, or room did
 not answer); 1011 internal error.
 
@@ -76,12 +77,13 @@ header, the login cookie or `?ticket=`.
     + _CLOSE_CODES
 )
 
+# A plain GET is always a 426; a Space id longer than the path parameter allows is a 422 first.
+_SPACE_UPGRADE = problem_responses(422, 426)
 _UPGRADE = problem_responses(426)
 
 
 class LiveController(Controller):
     tags = ["live"]
-    security = TOKEN_SECURITY
 
     @websocket(SPACE_LIVE_PATH)
     async def space_live(
@@ -102,7 +104,8 @@ class LiveController(Controller):
         response_description="Switching Protocols: the live channel is open",
         summary="Live channel of a Space (WebSocket)",
         description=SPACE_LIVE_DESCRIPTION,
-        responses=_UPGRADE,
+        responses=_SPACE_UPGRADE,
+        security=OPTIONAL_TOKEN_SECURITY,  # signed-out viewers may watch
     )
     async def describe_space_live(self, space_id: SpaceId, ticket: Ticket = None) -> None:
         raise _upgrade_required()
@@ -115,6 +118,7 @@ class LiveController(Controller):
         summary="The caller's notifications, live (WebSocket)",
         description=NOTIFICATIONS_LIVE_DESCRIPTION,
         responses=_UPGRADE,
+        security=TOKEN_SECURITY,
     )
     async def describe_notifications_live(self, ticket: Ticket = None) -> None:
         raise _upgrade_required()
@@ -124,7 +128,6 @@ class TicketsController(Controller):
     path = "/api/v1/ws-tickets"
     tags = ["live"]
     guards = [requires_login]
-    security = TOKEN_SECURITY
 
     @post(
         operation_id="createWsTicket",

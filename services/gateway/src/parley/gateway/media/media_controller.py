@@ -19,7 +19,6 @@ from parley.contracts.api.media import (
 from parley.gateway.dependencies import BusDep, ContextDep, SettingsDep
 from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
-from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.spaces.schemas import SpaceId
 
 
@@ -38,7 +37,6 @@ class MediaController(Controller):
     path = "/api/v1/spaces/{space_id:str}/media"
     tags = ["media"]
     guards = [requires_login]
-    security = TOKEN_SECURITY
 
     @post(
         "/offer",

@@ -18,7 +18,6 @@ from parley.contracts.api.room import (
 from parley.gateway.dependencies import BusDep, ContextDep
 from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
-from parley.gateway.security import TOKEN_SECURITY
 
 PageSize: TypeAlias = Annotated[int, QueryParameter(ge=1, le=200, description="Page size")]
 Cursor: TypeAlias = Annotated[
@@ -30,7 +29,11 @@ class MarkReadBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     up_to_id: str | None = Field(
-        default=None, max_length=250, description="Newest notification read; absent: all"
+        default=None,
+        min_length=1,  # "" names no notification: invalid input, not an unknown one
+        max_length=250,
+        description="Newest notification read (an id from listNotifications; an unknown one "
+        "is 404 notification-not-found); absent or null: all",
     )
 
 
@@ -38,7 +41,6 @@ class NotificationsController(Controller):
     path = "/api/v1/notifications"
     tags = ["notifications"]
     guards = [requires_login]
-    security = TOKEN_SECURITY
 
     @get(operation_id="listNotifications", responses=problem_responses(401, 422, 503))
     async def list_notifications(
@@ -52,7 +54,7 @@ class NotificationsController(Controller):
         "/read",
         operation_id="markNotificationsRead",
         status_code=200,
-        responses=problem_responses(401, 413, 422, 503),
+        responses=problem_responses(401, 404, 413, 422, 503),
     )
     async def mark_read(
         self, bus: BusDep, ctx: ContextDep, data: JSONBody[MarkReadBody | None] = None

@@ -10,7 +10,6 @@ from parley.contracts.api.room import InviteToStage, JoinResult, SpaceRef, Space
 from parley.gateway.dependencies import BusDep, ContextDep
 from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
-from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.spaces.schemas import InvitationBody, SpaceId, UserId
 
 _PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
@@ -21,7 +20,6 @@ class AudienceController(Controller):
     path = "/api/v1/spaces/{space_id:str}"
     tags = ["spaces"]
     guards = [requires_login]
-    security = TOKEN_SECURITY
 
     @post("/join", operation_id="joinSpace", status_code=200, responses=_PROBLEMS)
     async def join(self, space_id: SpaceId, bus: BusDep, ctx: ContextDep) -> JoinResult:

@@ -10,7 +10,6 @@ from parley.contracts.api.room import PinPost, React, ReactionAccepted, SpaceVie
 from parley.gateway.dependencies import BusDep, ContextDep
 from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
-from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.spaces.schemas import PinBody, PinId, ReactionBody, SpaceId
 
 _BODY_PROBLEMS = problem_responses(401, 403, 404, 409, 413, 422, 503)
@@ -20,7 +19,6 @@ class InteractionController(Controller):
     path = "/api/v1/spaces/{space_id:str}"
     tags = ["spaces"]
     guards = [requires_login]
-    security = TOKEN_SECURITY
 
     @post(
         "/reactions",

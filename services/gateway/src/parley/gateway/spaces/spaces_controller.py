@@ -18,7 +18,6 @@ from parley.contracts.api.room import (
 from parley.gateway.dependencies import BusDep, ContextDep, SpaceViewsDep
 from parley.gateway.guards import optional_login, requires_login
 from parley.gateway.problems import problem_responses
-from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.spaces.schemas import (
     CreateSpaceBody,
     FollowingOnly,
@@ -37,7 +36,6 @@ _COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
 class SpacesController(Controller):
     path = "/api/v1/spaces"
     tags = ["spaces"]
-    security = TOKEN_SECURITY
 
     @post(
         operation_id="createSpace",

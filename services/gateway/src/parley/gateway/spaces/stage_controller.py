@@ -17,7 +17,6 @@ from parley.contracts.api.room import (
 from parley.gateway.dependencies import BusDep, ContextDep
 from parley.gateway.guards import requires_login
 from parley.gateway.problems import problem_responses
-from parley.gateway.security import TOKEN_SECURITY
 from parley.gateway.spaces.schemas import MicBody, RemovalBody, SpaceId, UserId
 
 _PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
@@ -28,7 +27,6 @@ class StageController(Controller):
     path = "/api/v1/spaces/{space_id:str}"
     tags = ["spaces"]
     guards = [requires_login]
-    security = TOKEN_SECURITY
 
     @post("/mic", operation_id="setMyMic", status_code=200, responses=_BODY_PROBLEMS)
     async def set_my_mic(
