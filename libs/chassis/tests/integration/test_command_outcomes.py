@@ -1,0 +1,73 @@
+"""Command outcomes in NATS KV: a repeat of a finished command gets its outcome, concurrent
+repeats run it once, and a claim left by an attempt that died is taken over."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from nats.aio.client import Client as NATS
+
+from parley.chassis.errors import Conflict
+from parley.chassis.idempotency import CommandOutcomes, Outcome
+
+
+async def test_a_repeat_gets_the_stored_outcome(nc: NATS) -> None:
+    outcomes = await CommandOutcomes.open(nc, "test")
+    assert await outcomes.claim("usr_1:key-1") is None
+    await outcomes.finish("usr_1:key-1", Outcome(b'{"id": "usr_2"}'))
+
+    assert await outcomes.claim("usr_1:key-1") == Outcome(b'{"id": "usr_2"}')
+    assert await outcomes.claim("usr_2:key-1") is None  # another caller's key is another command
+
+
+async def test_a_refusal_is_stored_with_its_status(nc: NATS) -> None:
+    outcomes = await CommandOutcomes.open(nc, "test")
+    problem = json.dumps({"type": "handle-taken", "status": 409}).encode()
+    assert await outcomes.claim("k") is None
+    await outcomes.finish("k", Outcome(problem, 409))
+    assert await outcomes.claim("k") == Outcome(problem, 409)
+
+
+async def test_concurrent_repeats_run_the_command_once(nc: NATS) -> None:
+    outcomes = await CommandOutcomes.open(nc, "test")
+    runs = 0
+
+    async def attempt() -> bytes:
+        nonlocal runs
+        stored = await outcomes.claim("burst")
+        if stored is not None:
+            return stored.body
+        runs += 1
+        await asyncio.sleep(0.2)  # the command takes a while; the repeats wait for it
+        await outcomes.finish("burst", Outcome(b"done"))
+        return b"done"
+
+    answers = await asyncio.gather(*(attempt() for _ in range(20)))
+    assert runs == 1
+    assert set(answers) == {b"done"}
+
+
+async def test_a_claim_left_by_an_attempt_that_died_is_taken_over(nc: NATS) -> None:
+    short = CommandOutcomes((await CommandOutcomes.open(nc, "test"))._kv, pending_s=0.3)
+    assert await short.claim("orphan") is None  # ... and that attempt never finishes
+    await asyncio.sleep(0.4)
+    assert await short.claim("orphan") is None  # taken over: this attempt runs it
+
+
+async def test_a_repeat_waits_for_the_first_attempt_then_says_it_is_in_progress(
+    nc: NATS,
+) -> None:
+    outcomes = CommandOutcomes((await CommandOutcomes.open(nc, "test"))._kv, wait_s=0.2)
+    assert await outcomes.claim("slow") is None
+    with pytest.raises(Conflict) as refused:
+        await outcomes.claim("slow")
+    assert refused.value.type == "command-in-progress"
+
+
+async def test_released_claims_can_run_again(nc: NATS) -> None:
+    outcomes = await CommandOutcomes.open(nc, "test")
+    assert await outcomes.claim("bug") is None
+    await outcomes.release("bug")
+    assert await outcomes.claim("bug") is None
