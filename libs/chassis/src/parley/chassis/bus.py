@@ -17,21 +17,34 @@ FastStream sends nothing back when a handler raises, so the caller would wait fo
 problem reply at once: a domain error keeps its status and slug, a payload that does not
 validate is a 422, a bug is a 500 without internals (a pydantic model the handler itself
 builds failing to validate included: that is not the caller's input).
+
+What a request costs the serving process (``bench/bus_bench.py``) is FastStream's consume
+path, kept short where the chassis knows more than FastStream: the route's decoder parses and
+validates the body in one pass (:func:`payload_decoder`), so FastDepends has nothing left to
+do for a route and is off for its subscriber; and each request runs in a task of its own under
+a semaphore instead of going through FastStream's anyio memory stream
+(:class:`RouteSubscriber`, :class:`ConcurrentRouteSubscriber`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 from uuid import uuid4
 
 from faststream import BaseMiddleware
 from faststream.message import StreamMessage
 from faststream.nats import NatsBroker, NatsResponse, NatsRouter
+from faststream.nats.subscriber.usecases.core_subscriber import (
+    ConcurrentCoreSubscriber,
+    CoreSubscriber,
+)
+from nats.aio.msg import Msg
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from opentelemetry import trace
@@ -160,8 +173,111 @@ def route_router() -> NatsRouter:
     return NatsRouter(middlewares=(ProblemReplies,), decoder=tolerant_json)
 
 
+def payload_decoder(
+    payload: type[P],
+) -> Callable[[StreamMessage[Any]], Awaitable[P]]:
+    """The route's payload from the body in one pass (pydantic-core parses and validates the
+    JSON bytes): a ``ValidationError`` for whatever is not the payload (bad UTF-8, bad JSON,
+    the wrong shape), which :class:`ProblemReplies` answers as a 422. A coroutine: FastStream
+    runs a plain function decoder on a worker thread."""
+
+    async def decode(msg: StreamMessage[Any]) -> P:
+        return payload.model_validate_json(msg.body or b"{}")
+
+    return decode
+
+
+class RouteSubscriber(CoreSubscriber):
+    """FastStream's core subscriber for a route (one request at a time, ``max_in_flight=1``),
+    without two pieces of its per-message work:
+
+    - FastDepends: the handler ``serve`` registers takes one argument, the payload, which the
+      route's decoder has already validated; there is nothing to inject and nothing left to
+      check, so FastStream calls it with the decoded payload directly (its ``apply_types``,
+      turned off for these subscribers only; the signature still gives the AsyncAPI document
+      the payload type).
+    - The log context: FastStream rebuilds the subscriber's subject for every message.
+    """
+
+    _log_subject: str | None = None
+
+    def _build_fastdepends_model(self) -> None:
+        fd_config = replace(self._outer_config.fd_config, use_fastdepends=False)
+        for call in self.calls:
+            parser, decoder = self._get_parser_and_decoder(call.item_parser, call.item_decoder)
+            call._setup(
+                parser=parser,
+                decoder=decoder,
+                config=fd_config,
+                broker_dependencies=self._outer_config.broker_dependencies,
+                _call_decorators=self._call_decorators,
+            )
+            call.handler.refresh(with_mock=False)
+
+    def get_log_context(self, message: StreamMessage[Msg] | None) -> dict[str, str]:
+        if message is None:  # asked before the broker starts (its prefix may still change)
+            return super().get_log_context(message)
+        if self._log_subject is None:
+            self._log_subject = self.subject.template
+        return {
+            "subject": self._log_subject,
+            "queue": self.queue,
+            "stream": "",
+            "message_id": getattr(message, "message_id", ""),
+        }
+
+
+class ConcurrentRouteSubscriber(RouteSubscriber, ConcurrentCoreSubscriber):
+    """A route answered up to ``max_workers`` requests at a time: FastStream's concurrent core
+    subscriber, trimmed as :class:`RouteSubscriber`, with a cheaper hand-over: the
+    subscription's callback starts each request in a task of its own once one of
+    ``max_workers`` slots is free (an ``asyncio.Semaphore``; past that, requests wait in the
+    client: back-pressure, as before).
+
+    FastStream's own (``ConcurrentMixin``) passes every message through an anyio memory stream
+    to a task group behind two anyio semaphores, each step yielding to the event loop: a
+    request took several loop turns and a socket write of its own, about half of what it cost
+    (``bench/bus_bench.py``). The consume path itself (middlewares, decoding, the handler, the
+    reply) is FastStream's; a graceful stop still waits for the requests in flight (FastStream's
+    lock around each)."""
+
+    _slots: asyncio.Semaphore
+    _in_flight: set[asyncio.Task[None]]
+
+    async def start(self) -> None:
+        self._slots = asyncio.Semaphore(self.max_workers)
+        self._in_flight = set()
+        await super().start()
+
+    def start_consume_task(self) -> None:
+        """No consuming task: :meth:`_put_msg` starts one per request."""
+
+    async def _put_msg(self, msg: Msg) -> None:
+        await self._slots.acquire()
+        task = asyncio.create_task(self._answer(msg))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _answer(self, msg: Msg) -> None:
+        try:
+            await self.consume(msg)
+        finally:
+            self._slots.release()
+
+    async def stop(self) -> None:
+        await super().stop()  # waits for the requests in flight (graceful timeout)
+        for task in list(self._in_flight):
+            task.cancel()
+
+
+_ROUTE_SUBSCRIBERS: dict[type[Any], type[Any]] = {
+    CoreSubscriber: RouteSubscriber,
+    ConcurrentCoreSubscriber: ConcurrentRouteSubscriber,
+}
+
+
 # Requests answered at once per subscriber (a join storm must not queue behind one slow one);
-# past that, FastStream leaves further requests queued in the client (back-pressure).
+# past that, further requests wait in the client (back-pressure).
 MAX_IN_FLIGHT = 64
 
 
@@ -183,19 +299,24 @@ def serve(
             raise HandlerBug(f"{route.subject}: {error}") from error
         return route.result_adapter.dump_json(result)
 
-    # FastStream reads the payload type (validation, AsyncAPI) from the signature; the result
-    # is already serialised by its route, so no return type for FastStream to check it against.
+    # The AsyncAPI document takes the payload type from the signature (the decoder validates
+    # it); the result is already serialised by its route: no return type for FastStream.
     answer.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("payload", inspect.Parameter.POSITIONAL_ONLY, annotation=route.payload)]
     )
     answer.__name__ = f"{route.kind}_{route.context}_{route.name}"
-    router.subscriber(
+    subscriber = router.subscriber(
         subject or route.subject,
         queue=queue,
         max_workers=max_in_flight,
+        decoder=payload_decoder(route.payload),
         title=f"{subject or route.subject}:{route.kind}",
         description=route.description or None,
-    )(answer)
+    )
+    # FastStream picks the subscriber class from the options; the chassis' variant of it
+    # (same state, different methods) is swapped in before the handler is registered.
+    subscriber.__class__ = _ROUTE_SUBSCRIBERS[type(subscriber)]
+    subscriber(answer)
 
 
 def _body(payload: object) -> bytes:

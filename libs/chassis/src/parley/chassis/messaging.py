@@ -15,11 +15,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from faststream import BaseMiddleware, ContextRepo
+from faststream.message import StreamMessage
 from faststream.nats import NatsBroker
 from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.aio.client import Client as NATS
+from opentelemetry import context as otel_context
+from opentelemetry import propagate
 
 from parley.chassis.logs import get_logger
+from parley.chassis.tracing import spans_recorded
 from parley.contracts.registry import events_of
 from parley.contracts.streams import StreamSpec
 
@@ -57,6 +62,57 @@ async def _on_reconnect() -> None:
     log.info("nats.reconnected")
 
 
+async def its_message(msg: StreamMessage[Any]) -> StreamMessage[Any]:
+    """A subscriber's decoder handing its handler FastStream's message itself (to ack, NAK, or
+    read the raw message): ``async def handler(message: Any)`` with ``decoder=its_message``.
+
+    Instead of a ``msg: NatsMessage`` (or ``Path()``, ``Context()``) parameter: FastStream
+    resolves each such parameter per message in an anyio task group, calling its plain-function
+    resolver on a worker thread (a thread hop per message). A coroutine for the same reason: a
+    plain-function decoder would run on a worker thread too."""
+    return msg
+
+
+class PassTraceContext(BaseMiddleware):
+    """The W3C trace context of a message, passed on and nothing else: a message received runs
+    in its sender's context (so that the events a handler stores carry it), a message sent
+    carries the current one. What FastStream's telemetry middleware does when no span is
+    recorded, without the spans, attributes, metrics and context scopes it builds for every
+    message all the same (``bench/bus_bench.py``)."""
+
+    async def consume_scope(
+        self, call_next: Callable[[StreamMessage[Any]], Awaitable[Any]], msg: StreamMessage[Any]
+    ) -> Any:
+        headers = msg.headers
+        if "traceparent" not in headers:
+            return await call_next(msg)
+        token = otel_context.attach(propagate.extract(headers))
+        try:
+            return await call_next(msg)
+        finally:
+            otel_context.detach(token)
+
+    async def publish_scope(self, call_next: Callable[[Any], Awaitable[Any]], cmd: Any) -> Any:
+        propagate.inject(cmd.headers)
+        return await call_next(cmd)
+
+
+class MessageTracing:
+    """The broker's tracing, chosen per message: FastStream's NATS telemetry middleware (a
+    consumer span per message received, producer spans per message sent) while this process
+    records spans (``parley.chassis.tracing.configure_tracing``), otherwise only the trace
+    context passed on (:class:`PassTraceContext`). Decided per message because tracing may be
+    configured after the broker is made."""
+
+    def __init__(self) -> None:
+        self._telemetry = NatsTelemetryMiddleware()
+
+    def __call__(self, msg: Any, /, *, context: ContextRepo) -> BaseMiddleware[Any, Any]:
+        if spans_recorded():
+            return self._telemetry(msg, context=context)
+        return PassTraceContext(msg, context=context)
+
+
 def make_broker(url: str, name: str) -> NatsBroker:
     """One broker per process: reconnects forever (a broker restart is a normal event), and
     carries the trace of every message it sends and receives."""
@@ -69,7 +125,7 @@ def make_broker(url: str, name: str) -> NatsBroker:
         error_cb=_on_error,
         disconnected_cb=_on_disconnect(lambda: made[0].connection if made else None),
         reconnected_cb=_on_reconnect,
-        middlewares=(NatsTelemetryMiddleware(),),
+        middlewares=(MessageTracing(),),
         logger=None,  # one line per message is noise; handlers log what matters
         graceful_timeout=10.0,
     )

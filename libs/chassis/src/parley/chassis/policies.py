@@ -12,20 +12,26 @@ Acknowledgement is explicit (FastStream's NATS default would terminate a failing
 
 Unlike a projection, a policy does not hold back the events after a failing one: each is
 retried on its own.
+
+The handler gets FastStream's message from the subscriber's decoder
+(:func:`parley.chassis.messaging.its_message`), not through a ``msg: NatsMessage`` parameter,
+which FastStream would resolve on a worker thread for every event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from faststream.middlewares import AckPolicy
-from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsMessage, NatsRouter, PullSub
+from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsRouter, PullSub
+from faststream.nats.message import NatsMessage
 
 from parley.chassis.dead_letters import DeadLetters
 from parley.chassis.event_store import StoredEvent, decode_message
 from parley.chassis.logs import get_logger
+from parley.chassis.messaging import its_message
 from parley.contracts.registry import DomainEvent
 from parley.contracts.streams import stream_of
 from parley.contracts.subjects import event_type_filter
@@ -59,7 +65,8 @@ def subscribe_policy(
     stream = stream_of(policy.event.context)
     subject = event_type_filter(policy.event.context, policy.event.event_type())
 
-    async def on_event(msg: NatsMessage) -> None:
+    async def on_event(message: Any) -> None:  # the message itself (its_message), unvalidated
+        msg: NatsMessage = message
         raw = msg.raw_message
         attempt = raw.metadata.num_delivered
         try:
@@ -95,6 +102,7 @@ def subscribe_policy(
             deliver_policy=DeliverPolicy.ALL,
         ),
         ack_policy=AckPolicy.MANUAL,
+        decoder=its_message,
         title=f"policy_{policy.name}:{subject}",
         description=policy.description or None,
     )(on_event)

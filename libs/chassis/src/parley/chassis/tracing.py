@@ -48,6 +48,19 @@ def configure_tracing(service_name: str, exporter: str | None = None) -> TracerP
     return provider
 
 
+_recording = False
+
+
+def spans_recorded() -> bool:
+    """Whether this process records spans: a tracer provider other than OpenTelemetry's no-op
+    default is installed (one cannot be uninstalled: once true, always true)."""
+    global _recording
+    if not _recording:
+        provider = trace.get_tracer_provider()
+        _recording = not isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider)
+    return _recording
+
+
 def tracer(name: str) -> trace.Tracer:
     return trace.get_tracer(name)
 
