@@ -55,7 +55,7 @@ from pydantic_core import to_json
 from parley.chassis.errors import DomainError, InvalidInput, ServiceUnavailable, Unauthorized
 from parley.chassis.event_store import EventMetadata
 from parley.chassis.logs import get_logger
-from parley.chassis.tracing import current_trace_context, inject_headers
+from parley.chassis.tracing import current_trace_context, inject_headers, spans_recorded
 from parley.contracts.routes import PROBLEM_HEADER, Route
 
 log = get_logger(__name__)
@@ -334,7 +334,8 @@ class BusClient:
     :class:`DomainError` on a problem reply, :class:`ServiceUnavailable` when nobody answers.
 
     The request goes out on the broker's own nats-py connection, in one client span whose
-    context travels in the headers (the server's FastStream telemetry continues it):
+    context travels in the headers (the server's FastStream telemetry continues it; with no
+    spans recorded, no span: the caller's own trace context travels instead):
     ``broker.request`` would run FastStream's publish and consume pipelines around every call
     (three spans, two middleware stacks), which measured as much CPU as serving the request
     (``bench/bus_bench.py``)."""
@@ -353,25 +354,38 @@ class BusClient:
         timeout: float | None = None,
     ) -> R:
         subject = subject or route.subject
+        if not spans_recorded():  # nothing to record: the caller's trace context still travels
+            return await self._request(route, payload, ctx, subject, timeout, trace.INVALID_SPAN)
         with _tracer.start_as_current_span(
             f"{subject} request",
             kind=SpanKind.CLIENT,
             attributes={"messaging.system": "nats", "messaging.destination.name": subject},
         ) as span:
-            try:
-                reply = await self._broker.connection.request(
-                    subject,
-                    _body(payload),
-                    timeout=timeout or self._timeout,
-                    headers=inject_headers(ctx.headers()),
-                )
-            except (NoRespondersError, NatsTimeout, TimeoutError) as error:
-                span.set_status(Status(StatusCode.ERROR, "no answer"))
-                raise ServiceUnavailable(
-                    f"{route.context} service did not answer", type="service-unavailable"
-                ) from error
-            if PROBLEM_HEADER in (reply.headers or {}):
-                problem = DomainError.from_problem(json.loads(reply.data))
-                span.set_attribute("parley.problem", problem.type)
-                raise problem
-            return route.result_adapter.validate_json(reply.data)
+            return await self._request(route, payload, ctx, subject, timeout, span)
+
+    async def _request(
+        self,
+        route: Route[P, R],
+        payload: P,
+        ctx: RequestContext,
+        subject: str,
+        timeout: float | None,
+        span: trace.Span,
+    ) -> R:
+        try:
+            reply = await self._broker.connection.request(
+                subject,
+                _body(payload),
+                timeout=timeout or self._timeout,
+                headers=inject_headers(ctx.headers()),
+            )
+        except (NoRespondersError, NatsTimeout, TimeoutError) as error:
+            span.set_status(Status(StatusCode.ERROR, "no answer"))
+            raise ServiceUnavailable(
+                f"{route.context} service did not answer", type="service-unavailable"
+            ) from error
+        if PROBLEM_HEADER in (reply.headers or {}):
+            problem = DomainError.from_problem(json.loads(reply.data))
+            span.set_attribute("parley.problem", problem.type)
+            raise problem
+        return route.result_adapter.validate_json(reply.data)
