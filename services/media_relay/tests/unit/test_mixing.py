@@ -85,10 +85,14 @@ def test_a_lone_speaker_hears_silence() -> None:
     assert not result.minus["a"].any()
 
 
-def test_a_stage_listener_who_is_not_heard_gets_the_program() -> None:
+def test_an_own_mix_without_a_frame_is_the_program_without_them() -> None:
+    """Someone who needs a mix of their own but has no frame this tick: nothing of theirs to
+    take out, so the samples are the program's (for an encoder of their own)."""
     a = tone(440.0, 0.3)
     result = mix({"a": a}, frozenset({"a", "muted"}))
-    assert set(result.minus) == {"a"}  # "muted" has no voice to take out: the program
+    assert set(result.minus) == {"a", "muted"}
+    np.testing.assert_array_equal(result.minus["muted"], result.program)
+    assert not result.minus["a"].any()
 
 
 def test_the_minus_is_only_for_stage_listeners() -> None:
@@ -102,7 +106,9 @@ def test_no_frames_is_a_silent_program() -> None:
     assert result.program.shape == (FRAME_SAMPLES,)
     assert result.program.dtype == np.int16
     assert not result.program.any()
-    assert result.minus == {}
+    assert set(result.minus) == {"a"}
+    assert not result.minus["a"].any()
+    assert mix({}, frozenset()).minus == {}
 
 
 def test_mixing_does_not_change_the_frames() -> None:

@@ -3,8 +3,11 @@
 On its **origin** worker a Space has a mixing clock: every 20 ms it takes one frame from each
 stage member who may be heard *now* (roles are read on every tick, so a mute, demotion or
 removal silences someone from the next tick on, whatever their client keeps sending), mixes
-them, encodes the program **once** and writes the same packet to every listener; each heard
-stage member gets a mix-minus (the program without their own voice), encoded for them alone.
+them, encodes the program **once** and writes the same packet to every listener. A stage member
+who may be heard, or whose voice the program's encoder may still carry, gets the mix of the
+others instead, encoded for them alone, on every tick, frame or no frame
+(:class:`~parley.media_relay.domain.mixing.Mixer` decides who): nobody on stage ever hears
+themselves. A muted member shares the program's encoding once their voice is out of it.
 The program also goes out on NATS for edge workers, recording and HLS; each heard speaker's
 voice goes out as a 16 kHz feed for captions.
 
@@ -26,7 +29,7 @@ from parley.chassis.logs import get_logger
 from parley.contracts.media import SPEAKER_FEED_SAMPLE_RATE
 from parley.media_relay.adapters.feeds import FeedPublisher
 from parley.media_relay.adapters.opus import VoiceEncoder
-from parley.media_relay.domain.mixing import FRAME_SAMPLES, SAMPLE_RATE, Pcm, level_dbov, mix
+from parley.media_relay.domain.mixing import FRAME_SAMPLES, SAMPLE_RATE, Mixer, Pcm, level_dbov
 from parley.media_relay.domain.roles import SpaceRoles
 from parley.media_relay.domain.speaking import SpeakingDetector
 from parley.media_relay.engine.session import MediaSession
@@ -56,8 +59,9 @@ class SpaceMedia:
         self._feeds = feeds
         self._bitrate = bitrate
         self._on_speaking = on_speaking
+        self._mixer = Mixer()
         self._program_encoder = VoiceEncoder(bitrate)
-        self._minus_encoders: dict[str, VoiceEncoder] = {}
+        self._own_encoders: dict[str, VoiceEncoder] = {}
         self._feed_resamplers: dict[str, AudioResampler] = {}
         self._speaking = SpeakingDetector()
         self._clock: asyncio.Task[None] | None = None
@@ -73,7 +77,7 @@ class SpaceMedia:
         self.sessions[session.user_id] = session
 
     def remove(self, user_id: str) -> MediaSession | None:
-        self._minus_encoders.pop(user_id, None)
+        self._own_encoders.pop(user_id, None)
         self._feed_resamplers.pop(user_id, None)
         return self.sessions.pop(user_id, None)
 
@@ -115,18 +119,37 @@ class SpaceMedia:
         self._pts += FRAME_SAMPLES
         heard = self._take_heard_frames()
         await self._announce_speaking(heard)
-        stage_listeners = frozenset(user for user in heard if user in self.sessions)
-        mixed = mix(heard, stage_listeners)
+        mixed = self._mixer.tick(
+            heard, connected=self.sessions.keys(), may_be_heard=self._may_be_heard()
+        )
         program = self._program_encoder.encode(mixed.program, pts)
-        await self.relay_program(program, pts, skip=mixed.minus.keys())
-        for user, pcm in mixed.minus.items():
-            encoder = self._minus_encoders.get(user)
-            if encoder is None:
-                encoder = self._minus_encoders[user] = VoiceEncoder(self._bitrate)
-            await self.sessions[user].out.send(encoder.encode(pcm, pts), pts)
+        await self.relay_program(program, pts, skip=mixed.own.keys())
+        for user, pcm in mixed.own.items():
+            session = self.sessions.get(user)
+            if session is None:
+                continue  # hung up while this tick was being sent
+            encoder = self._own_encoder(user)
+            warm_up = mixed.warm_up.get(user)
+            if warm_up is not None:
+                encoder.encode(warm_up, pts - FRAME_SAMPLES)
+            await session.out.send(encoder.encode(pcm, pts), pts)
         await self._feeds.program(program, pts, captured_at_ns)
         for user, pcm in heard.items():
             await self._feeds.speaker(user, self._to_feed_rate(user, pcm), pts)
+
+    def _may_be_heard(self) -> frozenset[str]:
+        """Stage members with an uplink whose mic is open now, with or without a frame."""
+        return frozenset(
+            user
+            for user, session in self.sessions.items()
+            if session.uplink and self.roles.can_be_heard(user)
+        )
+
+    def _own_encoder(self, user: str) -> VoiceEncoder:
+        encoder = self._own_encoders.get(user)
+        if encoder is None:
+            encoder = self._own_encoders[user] = VoiceEncoder(self._bitrate)
+        return encoder
 
     def _take_heard_frames(self) -> dict[str, Pcm]:
         """One frame from each stage member; only those who may be heard now are kept."""
@@ -173,7 +196,7 @@ class SpaceMedia:
 
     async def relay_program(self, payload: bytes, pts: int, *, skip: Collection[str] = ()) -> None:
         """The same encoded payload to every session, except those in ``skip`` (stage members
-        who get their own mix-minus)."""
+        who get a mix of their own)."""
         for user, session in list(self.sessions.items()):
             if user not in skip:
                 await session.out.send(payload, pts)
