@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 APT_INSTALL := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	chromium fonts-noto-color-emoji
 
-.PHONY: help up test lint format bench clean deps asyncapi asyncapi-validate
+.PHONY: help up test lint format bench clean deps asyncapi asyncapi-validate conformance
 
 help: ## List the targets
 	@echo "Parley: make <target>"
@@ -56,6 +56,9 @@ $(ASYNCAPI_PARSER): tools/asyncapi/package.json tools/asyncapi/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "asyncapi-validate needs node >= 20 and npm" >&2; \
 		exit 1; }
 	npm ci --prefix tools/asyncapi --ignore-scripts --no-audit --no-fund
+
+conformance: deps ## The gateway against its OpenAPI document: schemathesis on a whole stack (~2 min)
+	$(RUN) pytest tests-e2e/test_gateway_conformance.py -k schemathesis -s $(PYTEST_ARGS)
 
 bench: deps ## Run the benchmarks (bench/run.py; results in bench/results/)
 	$(RUN) python bench/run.py

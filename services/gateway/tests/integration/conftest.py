@@ -250,6 +250,8 @@ async def launch_gateway(nats_url: str, keys: Keys, **overrides: Any) -> Gateway
             "token_public_key_file": keys.public_key_file,
             "http_port": port,
             "suspension_retry_s": 0.05,
+            # Each gateway its own rate-limit budget, unless a test says they share one.
+            "rate_limit_bucket": f"rate_limits_{port}",
             **overrides,
         }
     )

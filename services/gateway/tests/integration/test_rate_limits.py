@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 REGISTRATION = {"handle": "ada", "display_name": "Ada", "password": "correct horse"}
 
 
@@ -47,3 +49,38 @@ async def test_other_endpoints_are_not_limited(start_gateway, fake_identity):
     answers = [await gateway.client.get("/api/v1/users/bob") for _ in range(5)]
 
     assert {r.status_code for r in answers} == {200}
+
+
+async def test_the_limit_holds_across_gateways_sharing_one_nats(
+    start_gateway, fake_identity, assert_problem
+):
+    """Issue 9, item 3: two gateways of one deployment count one budget per client."""
+    shared = {"register_rate_limit": 3, "rate_limit_window_s": 30, "rate_limit_bucket": "shared"}
+    first, second = await start_gateway(**shared), await start_gateway(**shared)
+    elsewhere = await start_gateway(**shared | {"rate_limit_bucket": "other_deployment"})
+
+    answers = [
+        await gateway.client.post("/api/v1/auth/register", json=REGISTRATION)
+        for gateway in (first, second, first, second, first)
+    ]
+
+    assert [r.status_code for r in answers] == [201, 201, 201, 429, 429]
+    for refused in answers[3:]:
+        assert_problem(refused, 429, "rate-limited")
+        assert 1 <= int(refused.headers["retry-after"]) <= 30
+    assert len(fake_identity.requests("register")) == 3
+    other = await elsewhere.client.post("/api/v1/auth/register", json=REGISTRATION)
+    assert other.status_code == 201  # another bucket, another budget
+
+
+async def test_concurrent_hits_on_two_gateways_never_exceed_the_limit(start_gateway, fake_identity):
+    shared = {"login_rate_limit": 5, "rate_limit_bucket": "concurrent"}
+    gateways = [await start_gateway(**shared), await start_gateway(**shared)]
+    credentials = {"handle": "ada", "password": "pw"}
+
+    answers = await asyncio.gather(
+        *(gateways[i % 2].client.post("/api/v1/auth/login", json=credentials) for i in range(16))
+    )
+
+    assert sorted(r.status_code for r in answers) == [200] * 5 + [429] * 11
+    assert len(fake_identity.requests("login")) == 5

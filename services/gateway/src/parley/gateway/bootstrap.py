@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from faststream.nats import NatsBroker
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.plugins.pydantic import PydanticPlugin
 from litestar.types import ControllerRouterHandler
 
 from parley.chassis.bus import BusClient
@@ -38,7 +39,7 @@ from parley.gateway.media.media_controller import MediaController
 from parley.gateway.notifications.notifications_controller import NotificationsController
 from parley.gateway.openapi import openapi_config, openapi_document, render_openapi_document
 from parley.gateway.problems import EXCEPTION_HANDLERS
-from parley.gateway.rate_limits import SlidingWindowLimiter
+from parley.gateway.rate_limits import RateLimiter, SharedHits, SharedWindowLimiter
 from parley.gateway.request_ids import echo_request_id
 from parley.gateway.settings import GatewaySettings
 from parley.gateway.spaces.audience_controller import AudienceController
@@ -139,7 +140,8 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
         retry_s=settings.suspension_retry_s,
     )
     authenticator = Authenticator(deps.verifier, suspended)
-    gatekeeper = Gatekeeper(authenticator, limiters=_limiters(settings, deps.clock))
+    shared_hits = SharedHits(settings.rate_limit_bucket, window_s=settings.rate_limit_window_s)
+    gatekeeper = Gatekeeper(authenticator, limiters=_limiters(settings, shared_hits))
     tickets = WsTickets(deps.ticket_key, settings.ws_ticket_ttl_s)
     hub = LiveHub(broker)
     presence = HostPresence(bus, refresh_s=settings.host_presence_refresh_s)
@@ -162,6 +164,7 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
         await broker.start()  # connects, and starts the suspension subscribers
         await broker.connection.flush()  # they are live before the list is asked for
         watcher.start()
+        await shared_hits.open(broker.connection)
 
     async def disconnect() -> None:
         await watcher.stop()
@@ -189,6 +192,9 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
         on_shutdown=[disconnect],
         openapi_config=openapi_config(),
         request_class=GatewayRequest,  # JSON bodies: invalid UTF-8 and deep nesting are 400s
+        # Bodies as the document says: `0` is not a boolean, nor "5" an integer (Litestar
+        # validates models with strict=False unless told).
+        plugins=[PydanticPlugin(validate_strict=True)],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # structlog, configured by the entry point
         debug=False,
@@ -198,13 +204,11 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
     )
 
 
-def _limiters(
-    settings: GatewaySettings, clock: Callable[[], float]
-) -> dict[str, SlidingWindowLimiter]:
+def _limiters(settings: GatewaySettings, shared: SharedHits) -> dict[str, RateLimiter]:
     window_s = settings.rate_limit_window_s
     return {
-        "register": SlidingWindowLimiter(settings.register_rate_limit, window_s, clock=clock),
-        "login": SlidingWindowLimiter(settings.login_rate_limit, window_s, clock=clock),
+        "register": SharedWindowLimiter("register", settings.register_rate_limit, window_s, shared),
+        "login": SharedWindowLimiter("login", settings.login_rate_limit, window_s, shared),
     }
 
 

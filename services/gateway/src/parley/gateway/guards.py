@@ -11,7 +11,7 @@ wiring; bootstrap imports it, never the other way round.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -20,12 +20,12 @@ from litestar.handlers.base import BaseRouteHandler
 
 from parley.gateway.auth import Authenticator, Caller, not_signed_in
 from parley.gateway.problems import Problem
-from parley.gateway.rate_limits import SlidingWindowLimiter
+from parley.gateway.rate_limits import RateLimiter
 
 _STATE_KEY = "parley.gatekeeper"
 _CALLER_KEY = "parley.caller"
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None] | None]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Gatekeeper:
     """What the guards check requests against."""
 
     authenticator: Authenticator
-    limiters: Mapping[str, SlidingWindowLimiter]
+    limiters: Mapping[str, RateLimiter]
 
     def state(self) -> dict[str, Any]:
         """The app state that makes this the guards' gatekeeper (``Litestar(state=...)``)."""
@@ -61,12 +61,13 @@ def caller_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller | None:
 
 
 def rate_limited(bucket: str) -> Guard:
-    """A guard counting requests per client IP in the limiter named ``bucket``."""
+    """A guard counting requests per client IP in the limiter named ``bucket`` (shared by
+    every gateway: :mod:`parley.gateway.rate_limits`)."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         limiter = _gatekeeper(connection).limiters[bucket]
         client_ip = connection.client.host if connection.client else "unknown"
-        wait_s = limiter.hit(client_ip)
+        wait_s = await limiter.hit(client_ip)
         if wait_s is not None:
             retry_after = max(1, math.ceil(wait_s))
             raise Problem(

@@ -8,15 +8,18 @@ problem+json), so the router lives under ``/api/v1/docs`` and the document is se
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Iterator
+from typing import Any, cast, get_args
 
 from litestar import Litestar, Request, Response, get
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components as OpenAPIComponents
-from litestar.openapi.spec import OpenAPI, Operation
+from litestar.openapi.spec import OpenAPI, OpenAPIResponse, Operation, RequestBody
 from litestar.routes import HTTPRoute
 from litestar.serialization import encode_json
+from pydantic import BaseModel
 
 from parley.gateway.security import SECURITY_SCHEMES, security_of
 
@@ -44,13 +47,38 @@ def render_openapi_document(app: Litestar) -> bytes:
     stop the gateway from starting rather than fail a request later)."""
     if _DOCUMENT_KEY not in app.state:
         document = app.openapi_schema
-        declare_security(app, document)
+        agree_with_server(app, document)
         app.state[_DOCUMENT_KEY] = encode_json(document.to_schema())
     return cast(bytes, app.state[_DOCUMENT_KEY])
 
 
-def declare_security(app: Litestar, document: OpenAPI) -> None:
-    """Each operation's ``security`` as its guards enforce it (:func:`security_of`)."""
+def agree_with_server(app: Litestar, document: OpenAPI) -> None:
+    """Where Litestar's document would say otherwise than the server does, say what it does:
+
+    - ``security``: as the operation's login guards enforce it (:func:`security_of`);
+    - a request body with a default (``data: ... = None``) is optional (Litestar marks every
+      body required);
+    - a 204 has no content (Litestar documents a JSON ``null``);
+    - request bodies refuse unknown fields (``extra="forbid"``): ``additionalProperties: false``.
+    """
+    closed: set[str] = set()
+    for handler, operation in _operations(app, document):
+        operation.security = security_of(handler)
+        data = handler.parsed_fn_signature.parameters.get("data")
+        if data is not None and operation.request_body is not None:
+            if isinstance(operation.request_body, RequestBody) and data.has_default:
+                operation.request_body.required = False
+            closed |= _closed_models(data.annotation)
+        for status, response in (operation.responses or {}).items():
+            if status == "204" and isinstance(response, OpenAPIResponse):
+                response.content = None
+    schemas = document.components.schemas if document.components else {}
+    for schema in (schemas or {}).values():
+        if schema.title in closed:
+            schema.additional_properties = False
+
+
+def _operations(app: Litestar, document: OpenAPI) -> Iterator[tuple[HTTPRouteHandler, Operation]]:
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
@@ -61,7 +89,21 @@ def declare_security(app: Litestar, document: OpenAPI) -> None:
             for method in handler.http_methods:
                 operation = getattr(path_item, method.lower(), None)
                 if isinstance(operation, Operation):
-                    operation.security = security_of(handler)
+                    yield handler, operation
+
+
+def _closed_models(annotation: Any) -> set[str]:
+    """Names of the pydantic models in ``annotation`` (nested ones too) that refuse extras."""
+    names: set[str] = set()
+    pending = [annotation]
+    while pending:
+        current = pending.pop()
+        pending.extend(get_args(current))
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if current.model_config.get("extra") == "forbid":
+                names.add(current.__name__)
+            pending.extend(field.annotation for field in current.model_fields.values())
+    return names
 
 
 @get("/api/v1/openapi.json", operation_id="getOpenApi", include_in_schema=False)

@@ -41,6 +41,13 @@ class GatewaySettings(ServiceSettings):
         default=20, description="Login attempts per client IP per window (0 disables)"
     )
     rate_limit_window_s: float = Field(default=60.0, gt=0)
+    rate_limit_bucket: str = Field(
+        default="rate_limits",
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="NATS KV bucket holding the hits the limits count: the same for every "
+        "gateway of a deployment (they share the budget), another for another deployment on "
+        "the same NATS",
+    )
 
     cookie_secure: bool = Field(
         default=False, description="Mark the token cookie Secure (set it when served over HTTPS)"

@@ -115,3 +115,34 @@ async def test_a_lone_surrogate_escape_is_a_problem_not_a_crash(api, fake_identi
 
     assert 400 <= response.status_code < 500, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/v1/spaces/sp_1/mic", {"muted": 0}),
+        ("POST", "/api/v1/spaces", {"title": "T", "recording": "yes"}),
+        ("POST", "/api/v1/spaces", {"title": "T", "max_listeners": "5"}),
+        ("POST", "/api/v1/spaces", {"title": 5}),
+        ("PATCH", "/api/v1/me", {"bio": 5}),
+        ("POST", "/api/v1/spaces/sp_1/participants/usr_b/remove", {"block": 1}),
+    ],
+)
+async def test_values_must_have_the_documented_type_not_one_that_converts(
+    api, keys, fake_identity, fake_room, assert_problem, method, path, body
+):
+    """Found by schemathesis: ``{"muted": 0}`` was taken for false, so the server accepted
+    what its own document refuses."""
+    response = await api.request(method, path, json=body, headers=headers_for(keys, True))
+
+    assert_problem(response, 422, "invalid-input")
+    assert nothing_was_asked(fake_identity, fake_room)
+
+
+async def test_a_scheduled_start_is_an_rfc3339_string(api, keys, fake_room):
+    body = {"title": "Later", "scheduled_start": "2031-01-02T03:04:05Z"}
+
+    response = await api.post("/api/v1/spaces", json=body, headers=headers_for(keys, True))
+
+    assert response.status_code == 201, response.text
+    assert fake_room.requests("create_space")[0].payload["scheduled_start"].startswith("2031")

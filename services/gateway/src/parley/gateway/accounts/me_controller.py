@@ -18,12 +18,12 @@ class MeController(Controller):
     tags = ["accounts"]
     guards = [requires_login]
 
-    @get(operation_id="getMe", responses=problem_responses(401, 503))
+    @get(operation_id="getMe", responses=problem_responses(401, 404, 503))
     async def get_me(self, bus: BusDep, ctx: ContextDep) -> UserView:
         """The caller's profile."""
         return await bus.call(identity.GET_ME, Empty(), ctx)
 
-    @patch(operation_id="updateMe", responses=problem_responses(401, 413, 422, 503))
+    @patch(operation_id="updateMe", responses=problem_responses(401, 403, 404, 409, 413, 422, 503))
     async def update_me(
         self, data: JSONBody[UpdateMeBody], bus: BusDep, ctx: ContextDep
     ) -> UserView:

@@ -12,7 +12,7 @@ from parley.gateway.guards import optional_login, requires_login
 from parley.gateway.problems import problem_responses
 
 _READ_PROBLEMS = problem_responses(401, 404, 422, 503)
-_COMMAND_PROBLEMS = problem_responses(401, 404, 409, 422, 503)
+_COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
 
 
 class UsersController(Controller):

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Literal, TypeAlias
 
 from litestar.params import PathParameter, QueryParameter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
 from parley.contracts.events.room import SpeakPolicy, StageRole
 
@@ -43,6 +43,16 @@ FollowingOnly: TypeAlias = Annotated[
 SpacesPageSize: TypeAlias = Annotated[int, QueryParameter(ge=1, le=100, description="Page size")]
 
 
+def _datetime_from_text(value: object) -> object:
+    """Bodies are validated strictly (a bool is ``true``, never ``0``), and JSON has no
+    datetimes: a date-time is read from its text, and only from text."""
+    return _DATETIME.validate_python(value) if isinstance(value, str) else value
+
+
+_DATETIME = TypeAdapter(datetime)
+DateTimeText: TypeAlias = Annotated[datetime, BeforeValidator(_datetime_from_text)]
+
+
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -60,7 +70,7 @@ class CreateSpaceBody(_Body):
     clipping: bool = Field(default=True, description="Let people clip a recorded Space")
     captions: bool = Field(default=False, description="Live captions")
     max_listeners: int | None = Field(default=None, ge=1, description="Optional listener cap")
-    scheduled_start: datetime | None = Field(
+    scheduled_start: DateTimeText | None = Field(
         default=None, description="Schedule it (RFC 3339); absent: created now, started by the host"
     )
 

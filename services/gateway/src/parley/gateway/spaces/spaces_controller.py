@@ -42,7 +42,7 @@ class SpacesController(Controller):
         status_code=201,
         guards=[requires_login],
         response_description="The new Space, hosted by the caller",
-        responses=problem_responses(401, 409, 413, 422, 503),
+        responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
     )
     async def create_space(
         self, data: JSONBody[CreateSpaceBody], bus: BusDep, ctx: ContextDep
