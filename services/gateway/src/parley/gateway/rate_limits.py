@@ -185,8 +185,8 @@ class SharedWindowLimiter:
                 entry = None
             logged = _decode(entry.value if entry else None)
             hits = [at for at in logged if at > now - self.window_s]
-            if len(hits) >= self.limit:
-                return hits[-self.limit] + self.window_s - now
+            if len(hits) >= self.limit:  # (at most a window: a clock ahead of ours logged it)
+                return min(hits[-self.limit] + self.window_s - now, self.window_s)
             value = _encode([*hits, now][-self.limit :])
             try:
                 if entry is None:

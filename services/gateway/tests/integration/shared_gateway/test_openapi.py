@@ -222,3 +222,16 @@ async def test_marking_read_up_to_an_empty_id_is_422_and_an_unknown_one_is_docum
     assert {"404", "422"} <= set(operation["responses"])
     body_schema = operation["requestBody"]["content"]["application/json"]["schema"]
     assert body_schema  # documented (the minimum length is in the component)
+
+
+async def test_the_document_describes_bodies_and_empty_answers_as_served(document):
+    paths = document["paths"]
+    schemas = document["components"]["schemas"]
+
+    assert paths["/api/v1/notifications/read"]["post"]["requestBody"]["required"] is False
+    suspend = paths["/api/v1/moderation/users/{handle}/suspend"]["post"]
+    assert suspend["requestBody"]["required"] is False
+    assert paths["/api/v1/spaces"]["post"]["requestBody"]["required"] is True
+    assert "content" not in paths["/api/v1/auth/logout"]["post"]["responses"]["204"]
+    for body in ("RegisterBody", "CreateSpaceBody", "RemovalBody", "RemovalReport", "MicBody"):
+        assert schemas[body]["additionalProperties"] is False, body
