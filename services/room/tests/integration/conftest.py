@@ -170,7 +170,9 @@ class Room:
 
     async def identity_applied(self, version: int) -> None:
         positions = self.running.infra.positions  # the waiter room's handlers use
-        assert await positions.wait(RoomIdentityProjection.name, version, 10)
+        # Generous: thousands of follows on PostgreSQL on a loaded 2-core machine; a deadline
+        # for the test to give up, not a speed the test asserts.
+        assert await positions.wait(RoomIdentityProjection.name, version, 30)
 
     async def register(self, *handles: str) -> list[str]:
         ids = []
