@@ -8,6 +8,9 @@ UV := $(shell command -v uv >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 RUN := $(UV) run --frozen
 TYPED_SOURCES := $(wildcard libs/*/src services/*/src)
 PYTEST_ARGS ?=
+# Tests run on two workers (pytest-xdist): the suite takes ~14 min on one, ~6 on two; every
+# test starts its own nats-server and databases, so workers never share state.
+TEST_WORKERS ?= 2
 
 # The browser tests (tests-e2e/browser) drive Debian's chromium (with a colour emoji font, for
 # the reactions); install them once with apt-get (sudo when not root; apt-get update only when
@@ -32,7 +35,7 @@ demo: deps ## Run a scripted Space with bots (parley demo)
 	$(RUN) parley demo
 
 test: deps ## Run every test: unit, integration (real NATS/SQLite/PostgreSQL) and e2e
-	$(RUN) pytest $(PYTEST_ARGS)
+	$(RUN) pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: deps ## ruff check, ruff format --check and mypy (strict)
 	$(RUN) ruff check .
