@@ -1,15 +1,17 @@
 """The answering side of the bus benchmark, one process per variant (so that its CPU is its own):
 
-    python bench/bus_responder.py raw|raw_typed|faststream|faststream_serial NATS_URL
+    python bench/bus_responder.py raw|raw_typed|faststream|faststream_serial|faststream_stock URL
 
 - ``raw``: a nats-py queue subscription answering with ``msg.respond``, JSON in and out;
 - ``raw_typed``: the same, validating the payload and serialising the result with the route's
   pydantic types (what the hand-written chassis bus did);
 - ``faststream``: the chassis route (``route_router`` + ``serve``) on a broker made by
   ``make_broker``, with the tracing a service configures: what every service runs;
-- ``faststream_serial``: the same with ``max_in_flight=1``: FastStream's plain subscriber,
-  which answers one request at a time; beside ``faststream`` it shows what FastStream's
-  concurrent subscriber (``max_workers``) costs per request.
+- ``faststream_serial``: the same with ``max_in_flight=1``: one request at a time;
+- ``faststream_stock``: the same route on FastStream's own pieces, as the chassis served it
+  before it trimmed them: FastStream's NATS telemetry middleware on the broker (no tracer
+  provider installed, as above), its concurrent core subscriber (``max_workers=64``), the
+  payload validated by FastDepends from the decoded JSON; ``ProblemReplies`` as in the chassis.
 
 Prints ``ready`` once it serves; stops on SIGTERM.
 """
@@ -22,10 +24,20 @@ import signal
 import sys
 
 import nats
+from faststream.nats import NatsBroker, NatsRouter
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.aio.msg import Msg
 from pydantic import BaseModel, Field
 
-from parley.chassis.bus import MAX_IN_FLIGHT, RequestContext, route_router, serve
+from parley.chassis.bus import (
+    MAX_IN_FLIGHT,
+    ProblemReplies,
+    RequestContext,
+    route_router,
+    serve,
+    tolerant_json,
+)
+from parley.chassis.bus import _current_request as _current_request  # as serve()'s handlers get it
 from parley.chassis.messaging import make_broker
 from parley.chassis.tracing import configure_tracing
 from parley.contracts.routes import Routes
@@ -104,6 +116,28 @@ async def serve_faststream(url: str, mode: str) -> None:
     await broker.stop()
 
 
+async def serve_faststream_stock(url: str) -> None:
+    configure_tracing("bench-responder", "none")
+    broker = NatsBroker(
+        url,
+        name="bench-responder-faststream_stock",
+        middlewares=(NatsTelemetryMiddleware(),),
+        logger=None,
+    )
+    router = NatsRouter(middlewares=(ProblemReplies,), decoder=tolerant_json)
+
+    @router.subscriber(subject_of("faststream_stock"), queue=QUEUE, max_workers=MAX_IN_FLIGHT)
+    async def join(payload: JoinRequest) -> bytes:
+        actor = _current_request.get().actor  # what ProblemReplies read from the headers
+        return JOIN.result_adapter.dump_json(Joined.model_validate(answer(payload.space_id, actor)))
+
+    broker.include_router(router)
+    await broker.start()
+    await broker.connection.flush()
+    await until_terminated("ready")
+    await broker.stop()
+
+
 async def until_terminated(announce: str) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -114,7 +148,9 @@ async def until_terminated(announce: str) -> None:
 
 def main() -> None:
     mode, url = sys.argv[1], sys.argv[2]
-    if mode.startswith("faststream"):
+    if mode == "faststream_stock":
+        asyncio.run(serve_faststream_stock(url))
+    elif mode.startswith("faststream"):
         asyncio.run(serve_faststream(url, mode))
     else:
         asyncio.run(serve_raw(url, typed=mode == "raw_typed"))
