@@ -8,8 +8,8 @@ that replicas share the load, answering many requests at once. Callers send thro
 
 Wire format (see :mod:`parley.contracts.routes`):
 - headers: ``Parley-Actor`` (acting user id, absent for anonymous/system),
-  ``Parley-Correlation-Id``, W3C ``traceparent``/``tracestate`` (FastStream's telemetry
-  middleware);
+  ``Parley-Correlation-Id``, W3C ``traceparent``/``tracestate`` (the broker's tracing
+  middleware, :class:`parley.chassis.messaging.MessageTracing`);
 - reply: the result as JSON, or a problem with the ``Parley-Problem`` header.
 
 FastStream sends nothing back when a handler raises, so the caller would wait for its timeout:
