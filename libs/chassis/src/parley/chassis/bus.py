@@ -236,10 +236,9 @@ class ConcurrentRouteSubscriber(RouteSubscriber, ConcurrentCoreSubscriber):
 
     FastStream's own (``ConcurrentMixin``) passes every message through an anyio memory stream
     to a task group behind two anyio semaphores, each step yielding to the event loop: a
-    request took several loop turns and a socket write of its own, about half of what it cost
-    (``bench/bus_bench.py``). The consume path itself (middlewares, decoding, the handler, the
-    reply) is FastStream's; a graceful stop still waits for the requests in flight (FastStream's
-    lock around each)."""
+    request took several loop turns, ~40 % of its CPU (``bench/README.md``). The consume path
+    itself (middlewares, decoding, the handler, the reply) is FastStream's; a graceful stop
+    still waits for the requests in flight (FastStream's lock around each)."""
 
     _slots: asyncio.Semaphore
     _in_flight: set[asyncio.Task[None]]
