@@ -8,9 +8,11 @@ UV := $(shell command -v uv >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 RUN := $(UV) run --frozen
 TYPED_SOURCES := $(wildcard libs/*/src services/*/src)
 PYTEST_ARGS ?=
-# Tests run on two workers (pytest-xdist): the suite takes ~14 min on one, ~6 on two; every
-# test starts its own nats-server and databases, so workers never share state.
-TEST_WORKERS ?= 2
+# Test workers (pytest-xdist; 0 = one process). Every test starts its own nats-server and
+# databases, so workers never share state; but the audio tests time what a listener hears
+# (e.g. silenced within 200 ms), and a second worker on two cores can stretch that: CI runs
+# them one at a time (~10 min on two cores); `make test TEST_WORKERS=2` takes about half.
+TEST_WORKERS ?= 0
 
 # The browser tests (tests-e2e/browser) drive Debian's chromium (with a colour emoji font, for
 # the reactions); install them once with apt-get (sudo when not root; apt-get update only when
