@@ -192,3 +192,58 @@ async def test_waiters_for_a_projection_run_here_never_read_the_database(
     assert await positions.wait("counters", 11, timeout=1)  # known: no read needed either
     assert await positions.wait("counters", 12, timeout=0.05) is False
     assert counting.opened > 0  # the runner stopped: the database is the only source again
+
+
+async def test_a_commit_in_another_replica_wakes_the_waiter_by_its_notice(
+    nc: NATS, store: EventStore, engine: AsyncEngine
+) -> None:
+    await create_tables(engine)
+    sessions = session_factory(engine)
+    applying = Positions(sessions)  # the replica holding the projection's lease
+    await applying.listen(nc, "counting")
+    counting = CountingSessions(sessions)
+    elsewhere = Positions(counting, recheck_s=10.0)  # type: ignore[arg-type]
+    await elsewhere.listen(nc, "counting")
+    runner = ProjectionRunner(
+        nc,
+        stream=store.stream,
+        projection=CounterProjection(store.context),
+        sessions=sessions,
+        options=FAST,
+        positions=applying,
+    )
+    await runner.start()
+    woken: list[float] = []
+    try:
+        for version in range(10):
+            waiter = asyncio.create_task(elsewhere.wait("counters", version + 1, timeout=10))
+            await asyncio.sleep(0.01)
+            await increment(store, "c", 1, version)
+            appended = time.perf_counter()
+            assert await waiter
+            woken.append(time.perf_counter() - appended)
+    finally:
+        await runner.stop()
+        await applying.stop_listening()
+        await elsewhere.stop_listening()
+
+    assert max(woken) < 1.0  # the notice woke it: the database recheck is 10 s away
+    assert counting.opened == 1  # one read when it knew nothing; the notices told it since
+
+
+async def test_waiters_for_another_replicas_projection_share_their_database_reads(
+    engine: AsyncEngine,
+) -> None:
+    """No notice arrives (lost, or the other replica is of an older version): the database is
+    read at most once per recheck, whatever the number of waiters."""
+    await create_tables(engine)
+    sessions = session_factory(engine)
+    counting = CountingSessions(sessions)
+    positions = Positions(counting, recheck_s=0.1)  # type: ignore[arg-type]
+    waiters = [asyncio.create_task(positions.wait("counters", 5, timeout=5)) for _ in range(50)]
+    await asyncio.sleep(0.5)
+    async with sessions.begin() as session:
+        await write_position(session, "counters", 5)
+
+    assert await asyncio.gather(*waiters) == [True] * 50
+    assert counting.opened <= 0.6 / 0.1 + 2  # not 50 waiters x 6 rechecks

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -109,8 +110,11 @@ async def test_a_started_service_serves_its_routes_health_and_read_models(
     assert rows == [("c", 3, 3, 3)]
     assert json.loads(health.data) == {
         "service": "counting",
+        "instance": settings.instance_id,
+        "pid": os.getpid(),
         "ready": True,
         "projections": {"counters": True},
+        "standby": {},
     }
     assert route_subjects(running.parts) == ROUTES.subjects()
 

@@ -43,7 +43,15 @@ async def test_a_service_process_serves_until_sigterm_then_exits_cleanly(
         status = await service.wait_until_ready(timeout=5)
 
     assert answer == Echo(text="hi from usr_1")
-    assert status == {"service": "chassis_fake", "ready": True, "projections": {}}
+    assert status == {
+        "service": "chassis_fake",
+        "instance": status["instance"],
+        "pid": service.pid,
+        "ready": True,
+        "projections": {},
+        "standby": {},
+    }
+    assert f"-{service.pid}-" in str(status["instance"])  # <host>-<pid>-<random> by default
     assert service.exit_code == 0  # SIGTERM is a clean stop
     assert "service.ready" in service.log
 

@@ -9,7 +9,11 @@ Guarantees
   sequence (a delivery lost in transit) restarts it from there. A failing event is NAKed with
   backoff, and the consumer then restarts from the committed position, so nothing after it is
   applied until it succeeds or is exhausted.
-- One runner per projection is active at a time (the service runs it in one replica).
+- One runner per projection is active at a time: a service runs each of its runners under a
+  lease (``parley.chassis.leases``), so that of its replicas one applies and the others stand
+  by, and one of them takes over when the holder stops or dies. Should two ever overlap (a
+  holder stalled past its lease), the position row is read ``FOR UPDATE`` (PostgreSQL) or the
+  write is serialised (SQLite), so an event is still applied once.
 - Redelivery is bounded: after ``max_attempts`` failures the event goes to the
   ``dead_letters`` table and to ``parley.deadletter.<projection>`` on NATS, is logged as an
   error and acknowledged, and the projection moves on (visible, not silently dropped).
@@ -17,8 +21,10 @@ Guarantees
 
 Read-your-writes (:class:`Positions`, one per service process): a command's caller waits for
 the stream sequence its append returned; the runner's commit of that sequence (or its dead
-letter) wakes it at once, no polling (the database is read only for a projection another
-replica runs). ``wait_for_position`` is the same for tests and tools.
+letter) wakes it at once, no polling. The runner of another replica announces each commit on
+``parley.position.<service>.<projection>`` (core NATS), which wakes the waiters of every
+replica; the shared database is read only when no such notice came for a while.
+``wait_for_position`` is the same for tests and tools.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from typing import Protocol
 import nats.errors
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError
@@ -72,10 +79,12 @@ class RunnerOptions:
 positions = chassis_tables()["projection_positions"]
 
 
-async def read_position(session: AsyncSession, projection: str) -> int:
-    row = await session.scalar(
-        select(positions.c.last_seq).where(positions.c.projection == projection)
-    )
+async def read_position(session: AsyncSession, projection: str, *, for_update: bool = False) -> int:
+    """The projection's committed position; ``for_update`` locks its row until the transaction
+    ends (PostgreSQL; SQLite serialises writers anyway), so that two runners overlapping for a
+    moment cannot both apply the events after it."""
+    query = select(positions.c.last_seq).where(positions.c.projection == projection)
+    row = await session.scalar(query.with_for_update() if for_update else query)
     return int(row or 0)
 
 
@@ -275,7 +284,7 @@ class ProjectionRunner:
         """Apply events in stream order in one transaction with the new position; events at
         or below the committed position (applied before a crash or redelivery) are skipped."""
         async with self._sessions.begin() as session:
-            position = await read_position(session, self.projection.name)
+            position = await read_position(session, self.projection.name, for_update=True)
             applied = position
             for msg in messages:
                 seq = msg.metadata.sequence.stream
@@ -291,7 +300,7 @@ class ProjectionRunner:
             if applied > position:
                 await write_position(session, self.projection.name, applied)
         if applied > position and self._positions is not None:
-            self._positions.advanced(self.projection.name, applied)
+            await self._positions.committed(self.projection.name, applied)
 
     async def _failed(self, msg: Msg, seq: int, error: Exception) -> bool:
         attempts = self._failures.get(seq, 0) + 1
@@ -319,10 +328,11 @@ class ProjectionRunner:
     async def _dead_letter(self, msg: Msg, seq: int, error: Exception) -> None:
         async with self._sessions.begin() as session:
             letter = await self._dead_letters.add(session, self.projection.name, msg, error)
-            await write_position(session, self.projection.name, seq)
+            if await read_position(session, self.projection.name, for_update=True) < seq:
+                await write_position(session, self.projection.name, seq)
         await self._dead_letters.announce(letter)
         if self._positions is not None:  # waiters for it are answered: it will never apply
-            self._positions.advanced(self.projection.name, seq)
+            await self._positions.committed(self.projection.name, seq)
 
 
 class Positions:
@@ -330,9 +340,15 @@ class Positions:
     sequence its append returned.
 
     A projection run by a runner of this process is known exactly: the runner announces its
-    position when it starts and each commit after (:meth:`advanced`), which wakes the waiters
-    at once; its waiters never read the database. A waiter for a projection applied elsewhere
-    (another replica runs it) re-reads the shared database every ``recheck_s``."""
+    position when it starts and each commit after (:meth:`committed`), which wakes the waiters
+    at once; its waiters never read the database.
+
+    A projection another replica runs (it holds the lease) is known from that replica's
+    notices: once :meth:`listen` is called, every commit of this service's runners is announced
+    on ``parley.position.<service>.<projection>`` (core NATS, the sequence as text) and wakes
+    the waiters of every replica. Core NATS may drop a notice (a reconnect), so when nothing
+    was heard about the projection for ``recheck_s``, a waiter reads the shared database: one
+    read at a time per projection, shared by all its waiters, at most one per ``recheck_s``."""
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], *, recheck_s: float = 0.1
@@ -344,9 +360,48 @@ class Positions:
         # One event per projection, set (and replaced) on every advance: whoever waits on it is
         # woken by the next commit, whatever sequence it waits for.
         self._advance: dict[str, asyncio.Event] = {}
+        self._heard: dict[str, float] = {}  # loop time of the last news from another replica
+        self._reads: dict[str, asyncio.Task[None]] = {}
+        self._nc: NATS | None = None
+        self._prefix = ""
+        self._subscription: Subscription | None = None
+
+    @staticmethod
+    def notice_subject(service: str, projection: str = "*") -> str:
+        return f"parley.position.{service}.{projection}"
+
+    async def listen(self, nc: NATS, service: str) -> None:
+        """Announce this process' commits to the other replicas of ``service``, and hear
+        theirs."""
+        self._nc = nc
+        self._prefix = self.notice_subject(service, "")
+        self._subscription = await nc.subscribe(self.notice_subject(service), cb=self._on_notice)
+
+    async def stop_listening(self) -> None:
+        subscription, self._subscription = self._subscription, None
+        self._nc = None
+        if subscription is not None:
+            with contextlib.suppress(nats.errors.Error):
+                await subscription.unsubscribe()
+
+    async def _on_notice(self, msg: Msg) -> None:
+        projection = msg.subject[len(self._prefix) :]
+        if projection in self._here:  # applied here: this process knows better
+            return
+        try:
+            seq = int(msg.data)
+        except ValueError:
+            return
+        self._heard[projection] = asyncio.get_running_loop().time()
+        self.advanced(projection, seq)
 
     def known(self, projection: str) -> int:
         return self._known.get(projection, 0)
+
+    def applies(self, projection: str) -> bool:
+        """A runner of this process applies ``projection`` now (this replica holds its lease):
+        for work that goes with a read model, such as firing the timers it holds."""
+        return projection in self._here
 
     def applied_here(self, projection: str, position: int) -> None:
         """A runner of this process starts applying ``projection`` after ``position``."""
@@ -354,20 +409,30 @@ class Positions:
         self.advanced(projection, position)
 
     def no_longer_here(self, projection: str) -> None:
-        """The runner stopped: waiters go back to reading the database."""
+        """The runner stopped: waiters go back to the other replicas' notices."""
         self._here.discard(projection)
+        self._heard.pop(projection, None)
         self._wake(projection)
 
     def forget(self, projection: str) -> None:
         """The read model was cleared (rebuild): what it had applied no longer counts."""
         self._known.pop(projection, None)
+        self._heard.pop(projection, None)
 
     def advanced(self, projection: str, seq: int) -> None:
-        """Called by a runner after it committed ``seq`` for ``projection``."""
+        """``projection`` has applied ``seq`` (a runner here, a notice, the database)."""
         if seq <= self.known(projection):
             return
         self._known[projection] = seq
         self._wake(projection)
+
+    async def committed(self, projection: str, seq: int) -> None:
+        """Called by a runner of this process after it committed ``seq`` for ``projection``:
+        wakes the waiters here and tells the other replicas."""
+        self.advanced(projection, seq)
+        if self._nc is not None:
+            with contextlib.suppress(nats.errors.Error):
+                await self._nc.publish(self._prefix + projection, str(seq).encode())
 
     def _wake(self, projection: str) -> None:
         advance = self._advance.pop(projection, None)
@@ -384,21 +449,41 @@ class Positions:
                 return True
             here = projection in self._here
             if not here:
-                async with self._sessions() as session:
-                    stored = await read_position(session, projection)
-                if stored >= seq:
-                    self.advanced(projection, stored)
-                    return True
-                if self.known(projection) >= seq:  # committed while the database was read
+                await self._recheck(projection)
+                if self.known(projection) >= seq:
                     return True
             left = deadline - loop.time()
             if left <= 0:
                 return False
+            pause = left if here else min(left, self._next_read_in(projection))
             advance = self._advance.setdefault(projection, asyncio.Event())
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    advance.wait(), timeout=left if here else min(left, self._recheck_s)
-                )
+                await asyncio.wait_for(advance.wait(), timeout=pause)
+
+    def _next_read_in(self, projection: str) -> float:
+        heard = self._heard.get(projection)
+        if heard is None:
+            return self._recheck_s
+        return max(0.005, heard + self._recheck_s - asyncio.get_running_loop().time())
+
+    async def _recheck(self, projection: str) -> None:
+        """Read the shared position unless another replica's news is fresh; waiters share one
+        read at a time."""
+        heard = self._heard.get(projection)
+        if heard is not None and asyncio.get_running_loop().time() - heard < self._recheck_s:
+            return
+        read = self._reads.get(projection)
+        if read is None:
+            read = asyncio.ensure_future(self._read(projection))
+            self._reads[projection] = read
+            read.add_done_callback(lambda _: self._reads.pop(projection, None))
+        await asyncio.shield(read)
+
+    async def _read(self, projection: str) -> None:
+        async with self._sessions() as session:
+            stored = await read_position(session, projection)
+        self._heard[projection] = asyncio.get_running_loop().time()
+        self.advanced(projection, stored)
 
 
 async def wait_for_position(

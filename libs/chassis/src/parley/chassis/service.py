@@ -2,6 +2,12 @@
 serve its FastStream subscribers (routes, policies), report health, and stop cleanly on
 SIGINT/SIGTERM.
 
+Any number of replicas of a service may run at once. Routes and policies share the load
+(queue groups, shared durables); each projection runs in one replica at a time, the one
+holding its lease (``<service>.projection.<name>`` in ``parley.chassis.leases``), while the
+others stand by and take over when it stops or dies; migrations run under the lease
+``<service>.migrations``, one replica after the other.
+
 A service's ``bootstrap.py`` builds a :class:`ServiceParts` (its routers, projections,
 background jobs) from the :class:`Infrastructure` and hands it to :func:`run_service`;
 nothing here is service-specific.
@@ -10,6 +16,7 @@ nothing here is service-specific.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from parley.chassis.bus import BusClient
 from parley.chassis.db import create_engine, run_migrations, session_factory
 from parley.chassis.dead_letters import DeadLetters
+from parley.chassis.health import health_subject as health_subject  # re-exported
 from parley.chassis.health import serve_http_health
+from parley.chassis.leases import LeaseKeeper, Leases
 from parley.chassis.logs import configure_logging, get_logger
 from parley.chassis.messaging import make_broker, prepare_streams
 from parley.chassis.projections import Positions, Projection, ProjectionRunner
@@ -33,9 +42,7 @@ from parley.contracts.streams import StreamSpec
 
 log = get_logger(__name__)
 
-
-def health_subject(service_name: str) -> str:
-    return f"parley.health.{service_name}"
+MIGRATIONS_LEASE_TTL_S = 60.0
 
 
 @dataclass
@@ -80,29 +87,70 @@ class ServiceDefinition:
 
 
 @dataclass
+class LeasedRunner:
+    """A projection runner that runs while this replica holds the projection's lease."""
+
+    runner: ProjectionRunner
+    keeper: LeaseKeeper
+
+    @property
+    def name(self) -> str:
+        return self.runner.projection.name
+
+    @property
+    def ready(self) -> bool:
+        """Applying it here, or standing by while another replica does."""
+        if self.keeper.state == "standby":
+            return True
+        return self.keeper.state == "active" and self.runner.running
+
+
+@dataclass
 class RunningService:
     infra: Infrastructure
     parts: ServiceParts
-    runners: list[ProjectionRunner]
+    leases: Leases
+    projections: list[LeasedRunner]
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
+    @property
+    def runners(self) -> list[ProjectionRunner]:
+        return [leased.runner for leased in self.projections]
+
     def status(self) -> dict[str, object]:
+        """What the health request answers (:data:`parley.chassis.health.HEALTH_STATUS`)."""
         return {
             "service": self.infra.settings.service_name,
-            "ready": all(runner.running for runner in self.runners),
-            "projections": {runner.projection.name: runner.running for runner in self.runners},
+            "instance": self.infra.settings.instance_id,
+            "pid": os.getpid(),
+            "ready": all(leased.ready for leased in self.projections),
+            "projections": {leased.name: leased.runner.running for leased in self.projections},
+            "standby": {
+                leased.name: leased.keeper.holder.instance if leased.keeper.holder else None
+                for leased in self.projections
+                if leased.keeper.state == "standby"
+            },
         }
 
     async def stop(self) -> None:
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
-        for runner in self.runners:
-            await runner.stop()
+        await _end(self.projections)  # each runner stopped, then its lease handed over
         for hook in self.parts.on_stop:
             await hook()
+        await self.infra.positions.stop_listening()
+        await self.leases.close()
         await self.infra.broker.stop()
         await self.infra.engine.dispose()
+
+
+def _running(runner: ProjectionRunner) -> Callable[[], bool]:
+    return lambda: runner.running
+
+
+async def _end(projections: Sequence[LeasedRunner]) -> None:
+    await asyncio.gather(*(leased.keeper.end() for leased in projections))
 
 
 async def start_service(
@@ -112,8 +160,14 @@ async def start_service(
     broker = make_broker(settings.nats_url, name=definition.name)
     await broker.connect()
     engine = create_engine(settings.resolved_database_url())
-    runners: list[ProjectionRunner] = []
+    sessions = session_factory(engine)
+    positions = Positions(sessions)
+    projections: list[LeasedRunner] = []
+    leases: Leases | None = None
     try:
+        leases = await Leases.open(
+            broker.connection, definition.name, settings.instance_id, settings.lease_options()
+        )
         await prepare_streams(
             broker.connection,
             definition.name,
@@ -121,11 +175,13 @@ async def start_service(
             replicas=settings.stream_replicas,
         )
         if definition.migrations is not None:
-            await run_migrations(engine, definition.migrations)
-        sessions = session_factory(engine)
-        infra = Infrastructure(
-            settings, broker, engine, sessions, Positions(sessions), BusClient(broker)
-        )
+            # Replicas starting together take turns. Alembic holds the event loop for seconds
+            # at a time (the lease cannot be renewed meanwhile): a long TTL, which only delays
+            # the others if the holder dies migrating (a restart under its id takes it back).
+            async with leases.exclusive("migrations", ttl_s=MIGRATIONS_LEASE_TTL_S):
+                await run_migrations(engine, definition.migrations)
+        await positions.listen(broker.connection, definition.name)
+        infra = Infrastructure(settings, broker, engine, sessions, positions, BusClient(broker))
         parts = await definition.build(infra)
         for stream, projection in parts.projections:
             runner = ProjectionRunner(
@@ -135,9 +191,15 @@ async def start_service(
                 sessions=sessions,
                 positions=infra.positions,
             )
-            await runner.start()
-            runners.append(runner)
-        running = RunningService(infra, parts, runners)
+            keeper = leases.keeper(
+                f"projection.{projection.name}",
+                start=runner.start,
+                stop=runner.stop,
+                alive=_running(runner),
+            )
+            projections.append(LeasedRunner(runner, keeper))
+            await keeper.begin()  # running here once it returns, unless another replica does
+        running = RunningService(infra, parts, leases, projections)
         health = NatsRouter()
 
         @health.subscriber(health_subject(definition.name), title="health")
@@ -148,9 +210,11 @@ async def start_service(
             broker.include_router(router)
         await broker.start()
         await broker.connection.flush()  # the server knows every subscription: started = serving
-    except BaseException:  # nothing half-started is left behind (connection, consumers)
-        for runner in runners:
-            await runner.stop()
+    except BaseException:  # nothing half-started is left behind (connection, consumers, leases)
+        await _end(projections)
+        await positions.stop_listening()
+        if leases is not None:
+            await leases.close()
         await broker.stop()
         await engine.dispose()
         raise

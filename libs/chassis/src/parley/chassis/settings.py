@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
+import socket
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from parley.chassis.leases import LeaseOptions
+
+_INSTANCE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def default_instance_id() -> str:
+    """``<host>-<pid>-<random>``: unique to this process (and to each service started in it)."""
+    host = re.sub(r"[^A-Za-z0-9_-]", "-", socket.gethostname())[:40] or "host"
+    return f"{host}-{os.getpid()}-{secrets.token_hex(2)}"
 
 
 class ServiceSettings(BaseSettings):
@@ -31,6 +45,19 @@ class ServiceSettings(BaseSettings):
         description="none (spans not recorded, a caller's trace passes through) | console | otlp",
     )
     stream_replicas: int = 1
+    instance_id: str = Field(
+        default_factory=default_instance_id,
+        description="This replica's name, unique among the running replicas of the service "
+        "(PARLEY_INSTANCE_ID; `parley up` sets <service>-<n>): it holds leases, and a process "
+        "started again under the same id takes its leases back at once",
+    )
+    lease_ttl_s: float = Field(
+        default=3.0,
+        ge=1.0,
+        description="A projection lease nobody renews expires this long after its last renewal "
+        "(how long a standby waits after its holder died)",
+    )
+    lease_renew_s: float = Field(default=1.0, gt=0, description="How often a holder renews")
 
     token_private_key_file: Path | None = Field(
         default=None, description="PEM Ed25519 private key (identity signs access tokens)"
@@ -39,6 +66,16 @@ class ServiceSettings(BaseSettings):
         default=None, description="PEM Ed25519 public key (the gateway verifies tokens)"
     )
     token_ttl_s: int = 3600
+
+    @field_validator("instance_id")
+    @classmethod
+    def _instance_token(cls, value: str) -> str:
+        if not _INSTANCE_ID.fullmatch(value):
+            raise ValueError("an instance id is 1-64 letters, digits, '-' or '_'")
+        return value
+
+    def lease_options(self) -> LeaseOptions:
+        return LeaseOptions(ttl_s=self.lease_ttl_s, renew_s=self.lease_renew_s)
 
     def resolved_database_url(self) -> str:
         if self.database_url:
