@@ -1,6 +1,7 @@
 """``parley up`` with a registry of stand-in services (``fake_services/``), for these tests.
 
 usage: run_fake_stack.py DATA_DIR HTTP_PORT READY_TIMEOUT_S NAME[:http] ...
+(``PARLEY_REPLICAS`` in the environment: processes of each service)
 """
 
 import os
@@ -27,6 +28,7 @@ options = UpOptions(
     ready_timeout_s=float(ready_timeout),
     stop_timeout_s=5,
     crash_policy=CrashPolicy(max_restarts=2, first_delay_s=0.2),
+    replicas=int(os.environ.get("PARLEY_REPLICAS", "1")),
 )
 env = dict(os.environ, PYTHONPATH=os.pathsep.join([FAKES, os.environ.get("PYTHONPATH", "")]))
 sys.exit(run_up(options, env, registry=[service(name) for name in names]))

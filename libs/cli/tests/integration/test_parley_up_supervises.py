@@ -124,3 +124,29 @@ def test_an_unreachable_nats_url_fails_clearly(stacks: FakeStacks) -> None:
         assert stack.process.wait(timeout=60) == 1
     assert f"cannot connect to NATS at nats://127.0.0.1:{port}" in stack.stderr
     assert "started fake_ok" not in stack.stdout
+
+
+def test_replicas_each_run_as_a_named_process_and_are_each_waited_for(
+    stacks: FakeStacks,
+) -> None:
+    stack = stacks.start("fake_ok", env={"PARLEY_REPLICAS": "2"})
+    stack.wait_for("Parley is up")
+
+    assert "2 replicas of each service" in stack.stdout
+    assert "fake_ok-1 ready in" in stack.stdout
+    assert "fake_ok-2 ready in" in stack.stdout
+    assert "fake_ok-1 | fake_ok is instance fake_ok-1" in stack.stdout
+    assert "fake_ok-2 | fake_ok is instance fake_ok-2" in stack.stdout
+    one, two = pid_of(stack, "fake_ok-1"), pid_of(stack, "fake_ok-2")
+    assert f"replicas (pid): fake_ok-1 {one}, fake_ok-2 {two}" in stack.stdout
+
+    os.kill(one, signal.SIGKILL)  # one replica dies: only it is restarted
+
+    stack.wait_for("SERVICE CRASHED: fake_ok-1 (killed by SIGKILL)", stream="stderr")
+    stack.wait_for("fake_ok-1 is ready again")
+    assert alive(two)
+    assert "fake_ok-2" not in stack.stderr
+    assert stack.interrupt() == 0
+    assert "stopped fake_ok-1 cleanly" in stack.stdout
+    assert "stopped fake_ok-2 cleanly" in stack.stdout
+    assert (stack.data_dir / "logs" / "fake_ok-2.log").read_text().endswith("fake_ok stopping\n")

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from parley.cli.layout import Layout
 from parley.cli.registry import Service
+from parley.cli.replicas import Replica
 
 # Inherited values that must not leak into every service: one shared DATABASE_URL would make
 # all services write into one database; the private key belongs to the token signer only.
@@ -18,6 +19,7 @@ _NOT_INHERITED = (
     "PARLEY_NATS_URL",
     "PARLEY_HEALTH_PORT",
     "PARLEY_TOKEN_PRIVATE_KEY_FILE",
+    "PARLEY_INSTANCE_ID",  # one name per process: parley up names each replica
 )
 
 
@@ -40,17 +42,22 @@ def service_env(
     nats_url: str,
     keys: TokenKeys,
     http_port: int,
+    replica: Replica | None = None,
 ) -> dict[str, str]:
+    """The environment of ``service`` (of one ``replica`` of it: its instance id, its own
+    settings and port, see :mod:`parley.cli.replicas`)."""
+    replica = replica or Replica(service, 1, 1)
     env = {key: value for key, value in base.items() if key not in _NOT_INHERITED}
     env.update(
         NATS_URL=nats_url,
         PARLEY_DATA_DIR=str(layout.root),
-        PARLEY_HTTP_PORT=str(http_port),
+        PARLEY_HTTP_PORT=str(replica.http_port(http_port)),
         PARLEY_TOKEN_PUBLIC_KEY_FILE=str(keys.public),
         PYTHONUNBUFFERED="1",  # output reaches the terminal line by line, not in 8 KiB blocks
     )
+    env.update(replica.env())
     if service.has_database:
-        env["DATABASE_URL"] = database_url(service, base, layout)
+        env["DATABASE_URL"] = replica.database_url(database_url(service, base, layout), layout)
     if service.signs_tokens:
         env["PARLEY_TOKEN_PRIVATE_KEY_FILE"] = str(keys.private)
     return env

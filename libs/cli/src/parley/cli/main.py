@@ -1,4 +1,5 @@
-"""``parley`` command line: ``parley up [--data-dir DIR] [--port PORT]``."""
+"""``parley`` command line: ``parley up [--data-dir DIR] [--port PORT] [--replicas N]``,
+``parley demo``, ``parley asyncapi``."""
 
 from __future__ import annotations
 
@@ -40,6 +41,14 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         help=f"public HTTP port of the gateway (default: PARLEY_HTTP_PORT or {DEFAULT_HTTP_PORT})",
     )
     up.add_argument(
+        "--replicas",
+        type=_at_least_one,
+        default=env.get("PARLEY_REPLICAS", "1"),  # a string: argparse checks it like a flag
+        metavar="N",
+        help="processes of each service (default: PARLEY_REPLICAS or 1); gateway replicas "
+        "listen on PORT, PORT+1, ...",
+    )
+    up.add_argument(
         "--ready-timeout",
         type=float,
         default=120.0,
@@ -64,6 +73,7 @@ def options_from(args: argparse.Namespace) -> UpOptions:
         http_port=args.port,
         ready_timeout_s=args.ready_timeout,
         stop_timeout_s=args.stop_timeout,
+        replicas=args.replicas,
     )
 
 
@@ -77,6 +87,13 @@ def run(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None)
     if args.command == "asyncapi":
         return run_asyncapi_command(args)
     return 2  # pragma: no cover - argparse rejects unknown commands first
+
+
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def main() -> None:

@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable
 from nats.aio.client import Client as NATS
 from nats.errors import Error as NatsError
 
+from parley.chassis.health import replica_statuses
+
 Probe = Callable[[], Awaitable[bool]]
 
 
@@ -66,6 +68,20 @@ async def nats_health(nc: NATS, service_name: str, timeout_s: float = 1.0) -> bo
     except (NatsError, TimeoutError):
         return False  # no responder yet, or busy starting
     return health_says_ready(reply.data)
+
+
+async def nats_replica_health(
+    nc: NATS, service_name: str, instance: str, replicas: int, timeout_s: float = 1.0
+) -> bool:
+    """One replica of several: every replica answers the health request; is ``instance``
+    among them, ready?"""
+    try:
+        statuses = await replica_statuses(nc, service_name, expected=replicas, timeout_s=timeout_s)
+    except (NatsError, TimeoutError):
+        return False
+    return any(
+        status.get("instance") == instance and status.get("ready") is True for status in statuses
+    )
 
 
 async def http_status(host: str, port: int, path: str, timeout_s: float = 2.0) -> int | None:

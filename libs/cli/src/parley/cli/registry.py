@@ -25,6 +25,11 @@ class Service:
     probe: Probe = Probe.NATS_HEALTH
     signs_tokens: bool = False  # only such services are given the token private key
     has_database: bool = True  # False for stateless services (no DATABASE_URL for them)
+    # A setting each replica gets a value of its own for: (variable, template of the replica's
+    # number n), e.g. ("PARLEY_MEDIA_WORKER_ID", "w{n}").
+    replica_setting: tuple[str, str] | None = None
+    # Each replica keeps a database of its own (the relay's workers), not one shared by all.
+    database_per_replica: bool = False
 
     @property
     def module(self) -> str:
@@ -39,7 +44,11 @@ SERVICES: tuple[Service, ...] = (
     Service("identity", signs_tokens=True),
     Service("room"),
     Service("scheduling"),
-    Service("media_relay"),
+    Service(
+        "media_relay",
+        replica_setting=("PARLEY_MEDIA_WORKER_ID", "w{n}"),
+        database_per_replica=True,
+    ),
     Service("recording"),
     Service("clipping"),
     Service("captions"),

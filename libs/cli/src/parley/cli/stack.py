@@ -24,7 +24,8 @@ from parley.cli.child_env import TokenKeys, database_url, redact_url, service_en
 from parley.cli.crash_policy import CrashPolicy
 from parley.cli.layout import Layout
 from parley.cli.preflight import exclusive_lock, port_is_free
-from parley.cli.registry import SERVICES, Probe, Service, split_installed
+from parley.cli.registry import SERVICES, Service, split_installed
+from parley.cli.replicas import Replica, ReplicaError, check_replicas, replicas_of
 from parley.cli.supervisor import ChildSpec, Supervisor
 from parley.cli.terminal import Terminal, describe_stop, failure_banner, short
 from parley.cli.waiting import ReadinessWatch, not_ready_banner
@@ -39,6 +40,7 @@ class UpOptions:
     ready_timeout_s: float = 120.0
     stop_timeout_s: float = 10.0
     crash_policy: CrashPolicy = field(default_factory=CrashPolicy)
+    replicas: int = 1  # processes of each service (parley.cli.replicas)
 
 
 class Outcome(enum.Enum):
@@ -71,6 +73,7 @@ class Stack:
         )
         self.stop_requested = asyncio.Event()
         self.services: list[Service] = []
+        self.replicas: list[Replica] = []
         self.embedded_broker = False
         self.nc: NATS | None = None
         self.failure = ""
@@ -83,6 +86,12 @@ class Stack:
         if not self.services:
             self.terminal.alarm(failure_banner("no Parley service is installed: run `uv sync`"))
             return 2
+        try:
+            self.replicas = replicas_of(self.services, self.options.replicas)
+            check_replicas(self.replicas, self.env)
+        except ReplicaError as error:
+            self.terminal.alarm(failure_banner(f"parley up: {error}"))
+            return 2
         self.layout.create()
         with exclusive_lock(self.layout.lock_file) as locked:
             if not locked:
@@ -90,15 +99,16 @@ class Stack:
                     failure_banner(f"another `parley up` is using {self.layout.root}")
                 )
                 return 2
-            if self._needs_http_port() and not port_is_free(self.http_host, self.options.http_port):
+            taken = [port for port in self._http_ports() if not port_is_free(self.http_host, port)]
+            if taken:
                 self.terminal.alarm(
                     failure_banner(
-                        f"port {self.options.http_port} is already in use",
+                        f"port {taken[0]} is already in use",
                         ["stop what uses it, or pass --port / set PARLEY_HTTP_PORT"],
                     )
                 )
                 return 2
-            self.terminal.fit([broker.NAME, *(service.name for service in self.services)])
+            self.terminal.fit([broker.NAME, *(replica.name for replica in self.replicas)])
             self._listen_for_signals()
             try:
                 return await self._run_until_stopped(missing)
@@ -126,8 +136,10 @@ class Stack:
         keys = self._token_keys()
         if missing:
             self.terminal.say("not installed yet, skipped: " + ", ".join(s.name for s in missing))
-        for service in self.services:
-            await self._start_service(service, nats_url, keys)
+        if self.options.replicas > 1:
+            self.terminal.say(f"{self.options.replicas} replicas of each service")
+        for replica in self.replicas:
+            await self._start_replica(replica, nats_url, keys)
         return await self._all_ready()
 
     async def _start_broker(self) -> str | None:
@@ -178,7 +190,8 @@ class Stack:
         self.terminal.say(f"token keys in {short(self.layout.keys_dir)}")
         return TokenKeys(private=private, public=public)
 
-    async def _start_service(self, service: Service, nats_url: str, keys: TokenKeys) -> None:
+    async def _start_replica(self, replica: Replica, nats_url: str, keys: TokenKeys) -> None:
+        service = replica.service
         env = service_env(
             service,
             self.env,
@@ -186,31 +199,39 @@ class Stack:
             nats_url=nats_url,
             keys=keys,
             http_port=self.options.http_port,
+            replica=replica,
         )
-        log_file = self.layout.log_file(service.name)
-        spec = ChildSpec(service.name, (sys.executable, "-m", service.module), log_file, env)
+        log_file = self.layout.log_file(replica.name)
+        spec = ChildSpec(replica.name, (sys.executable, "-m", service.module), log_file, env)
         pid = await self.supervisor.start(spec)
-        database = (
-            f"database {redact_url(database_url(service, self.env, self.layout))}, "
-            if service.has_database
-            else ""
-        )
-        self.terminal.say(f"started {service.name} (pid {pid}, {database}log {short(log_file)})")
+        details = [f"pid {pid}"]
+        if service.has_database:
+            url = replica.database_url(database_url(service, self.env, self.layout), self.layout)
+            details.append(f"database {redact_url(url)}")
+        if replica.serves_http:
+            details.append(f"port {replica.http_port(self.options.http_port)}")
+        if replica.count > 1 and (setting := replica.setting()) is not None:
+            details.append(f"{setting[0]}={setting[1]}")
+        details.append(f"log {short(log_file)}")
+        self.terminal.say(f"started {replica.name} ({', '.join(details)})")
 
     # -- readiness --------------------------------------------------------------------------
 
     def _watch(self) -> ReadinessWatch:
-        probes = {service.name: self._probe(service) for service in self.services}
+        probes = {replica.name: self._probe(replica) for replica in self.replicas}
         return ReadinessWatch(
             self.terminal, probes, self.options.ready_timeout_s, self.layout.log_file
         )
 
-    def _probe(self, service: Service) -> readiness.Probe:
-        if service.probe is Probe.HTTP_READYZ:
-            return lambda: readiness.http_ready("127.0.0.1", self.options.http_port)
+    def _probe(self, replica: Replica) -> readiness.Probe:
+        if replica.serves_http:
+            port = replica.http_port(self.options.http_port)
+            return lambda: readiness.http_ready("127.0.0.1", port)
         assert self.nc is not None
-        nc = self.nc
-        return lambda: readiness.nats_health(nc, service.name)
+        nc, name = self.nc, replica.service.name
+        if replica.count == 1:
+            return lambda: readiness.nats_health(nc, name)
+        return lambda: readiness.nats_replica_health(nc, name, replica.name, replica.count)
 
     async def _all_ready(self) -> bool:
         late = await self._watch().all_ready()
@@ -219,13 +240,27 @@ class Stack:
         return not late
 
     def _on_restarted(self, name: str) -> None:
-        if any(service.name == name for service in self.services):
+        if any(replica.name == name for replica in self.replicas):
             self._spawn_background(self._watch().ready_again(name))
 
     def _announce(self) -> None:
         url = public_url(self.http_host, self.options.http_port)
         self.terminal.say("")
         self.terminal.say(f"Parley is up: {url}")
+        gateways = [replica for replica in self.replicas if replica.serves_http]
+        if len(gateways) > 1:
+            self.terminal.say(
+                "gateway replicas: "
+                + ", ".join(
+                    f"{public_url(self.http_host, r.http_port(self.options.http_port))} ({r.name})"
+                    for r in gateways
+                )
+            )
+        if self.options.replicas > 1:
+            self.terminal.say(
+                "replicas (pid): "
+                + ", ".join(f"{r.name} {self.supervisor.pid(r.name)}" for r in self.replicas)
+            )
         self.terminal.say(f"logs in {short(self.layout.logs_dir)}/; press Ctrl-C to stop")
         self.terminal.say("")
 
@@ -262,7 +297,7 @@ class Stack:
     async def _shut_down(self) -> None:
         for task in self._background:
             task.cancel()
-        names = [s.name for s in reversed(self.services) if self.supervisor.pid(s.name)]
+        names = [r.name for r in reversed(self.replicas) if self.supervisor.pid(r.name)]
         if names:
             self.terminal.say(f"stopping {', '.join(names)}")
         codes = await self.supervisor.stop(names, self.options.stop_timeout_s)
@@ -290,8 +325,12 @@ class Stack:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
 
-    def _needs_http_port(self) -> bool:
-        return any(service.probe is Probe.HTTP_READYZ for service in self.services)
+    def _http_ports(self) -> list[int]:
+        return [
+            replica.http_port(self.options.http_port)
+            for replica in self.replicas
+            if replica.serves_http
+        ]
 
     def _spawn_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

@@ -18,10 +18,17 @@ async def main() -> int:
     ready = not os.environ.get("FAKE_NEVER_READY")
 
     async def on_health(msg: nats.aio.msg.Msg) -> None:
-        await msg.respond(json.dumps({"service": NAME, "ready": ready}).encode())
+        status = {
+            "service": NAME,
+            "instance": os.environ.get("PARLEY_INSTANCE_ID"),
+            "pid": os.getpid(),
+            "ready": ready,
+        }
+        await msg.respond(json.dumps(status).encode())
 
     await nc.subscribe(f"parley.health.{NAME}", cb=on_health)
     print(f"{NAME} started with database {os.environ.get('DATABASE_URL')}", flush=True)
+    print(f"{NAME} is instance {os.environ.get('PARLEY_INSTANCE_ID')}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
