@@ -3,12 +3,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from faststream.nats import NatsBroker
 from nats.aio.client import Client as NATS
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.chassis.db import create_engine
 from parley.chassis.event_store import EventStore
-from parley.chassis.messaging import ensure_stream
+from parley.chassis.messaging import ensure_stream, make_broker
 from parley.contracts.streams import StreamSpec, context_stream
 from parley.testing.counter import CONTEXT
 
@@ -37,3 +38,11 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def broker(nats_url: str) -> AsyncIterator[NatsBroker]:
+    """A broker of the test's own, not started: a test includes its routers, then starts it."""
+    broker = make_broker(nats_url, "chassis-test")
+    yield broker
+    await broker.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from faststream.nats import NatsBroker, NatsRouter
@@ -22,7 +21,6 @@ from parley.chassis.db import session_factory
 from parley.chassis.decider import execute
 from parley.chassis.errors import Conflict, DomainError, InvalidInput, ServiceUnavailable
 from parley.chassis.event_store import EventStore
-from parley.chassis.messaging import make_broker
 from parley.chassis.projections import ProjectionRunner, RunnerOptions, wait_for_position
 from parley.chassis.tracing import configure_tracing, tracer
 from parley.contracts.routes import Routes
@@ -76,13 +74,6 @@ def counter_router(store: EventStore) -> NatsRouter:
     serve(router, EXPLODE, explode, queue="counters")
     serve(router, REFUSE, refuse, queue="counters")
     return router
-
-
-@pytest.fixture
-async def broker(nats_url: str) -> AsyncIterator[NatsBroker]:
-    broker = make_broker(nats_url, "chassis-test")
-    yield broker
-    await broker.stop()
 
 
 async def serving(broker: NatsBroker, *routers: NatsRouter, timeout: float = 2) -> BusClient:

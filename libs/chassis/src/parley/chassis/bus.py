@@ -29,8 +29,10 @@ a semaphore instead of going through FastStream's anyio memory stream
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
 import json
+import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -52,8 +54,21 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_json
 
-from parley.chassis.errors import DomainError, InvalidInput, ServiceUnavailable, Unauthorized
+from parley.chassis.errors import (
+    DomainError,
+    InvalidInput,
+    OutcomeUnknown,
+    ServiceUnavailable,
+    Unauthorized,
+)
 from parley.chassis.event_store import EventMetadata
+from parley.chassis.idempotency import (
+    COMMAND_ID_HEADER,
+    IN_PROGRESS,
+    MAX_COMMAND_ID_CHARS,
+    Command,
+    CommandOutcomes,
+)
 from parley.chassis.logs import get_logger
 from parley.chassis.tracing import current_trace_context, inject_headers, spans_recorded
 from parley.contracts.routes import PROBLEM_HEADER, Route
@@ -63,7 +78,19 @@ _tracer = trace.get_tracer("parley.chassis.bus")
 
 ACTOR_HEADER = "Parley-Actor"
 CORRELATION_HEADER = "Parley-Correlation-Id"
+START_BY_HEADER = "Parley-Start-By"
+REPLY_BY_HEADER = "Parley-Reply-By"
 NOT_SIGNED_IN = "unauthenticated"
+
+# A caller waits this long for one attempt's reply, then retries (a query, or a command with
+# its command id: the service answers a repeat with the first attempt's outcome) while its
+# budget lasts. A service refuses (503 ``overloaded``, nothing applied) a request it could not
+# start within START_WITHIN_S of its sending, so that whatever it does start ends before the
+# caller stops waiting: a timeout then means a dead or stuck replica, not a queue.
+ATTEMPT_TIMEOUT_S = 2.5
+START_WITHIN_S = 1.5
+RETRY_PAUSE_S = 0.1
+REPLY_MARGIN_S = 0.1  # a reply's way back to its caller
 
 P = TypeVar("P", bound=BaseModel)
 R = TypeVar("R")
@@ -71,10 +98,16 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class RequestContext:
-    """Who asks, and which request this is part of."""
+    """Who asks, which request this is part of, which command (its id makes a repeat
+    idempotent, :mod:`parley.chassis.idempotency`), by when it must start and by when its
+    caller stops waiting for this attempt's reply (epoch seconds, set by :class:`BusClient`
+    for each attempt)."""
 
     actor: str | None = None
     correlation_id: str = field(default_factory=lambda: f"cor_{uuid4().hex}")
+    command_id: str | None = None
+    start_by: float | None = None
+    reply_by: float | None = None
 
     def event_metadata(self, causation_id: str | None = None) -> EventMetadata:
         return EventMetadata(
@@ -88,15 +121,41 @@ class RequestContext:
         headers = {CORRELATION_HEADER: self.correlation_id}
         if self.actor:
             headers[ACTOR_HEADER] = self.actor
+        if self.command_id:
+            headers[COMMAND_ID_HEADER] = self.command_id
+        if self.start_by is not None:
+            headers[START_BY_HEADER] = f"{self.start_by:.3f}"
+        if self.reply_by is not None:
+            headers[REPLY_BY_HEADER] = f"{self.reply_by:.3f}"
         return headers
 
     @staticmethod
     def from_headers(headers: dict[str, Any] | None) -> RequestContext:
         headers = headers or {}
+        command_id = headers.get(COMMAND_ID_HEADER) or None
         return RequestContext(
             actor=headers.get(ACTOR_HEADER) or None,
             correlation_id=headers.get(CORRELATION_HEADER) or f"cor_{uuid4().hex}",
+            command_id=command_id[:MAX_COMMAND_ID_CHARS] if command_id else None,
+            start_by=_epoch(headers.get(START_BY_HEADER)),
+            reply_by=_epoch(headers.get(REPLY_BY_HEADER)),
         )
+
+    def admit(self) -> None:
+        """Refuse, before anything is applied, a request that could not start in time: its
+        caller is about to give up on it (or has), and would not know what happened."""
+        if self.start_by is not None and time.time() > self.start_by:
+            raise ServiceUnavailable(
+                "too busy to start this request in time; nothing was applied, retry later",
+                type="overloaded",
+            )
+
+
+def _epoch(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
 
 
 def require_actor(ctx: RequestContext, doing: str = "do this") -> str:
@@ -288,15 +347,28 @@ def serve(
     queue: str,
     subject: str | None = None,
     max_in_flight: int = MAX_IN_FLIGHT,
+    outcomes: CommandOutcomes | None = None,
 ) -> None:
-    """Answer ``route`` (or ``subject``, e.g. one worker's own) with ``handler``."""
+    """Answer ``route`` (or ``subject``, e.g. one worker's own) with ``handler``; a command
+    with a command id at most once, given the service's ``outcomes``."""
+    remembered = outcomes if route.kind == "command" else None
 
-    async def answer(payload: Any) -> bytes:
+    async def run(payload: Any, ctx: RequestContext) -> bytes:
         try:
-            result = await handler(payload, _current_request.get())
+            result = await handler(payload, ctx)
         except ValidationError as error:  # the handler's own models refused: a bug, not a 422
             raise HandlerBug(f"{route.subject}: {error}") from error
         return route.result_adapter.dump_json(result)
+
+    async def answer(payload: Any) -> bytes:
+        ctx = _current_request.get()
+        ctx.admit()
+        if remembered is None or ctx.command_id is None:
+            return await run(payload, ctx)
+        command = Command(ctx.command_id, subject or route.subject, _fingerprint(payload))
+        # A repeat waits for an attempt in progress while its caller still listens.
+        wait_until = ctx.reply_by - REPLY_MARGIN_S if ctx.reply_by is not None else None
+        return await remembered.once(command, lambda: run(payload, ctx), deadline=wait_until)
 
     # The AsyncAPI document takes the payload type from the signature (the decoder validates
     # it); the result is already serialised by its route: no return type for FastStream.
@@ -318,6 +390,11 @@ def serve(
     subscriber(answer)
 
 
+def _fingerprint(payload: BaseModel) -> str:
+    """What a repeat of a command must carry again (the IETF draft's request fingerprint)."""
+    return hashlib.sha256(payload.model_dump_json().encode()).hexdigest()
+
+
 def _body(payload: object) -> bytes:
     """The payload as JSON: a model as it serialises itself; raw JSON data (a test sending
     what the route's own validation must refuse) as it is."""
@@ -330,7 +407,16 @@ def _body(payload: object) -> bytes:
 
 class BusClient:
     """Sends commands and queries through their routes; raises the service's
-    :class:`DomainError` on a problem reply, :class:`ServiceUnavailable` when nobody answers.
+    :class:`DomainError` on a problem reply, and tells apart what happened when none came:
+
+    - nobody serves the route (``NoResponders``, e.g. every replica restarting): nothing was
+      applied; retried while the budget lasts, then :class:`ServiceUnavailable`;
+    - an attempt got no reply within ``ATTEMPT_TIMEOUT_S`` (its replica died or is stuck):
+      a query, or a command (every command carries a command id, the caller's or one made
+      here), is sent again with the same id, and the service answers a repeat with the first
+      attempt's outcome; when the budget ends first, a command's outcome is unknown
+      (:class:`OutcomeUnknown`, 504: retry with the same key), a query's is nothing
+      (:class:`ServiceUnavailable`).
 
     The request goes out on the broker's own nats-py connection, in one client span whose
     context travels in the headers (the server's FastStream telemetry continues it; with no
@@ -339,9 +425,18 @@ class BusClient:
     (three spans, two middleware stacks), which measured as much CPU as serving the request
     (``bench/bus_bench.py``)."""
 
-    def __init__(self, broker: NatsBroker, *, timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        broker: NatsBroker,
+        *,
+        timeout: float = 5.0,
+        attempt_timeout: float = ATTEMPT_TIMEOUT_S,
+        start_within: float = START_WITHIN_S,
+    ) -> None:
         self._broker = broker
         self._timeout = timeout
+        self._attempt_timeout = attempt_timeout
+        self._start_within = start_within
 
     async def call(
         self,
@@ -353,6 +448,8 @@ class BusClient:
         timeout: float | None = None,
     ) -> R:
         subject = subject or route.subject
+        if route.kind == "command" and ctx.command_id is None:
+            ctx = replace(ctx, command_id=f"cmd_{uuid4().hex}")
         if not spans_recorded():  # nothing to record: the caller's trace context still travels
             return await self._request(route, payload, ctx, subject, timeout, trace.INVALID_SPAN)
         with _tracer.start_as_current_span(
@@ -371,20 +468,60 @@ class BusClient:
         timeout: float | None,
         span: trace.Span,
     ) -> R:
-        try:
-            reply = await self._broker.connection.request(
-                subject,
-                _body(payload),
-                timeout=timeout or self._timeout,
-                headers=inject_headers(ctx.headers()),
+        body = _body(payload)
+        give_up_at = time.monotonic() + (timeout or self._timeout)
+        maybe_applied = False
+        while True:
+            left = give_up_at - time.monotonic()
+            attempt_timeout = min(self._attempt_timeout, left)
+            now = time.time()
+            attempt = replace(
+                ctx,
+                start_by=now + min(self._start_within, attempt_timeout * 0.6),
+                reply_by=now + attempt_timeout,
             )
-        except (NoRespondersError, NatsTimeout, TimeoutError) as error:
+            try:
+                reply = await self._broker.connection.request(
+                    subject,
+                    body,
+                    timeout=attempt_timeout,
+                    headers=inject_headers(attempt.headers()),
+                )
+            except NoRespondersError:
+                if give_up_at - time.monotonic() > RETRY_PAUSE_S:
+                    await asyncio.sleep(RETRY_PAUSE_S)  # a replica may be (re)starting
+                    continue
+            except (NatsTimeout, TimeoutError):
+                maybe_applied = route.kind == "command"
+                if give_up_at - time.monotonic() > RETRY_PAUSE_S:
+                    log.warning("bus.attempt_timed_out", subject=subject, retrying=True)
+                    continue
+            else:
+                if not _in_progress(reply) or give_up_at - time.monotonic() <= RETRY_PAUSE_S:
+                    return _result(route, reply, span)
+                maybe_applied = True  # another attempt of it runs: ask again for its outcome
+                continue
             span.set_status(Status(StatusCode.ERROR, "no answer"))
+            if maybe_applied:
+                raise OutcomeUnknown(
+                    f"the {route.context} service did not answer in time: this may or may not"
+                    " have been applied; send it again with the same Idempotency-Key to learn"
+                    " its outcome"
+                )
             raise ServiceUnavailable(
-                f"{route.context} service did not answer", type="service-unavailable"
-            ) from error
-        if PROBLEM_HEADER in (reply.headers or {}):
-            problem = DomainError.from_problem(json.loads(reply.data))
-            span.set_attribute("parley.problem", problem.type)
-            raise problem
-        return route.result_adapter.validate_json(reply.data)
+                f"{route.context} service did not answer; nothing was applied",
+                type="service-unavailable",
+            )
+
+
+def _in_progress(reply: Msg) -> bool:
+    """A service's answer that another attempt of this command is still running."""
+    return PROBLEM_HEADER in (reply.headers or {}) and IN_PROGRESS.encode() in reply.data
+
+
+def _result(route: Route[P, R], reply: Msg, span: trace.Span) -> R:
+    if PROBLEM_HEADER in (reply.headers or {}):
+        problem = DomainError.from_problem(json.loads(reply.data))
+        span.set_attribute("parley.problem", problem.type)
+        raise problem
+    return route.result_adapter.validate_json(reply.data)

@@ -80,9 +80,22 @@ class RateLimited(DomainError):
 
 
 class ServiceUnavailable(DomainError):
+    """Nothing was applied: nobody answered (``service-unavailable``), or the service refused
+    the request before applying anything because it could not start it in time
+    (``overloaded``). Safe to retry (after ``Retry-After``)."""
+
     status = 503
     default_type = "service-unavailable"
     default_title = "Service unavailable"
+
+
+class OutcomeUnknown(DomainError):
+    """A command was sent but no answer came in time: it may or may not have been applied.
+    A retry with the same command id (``Idempotency-Key``) gets its real outcome."""
+
+    status = 504
+    default_type = "outcome-unknown"
+    default_title = "Outcome unknown"
 
 
 _BY_STATUS: dict[int, type[DomainError]] = {
@@ -95,6 +108,7 @@ _BY_STATUS: dict[int, type[DomainError]] = {
         Conflict,
         RateLimited,
         ServiceUnavailable,
+        OutcomeUnknown,
     )
 }
 _BY_STATUS[400] = DomainError

@@ -9,13 +9,16 @@ translation every service uses: no per-service error maps.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
+from faststream.nats import NatsRouter
 from pydantic import BaseModel
 
-from parley.chassis.bus import RequestContext
+from parley.chassis.bus import RequestContext, route_router, serve
 from parley.chassis.decider import TooMuchContention
 from parley.chassis.errors import Conflict, DomainError
+from parley.chassis.idempotency import CommandOutcomes
+from parley.contracts.routes import Route
 
 D = TypeVar("D")
 P = TypeVar("P", bound=BaseModel)
@@ -56,3 +59,44 @@ def bind(
 
     answer.__name__ = getattr(handler, "__name__", "answer")
     return answer
+
+
+class RouteAnswers(Generic[D]):
+    """A service's routes, each answered by its handler bound to the service's dependencies;
+    every command at most once per command id (the service's ``outcomes``)::
+
+        answers = RouteAnswers(deps, queue=SERVICE, outcomes=infra.outcomes, contended="...")
+        answers.answer(api.REGISTER, register.register)
+        router = answers.router
+    """
+
+    def __init__(
+        self,
+        deps: D,
+        *,
+        queue: str,
+        outcomes: CommandOutcomes | None,
+        contended: str = "this",
+    ) -> None:
+        self.router: NatsRouter = route_router()
+        self._deps = deps
+        self._queue = queue
+        self._outcomes = outcomes
+        self._contended = contended
+
+    def answer(
+        self,
+        route: Route[P, R],
+        handler: Callable[[D, P, RequestContext], Awaitable[R]],
+        *,
+        subject: str | None = None,
+    ) -> None:
+        """Serve ``route`` (on ``subject``, e.g. a worker's own, when given) with ``handler``."""
+        serve(
+            self.router,
+            route,
+            bind(self._deps, handler, contended=self._contended),
+            queue=self._queue,
+            subject=subject,
+            outcomes=self._outcomes,
+        )

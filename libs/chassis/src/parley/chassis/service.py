@@ -32,6 +32,7 @@ from parley.chassis.db import create_engine, run_migrations, session_factory
 from parley.chassis.dead_letters import DeadLetters
 from parley.chassis.health import health_subject as health_subject  # re-exported
 from parley.chassis.health import serve_http_health
+from parley.chassis.idempotency import CommandOutcomes
 from parley.chassis.leases import LeaseKeeper, Leases
 from parley.chassis.logs import configure_logging, get_logger
 from parley.chassis.messaging import make_broker, prepare_streams
@@ -55,6 +56,7 @@ class Infrastructure:
     sessions: async_sessionmaker[AsyncSession]
     positions: Positions
     bus: BusClient
+    outcomes: CommandOutcomes  # of commands, by command id (idempotency)
 
     @property
     def nc(self) -> NATS:
@@ -181,7 +183,12 @@ async def start_service(
             async with leases.exclusive("migrations", ttl_s=MIGRATIONS_LEASE_TTL_S):
                 await run_migrations(engine, definition.migrations)
         await positions.listen(broker.connection, definition.name)
-        infra = Infrastructure(settings, broker, engine, sessions, positions, BusClient(broker))
+        outcomes = await CommandOutcomes.open(
+            broker.connection, definition.name, replicas=settings.stream_replicas
+        )
+        infra = Infrastructure(
+            settings, broker, engine, sessions, positions, BusClient(broker), outcomes
+        )
         parts = await definition.build(infra)
         for stream, projection in parts.projections:
             runner = ProjectionRunner(

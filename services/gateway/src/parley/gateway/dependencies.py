@@ -14,6 +14,7 @@ from litestar.di import NamedDependency, Provide
 from parley.chassis.bus import BusClient, RequestContext
 from parley.gateway.auth import Caller, TokenCookie
 from parley.gateway.guards import caller_of
+from parley.gateway.idempotency_keys import IDEMPOTENCY_KEY_HEADER, idempotency_key
 from parley.gateway.problems import Problem
 from parley.gateway.request_ids import request_id_of
 from parley.gateway.settings import GatewaySettings
@@ -22,10 +23,16 @@ from parley.gateway.ws_tickets import WsTickets
 
 
 def request_context(request: Request[Any, Any, Any]) -> RequestContext:
-    """The acting user (set by the auth guard) and the request id as correlation id."""
+    """The acting user (set by the auth guard), the request id as correlation id, and the
+    client's ``Idempotency-Key`` as the command id (scoped to the caller: two callers' equal
+    keys are two commands; without a key the bus client makes one per command)."""
     caller = caller_of(request)
+    actor = caller.user_id if caller else None
+    key = idempotency_key(request.headers.get(IDEMPOTENCY_KEY_HEADER))
     return RequestContext(
-        actor=caller.user_id if caller else None, correlation_id=request_id_of(request.scope)
+        actor=actor,
+        correlation_id=request_id_of(request.scope),
+        command_id=f"{actor or 'anonymous'}:{key}" if key else None,
     )
 
 

@@ -12,15 +12,25 @@ from collections.abc import Iterator
 from typing import Any, cast, get_args
 
 from litestar import Litestar, Request, Response, get
+from litestar.enums import ParamType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components as OpenAPIComponents
-from litestar.openapi.spec import OpenAPI, OpenAPIResponse, Operation, RequestBody
+from litestar.openapi.spec import (
+    OpenAPI,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Parameter,
+    RequestBody,
+    Schema,
+)
 from litestar.routes import HTTPRoute
 from litestar.serialization import encode_json
 from pydantic import BaseModel
 
+from parley.gateway.idempotency_keys import IDEMPOTENCY_KEY_HEADER, MAX_KEY_CHARS
 from parley.gateway.security import SECURITY_SCHEMES, security_of
 
 API_VERSION = "1.0.0"
@@ -59,11 +69,16 @@ def agree_with_server(app: Litestar, document: OpenAPI) -> None:
     - a request body with a default (``data: ... = None``) is optional (Litestar marks every
       body required);
     - a 204 has no content (Litestar documents a JSON ``null``);
-    - request bodies refuse unknown fields (``extra="forbid"``): ``additionalProperties: false``.
+    - request bodies refuse unknown fields (``extra="forbid"``): ``additionalProperties: false``;
+    - a command (an operation that changes something and sends its request context on)
+      takes an ``Idempotency-Key`` and may answer what idempotency answers
+      (:func:`_document_idempotency`).
     """
     closed: set[str] = set()
     for handler, operation in _operations(app, document):
         operation.security = security_of(handler)
+        if _is_command(handler):
+            _document_idempotency(operation)
         data = handler.parsed_fn_signature.parameters.get("data")
         if data is not None and operation.request_body is not None:
             if isinstance(operation.request_body, RequestBody) and data.has_default:
@@ -76,6 +91,49 @@ def agree_with_server(app: Litestar, document: OpenAPI) -> None:
     for schema in (schemas or {}).values():
         if schema.title in closed:
             schema.additional_properties = False
+
+
+_COMMAND_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_IDEMPOTENCY_PROBLEMS = {
+    "400": "Malformed request, or a malformed Idempotency-Key",
+    "409": "Conflicts with the current state, or this Idempotency-Key's request is still"
+    " being applied (command-in-progress): retry with the same key",
+    "422": "Invalid input, or this Idempotency-Key was used for another request",
+    "504": "Outcome unknown: a service did not answer in time; retry with the same"
+    " Idempotency-Key to learn whether it was applied",
+}
+
+
+def _is_command(handler: HTTPRouteHandler) -> bool:
+    return bool(handler.http_methods & _COMMAND_METHODS) and (
+        "ctx" in handler.parsed_fn_signature.parameters
+    )
+
+
+def _document_idempotency(operation: Operation) -> None:
+    operation.parameters = [
+        *(operation.parameters or []),
+        Parameter(
+            name=IDEMPOTENCY_KEY_HEADER,
+            param_in=ParamType.HEADER,
+            required=False,
+            schema=Schema(type=OpenAPIType.STRING, min_length=1, max_length=MAX_KEY_CHARS + 2),
+            description="A unique key for this command (IETF draft: a string such as"
+            ' "8e03978e-40d5-43e8-bc93-6894a57f9324"); sent again with a retry, the retry gets'
+            " the first attempt's outcome instead of a second effect.",
+        ),
+    ]
+    responses = operation.responses or {}
+    problem = responses.get("400")
+    if not isinstance(problem, OpenAPIResponse):
+        return
+    for status, description in _IDEMPOTENCY_PROBLEMS.items():
+        existing = responses.get(status)
+        if isinstance(existing, OpenAPIResponse):
+            existing.description = description
+        else:
+            responses[status] = OpenAPIResponse(description=description, content=problem.content)
+    operation.responses = responses
 
 
 def _operations(app: Litestar, document: OpenAPI) -> Iterator[tuple[HTTPRouteHandler, Operation]]:

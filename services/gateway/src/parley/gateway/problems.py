@@ -118,11 +118,18 @@ def on_problem(request: Request[Any, Any, Any], error: Problem) -> Response[byte
     )
 
 
+# What a client retries after: a service that did not answer or was too busy to start
+# (nothing applied), or whose answer did not come in time (retry with the same key).
+RETRY_AFTER_S = {503: 1, 504: 1}
+
+
 def on_domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[bytes]:
     status = error.status if 400 <= error.status < 600 else 500  # a service's bug, not ours
     if status >= 500:
         log.warning("http.service_error", problem=error.type, detail=error.detail)
-    return problem_response(request, status, error.type, error.title, error.detail)
+    retry_after = RETRY_AFTER_S.get(status)
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return problem_response(request, status, error.type, error.title, error.detail, headers=headers)
 
 
 def on_invalid_input(
@@ -214,7 +221,10 @@ _DESCRIPTIONS = {
     422: "Invalid input (which field, and why)",
     426: "Upgrade required: open it as a WebSocket",
     429: "Rate limited; see Retry-After",
-    503: "A service behind the gateway did not answer",
+    503: "Nothing was applied: a service did not answer, or was too busy to start it"
+    " (overloaded); retry after Retry-After",
+    504: "Outcome unknown: a service did not answer in time; retry with the same"
+    " Idempotency-Key to learn whether it was applied",
 }
 
 

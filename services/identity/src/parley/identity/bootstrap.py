@@ -52,7 +52,7 @@ async def build(infra: Infrastructure) -> ServiceParts:
     )
     return ServiceParts(
         routers=[
-            routes(deps, queue=SERVICE),
+            routes(deps, queue=SERVICE, outcomes=infra.outcomes),
             reactions(deps, dead_letters=infra.dead_letters),
         ],
         projections=[

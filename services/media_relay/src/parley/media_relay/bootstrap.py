@@ -65,7 +65,11 @@ async def build(infra: Infrastructure) -> ServiceParts:
         dead_letters=infra.dead_letters,
     )
     return ServiceParts(
-        routers=[build_routes(MediaDeps(worker=worker, bus=infra.bus)), workers, room_roles],
+        routers=[
+            build_routes(MediaDeps(worker=worker, bus=infra.bus), infra.outcomes),
+            workers,
+            room_roles,
+        ],
         projections=[(streams.ROOM, projection)],
         # Background jobs start once every subscriber is listening: a worker announces itself
         # (and so gets negotiations forwarded to it) only when it can answer them.

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 from faststream.nats import NatsRouter
-from pydantic import BaseModel
 
-from parley.chassis.bus import RequestContext, route_router, serve
-from parley.chassis.handlers import bind
+from parley.chassis.handlers import RouteAnswers
+from parley.chassis.idempotency import CommandOutcomes
 from parley.contracts.api import identity as api
-from parley.contracts.routes import Route
 from parley.identity.handlers import (
     block,
     follow,
@@ -28,17 +23,10 @@ from parley.identity.handlers import (
 )
 from parley.identity.handlers.dependencies import IdentityDeps
 
-P = TypeVar("P", bound=BaseModel)
-R = TypeVar("R")
 
-
-def routes(deps: IdentityDeps, *, queue: str) -> NatsRouter:
-    router = route_router()
-
-    def answer(
-        route: Route[P, R], handler: Callable[[IdentityDeps, P, RequestContext], Awaitable[R]]
-    ) -> None:
-        serve(router, route, bind(deps, handler, contended="this account"), queue=queue)
+def routes(deps: IdentityDeps, *, queue: str, outcomes: CommandOutcomes) -> NatsRouter:
+    answers = RouteAnswers(deps, queue=queue, outcomes=outcomes, contended="this account")
+    answer = answers.answer
 
     answer(api.REGISTER, register.register)
     answer(api.LOGIN, login.login)
@@ -55,4 +43,4 @@ def routes(deps: IdentityDeps, *, queue: str) -> NatsRouter:
     answer(api.LIST_FOLLOWERS, list_users.list_followers)
     answer(api.LIST_FOLLOWING, list_users.list_following)
     answer(api.SUSPENDED_USERS, suspended_users.suspended_users)
-    return router
+    return answers.router

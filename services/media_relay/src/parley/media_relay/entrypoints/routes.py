@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from faststream.nats import NatsRouter
 
-from parley.chassis.bus import route_router, serve
-from parley.chassis.handlers import bind
+from parley.chassis.handlers import RouteAnswers
+from parley.chassis.idempotency import CommandOutcomes
 from parley.contracts.api.media import ACTIVE_SPEAKERS, CLOSE_SESSION, NEGOTIATE
 from parley.contracts.media import worker_negotiate_subject
 from parley.media_relay.handlers import negotiate, sessions
@@ -17,19 +17,17 @@ SERVICE = "media_relay"
 CONTENDED = "the media session"
 
 
-def build_routes(deps: MediaDeps) -> NatsRouter:
-    router = route_router()
-    serve(router, NEGOTIATE, bind(deps, negotiate.negotiate, contended=CONTENDED), queue=SERVICE)
-    serve(router, CLOSE_SESSION, bind(deps, sessions.close_session), queue=SERVICE)
-    serve(router, ACTIVE_SPEAKERS, bind(deps, sessions.active_speakers), queue=SERVICE)
+def build_routes(deps: MediaDeps, outcomes: CommandOutcomes) -> NatsRouter:
+    answers = RouteAnswers(deps, queue=SERVICE, outcomes=outcomes, contended=CONTENDED)
+    answers.answer(NEGOTIATE, negotiate.negotiate)
+    answers.answer(CLOSE_SESSION, sessions.close_session)
+    answers.answer(ACTIVE_SPEAKERS, sessions.active_speakers)
     # This worker's own subject. No other worker listens on it, so the queue group only tells
     # if two processes were started with the same worker id: then one of them, not both,
     # opens the session (two answers to one offer would leave a dead peer connection behind).
-    serve(
-        router,
+    answers.answer(
         NEGOTIATE,
-        bind(deps, negotiate.negotiate_here, contended=CONTENDED),
-        queue=SERVICE,
+        negotiate.negotiate_here,
         subject=worker_negotiate_subject(deps.worker.worker_id),
     )
-    return router
+    return answers.router
