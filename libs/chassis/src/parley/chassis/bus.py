@@ -33,7 +33,8 @@ import hashlib
 import inspect
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -145,10 +146,36 @@ class RequestContext:
         """Refuse, before anything is applied, a request that could not start in time: its
         caller is about to give up on it (or has), and would not know what happened."""
         if self.start_by is not None and time.time() > self.start_by:
-            raise ServiceUnavailable(
-                "too busy to start this request in time; nothing was applied, retry later",
-                type="overloaded",
-            )
+            raise _overloaded()
+
+
+def _overloaded() -> ServiceUnavailable:
+    return ServiceUnavailable(
+        "too busy to start this request in time; nothing was applied, retry later",
+        type="overloaded",
+    )
+
+
+@asynccontextmanager
+async def request_slot(slots: asyncio.Semaphore) -> AsyncIterator[None]:
+    """One of a scarce resource's ``slots`` (e.g. password hashing) for the request being
+    handled, waited for no longer than its start-by deadline: past it, the request is refused
+    (503 ``overloaded``) before it applies anything, as :meth:`RequestContext.admit` does."""
+    ctx = _current_request.get(None)
+    start_by = ctx.start_by if ctx is not None else None
+    if start_by is None:
+        async with slots:
+            yield
+        return
+    try:
+        async with asyncio.timeout(max(0.0, start_by - time.time())):
+            await slots.acquire()
+    except TimeoutError:
+        raise _overloaded() from None
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def _epoch(value: str | None) -> float | None:

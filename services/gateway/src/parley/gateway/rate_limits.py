@@ -7,8 +7,10 @@ expire ``window_s`` after their last change), so a client gets at most ``limit``
 ``window_s`` seconds however many gateways share the load. A hit reads the log (one KV get) and
 writes it back with the revision it read (one KV update, or a create for a new key); a hit on
 another gateway in between makes that write fail, and the hit is decided again on the new log
-(at most :data:`ATTEMPTS` times; a log that busy is refused for a second). A refused hit is not
-logged: its ``Retry-After`` is when the oldest logged hit leaves the window.
+(at most :data:`ATTEMPTS` times; a log that busy is refused for a second). Within one gateway,
+hits on one key take turns (a lock per key), so a burst from one client contends only with
+other gateways, never with itself. A refused hit is not logged: its ``Retry-After`` is when
+the oldest logged hit leaves the window.
 
 Cost on the hot path: two KV round trips per register or login (well under a millisecond on one
 machine, next to identity's password hashing, tens of ms), none elsewhere. Times come from each
@@ -22,6 +24,7 @@ memory storage does not survive a NATS restart, so the counts then start again f
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
@@ -41,6 +44,7 @@ log = get_logger(__name__)
 
 ATTEMPTS = 5  # writes lost to other gateways' hits on the same key before refusing
 CONTENDED_WAIT_S = 1.0
+MAX_REMEMBERED_TURNS = 10_000
 KV_TIMEOUT_S = 0.5  # beyond it, this request counts in memory
 OPEN_RETRY_S = 5.0
 _WARN_EVERY_S = 60.0
@@ -162,6 +166,7 @@ class SharedWindowLimiter:
         self._clock = clock
         self._fallback = SlidingWindowLimiter(limit, window_s)
         self._warned_at = float("-inf")
+        self._turns: dict[str, asyncio.Lock] = {}  # one writer per key in this gateway
 
     async def hit(self, key: str) -> float | None:
         if self.limit <= 0:
@@ -169,12 +174,18 @@ class SharedWindowLimiter:
         kv = await self._shared.bucket()
         if kv is None:
             return self._fallback.hit(key)
+        kv_key = f"{self.name}.{key.encode().hex() or '-'}"
+        turn = self._turns.setdefault(kv_key, asyncio.Lock())
         try:
-            return await self._hit_shared(kv, f"{self.name}.{key.encode().hex() or '-'}")
+            async with turn:
+                return await self._hit_shared(kv, kv_key)
         except (NatsError, TimeoutError) as error:
             self._warn(error)
             self._shared.lost()
             return self._fallback.hit(key)
+        finally:
+            if len(self._turns) > MAX_REMEMBERED_TURNS:  # forget the idle ones
+                self._turns = {k: lock for k, lock in self._turns.items() if lock.locked()}
 
     async def _hit_shared(self, kv: KeyValue, kv_key: str) -> float | None:
         for _ in range(ATTEMPTS):

@@ -1,5 +1,7 @@
 """Password hashing with argon2id, off the event loop and with bounded concurrency (each hash
-holds ``memory_kib`` of RAM, so an unbounded burst of registrations could exhaust memory)."""
+holds ``memory_kib`` of RAM, so an unbounded burst of registrations could exhaust memory). A
+request waits for a hashing slot no longer than its start-by deadline: a burst beyond what the
+machine hashes in time is refused (503 ``overloaded``) before any account is made."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher as Argon2Hasher
 from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from parley.chassis.bus import request_slot
 
 
 @dataclass(frozen=True)
@@ -32,11 +36,11 @@ class PasswordHasher:
         self._decoy: str | None = None
 
     async def hash(self, password: str) -> str:
-        async with self._slots:
+        async with request_slot(self._slots):
             return await asyncio.to_thread(self._argon2.hash, password)
 
     async def verify(self, password_hash: str, password: str) -> bool:
-        async with self._slots:
+        async with request_slot(self._slots):
             return await asyncio.to_thread(self._verify, password_hash, password)
 
     async def verify_decoy(self, password: str) -> None:
