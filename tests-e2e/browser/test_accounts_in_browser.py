@@ -65,3 +65,40 @@ def test_a_profile_follow_and_block(open_person) -> None:  # type: ignore[no-unt
     expect(page.get_by_role("button", name="Follow", exact=True)).to_be_visible()
     for person in (bob, cleo):
         person.assert_no_page_errors()
+
+
+def test_a_lost_answer_is_retried_with_the_same_key_and_signs_up_once(open_person) -> None:  # type: ignore[no-untyped-def]
+    """The first sign-up reaches the server and is applied, but its answer is lost (the page
+    gets a 504 outcome-unknown instead): the web client retries with the same Idempotency-Key
+    and is answered with the first attempt's outcome, not "handle taken"."""
+    ada = open_person("ada", signed_up=False)
+    page = ada.open("/")
+    keys: list[str] = []
+
+    def lose_the_first_answer(route) -> None:  # type: ignore[no-untyped-def]
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        applied = route.fetch()  # the server applies it...
+        if len(keys) > 1:
+            route.fulfill(response=applied)
+            return
+        route.fulfill(  # ... and the answer is lost on the way back
+            status=504,
+            content_type="application/problem+json",
+            headers={"Retry-After": "1"},
+            body='{"type": "https://parley.dev/errors/outcome-unknown", "title": "Outcome'
+            ' unknown", "status": 504, "detail": "no answer in time"}',
+        )
+
+    page.route("**/api/v1/auth/register", lose_the_first_answer)
+    page.get_by_role("link", name="Create account").first.click()
+    handle = new_handle("ada")
+    page.get_by_label("Name").fill("Ada Lovelace")
+    page.get_by_label("Handle").fill(handle)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page.get_by_role("button", name="Account menu")).to_contain_text(f"@{handle}")
+    assert len(keys) == 2
+    assert keys[0]
+    assert keys[0] == keys[1]
+    ada.assert_no_page_errors()

@@ -31,8 +31,41 @@ export function onUnauthorized(listener) {
   return () => unauthorizedListeners.delete(listener);
 }
 
-async function request(method, path, body, { keepalive = false, quiet401 = false } = {}) {
+// A command's answer can be lost (504 outcome-unknown, a dropped connection) or refused before
+// anything was applied (503 with Retry-After). Each command carries an Idempotency-Key, and a
+// retry sends the same key: the server answers it with the first attempt's outcome, so a retry
+// never signs up twice or opens a second Space.
+const COMMAND_RETRIES = 2;
+const MAX_RETRY_WAIT_S = 5;
+
+function newIdempotencyKey() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function retryable(error) {
+  return error.network || error.status === 504 || (error.status === 503 && error.retryAfter !== null);
+}
+
+const pause = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
+async function request(method, path, body, options = {}) {
+  if (method === "GET") return send(method, path, body, options, null);
+  const key = newIdempotencyKey();
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await send(method, path, body, options, key);
+    } catch (error) {
+      if (options.keepalive || attempt >= COMMAND_RETRIES || !(error instanceof ApiError) || !retryable(error)) throw error;
+      await pause(Math.min(Number(error.retryAfter) || 1, MAX_RETRY_WAIT_S));
+    }
+  }
+}
+
+async function send(method, path, body, { keepalive = false, quiet401 = false } = {}, key) {
   const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (key) init.headers["Idempotency-Key"] = `"${key}"`;
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
