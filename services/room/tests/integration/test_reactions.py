@@ -20,8 +20,16 @@ from parley.chassis.errors import (
     RateLimited,
     Unauthorized,
 )
-from parley.contracts.events.room import ParticipantRemoved, SpaceEnded
+from parley.chassis.event_store import EventMetadata, envelope_for, message_headers
+from parley.contracts.events.room import (
+    ParticipantLeft,
+    ParticipantRemoved,
+    SpaceEnded,
+    membership_id,
+)
 from parley.contracts.live import REACTION_EMOJI
+from parley.contracts.subjects import event_subject
+from parley.room.handlers.reaction_gate import ReactionGate
 
 from .conftest import Room, RoomStarter
 
@@ -139,6 +147,120 @@ async def test_a_remembered_presence_ends_with_its_space(start_room: RoomStarter
             assert asyncio.get_running_loop().time() < deadline, "still accepted after the end"
             await asyncio.sleep(0.02)
         assert (type(refusal), refusal.type) == (Conflict, "space-not-live")
+
+
+REMEMBER_PRESENCE = {  # for a minute: only hearing of the departure can stop the reactions
+    "reaction_presence_cache_s": 60.0,
+    "reaction_rate_per_s": 1000,
+    "reaction_burst": 1000,
+}
+
+
+async def test_a_listener_who_leaves_or_is_removed_is_refused_at_once(
+    start_room: RoomStarter,
+) -> None:
+    async with start_room(**REMEMBER_PRESENCE) as room:
+        host, ann, ben, cat = await room.register("host", "ann", "ben", "cat")
+        space_id = await room.live_space(host)
+        ref = {"space_id": space_id}
+        for listener in (ann, ben, cat):
+            await room.command("join_space", ref, listener)
+        await room.settle()  # the catalog shows the Space live
+        for listener in (ann, ben, cat):
+            await room.command("react", {**ref, "emoji": "🔥"}, listener)  # now remembered
+
+        await room.command("leave_space", ref, ann)
+        await room.command("remove_participant", {**ref, "user_id": ben, "block": True}, host)
+
+        for gone in (ann, ben):  # right after the answer, no waiting
+            with pytest.raises(Forbidden) as refused:
+                await room.command("react", {**ref, "emoji": "🔥"}, gone)
+            assert refused.value.type == "not-in-space"
+        await room.command("react", {**ref, "emoji": "🔥"}, cat)  # the others stay remembered
+
+
+async def test_a_removed_stage_guest_is_refused(start_room: RoomStarter) -> None:
+    # Invited from outside, the guest has no stay to close: only the removal itself says so.
+    async with start_room(**REMEMBER_PRESENCE) as room:
+        await room.space(SPACE, HOST)
+        await room.promote(SPACE, "usr_guest")
+        await room.settle()
+        assert await react(room, "usr_guest") == "🔥"  # now remembered as present
+
+        await room.append(SPACE, ParticipantRemoved(space_id=SPACE, user_id="usr_guest", by=HOST))
+        await room.settle()
+        assert (await rejected(room, "usr_guest")).type == "not-in-space"
+
+
+async def test_every_replica_forgets_a_departure(start_room: RoomStarter) -> None:
+    # Each replica remembers presences of its own: every one of them must hear the departure.
+    # Reactions go to either replica (one queue group), so 20 of them reach both but for a
+    # chance of one in half a million.
+    leases = {"lease_ttl_s": 1.0, "lease_renew_s": 0.2}
+    async with (
+        start_room(instance_id="room-1", **leases, **REMEMBER_PRESENCE) as one,
+        start_room(instance_id="room-2", **leases, **REMEMBER_PRESENCE) as two,
+    ):
+        host, ann = await one.register("host", "ann")
+        space_id = await one.live_space(host)
+        reaction = {"space_id": space_id, "emoji": "🔥"}
+        await one.command("join_space", {"space_id": space_id}, ann)
+        await one.settle()  # the catalog shows the Space live (one database for both)
+        for _ in range(20):
+            await one.command("react", reaction, ann)
+
+        await two.command("leave_space", {"space_id": space_id}, ann)
+
+        outcomes = await asyncio.gather(
+            *(one.command("react", reaction, ann) for _ in range(20)), return_exceptions=True
+        )
+        assert all(isinstance(outcome, Forbidden) for outcome in outcomes), outcomes
+
+
+async def test_a_presence_found_just_after_a_departure_is_not_remembered(room: Room) -> None:
+    # The departure is heard before the read model shows it (it may even be applied by another
+    # replica): a presence read in between is stale, and must not be remembered for a minute.
+    gate = ReactionGate(presence_ttl_s=60.0)
+    await room.space(SPACE, HOST)
+    await room.join(SPACE, "usr_ann")
+    await room.settle()
+
+    gate.departed(SPACE, "usr_ann")  # heard; the read model still shows her
+    await gate.admit(room.sessions, SPACE, "usr_ann")
+    await room.leave(SPACE, "usr_ann")  # this gate hears nothing: only the read model changes
+    await room.settle()
+
+    with pytest.raises(Forbidden) as refused:
+        await gate.admit(room.sessions, SPACE, "usr_ann")
+    assert refused.value.type == "not-in-space"
+
+
+async def test_only_the_stream_answers_the_publisher_of_an_ending(room: Room) -> None:
+    # An event is stored by a request: the publisher reads the first answer as the stream's
+    # ack, so the replicas watching endings (who get the request too) must stay silent.
+    answers: list[bytes] = []
+
+    async def collect(msg: Msg) -> None:
+        answers.append(msg.data)
+
+    inbox = room.nc.new_inbox()
+    await room.nc.subscribe(inbox, cb=collect)
+    ann_left = ParticipantLeft(space_id=SPACE, user_id="usr_ann")
+    removed = ParticipantRemoved(space_id=SPACE, user_id="usr_ben", by=HOST)
+    ended = SpaceEnded(space_id=SPACE, by=HOST, reason="host_ended")
+    for aggregate_id, event in (
+        (membership_id(SPACE, "usr_ann"), ann_left),
+        (SPACE, removed),
+        (SPACE, ended),
+    ):
+        envelope = envelope_for(event, aggregate_id, EventMetadata(correlation_id="cor_test"))
+        subject = event_subject("room", aggregate_id, envelope.event_type)
+        body = envelope.model_dump_json().encode()
+        await room.nc.publish(subject, body, reply=inbox, headers=message_headers(envelope))
+    await room.nc.flush()
+    await room.eventually(lambda: asyncio.sleep(0, len(answers) >= 3))
+    await asyncio.sleep(0.3)  # time for any other answer to arrive
+    assert [json.loads(answer)["stream"] for answer in answers] == ["ROOM"] * 3
 
 
 async def test_a_storm_arrives_as_a_few_batches(start_room: RoomStarter) -> None:

@@ -12,7 +12,11 @@ from parley.contracts.routes import PROBLEM_HEADER
 from parley.contracts.subjects import event_type_filter
 from parley.room.bootstrap import definition
 from parley.room.entrypoints.live_channel import RAW_REACTIONS
-from parley.room.entrypoints.space_endings import SPACE_ENDED
+from parley.room.entrypoints.presence_endings import (
+    PARTICIPANT_LEFT,
+    PARTICIPANT_REMOVED,
+    SPACE_ENDED,
+)
 from parley.testing.routes import route_subjects, served_subjects
 
 from .conftest import Room
@@ -24,7 +28,9 @@ async def test_room_serves_exactly_its_declared_routes(room: Room) -> None:
     assert served_subjects(parts) == ROUTES.subjects() | {
         event_type_filter("identity", UserSuspended.event_type()),  # its policy
         RAW_REACTIONS,  # the reaction aggregator
-        SPACE_ENDED,  # reactions stop when a Space ends
+        SPACE_ENDED,  # reactions stop when a Space ends,
+        PARTICIPANT_LEFT,  # when a participant leaves,
+        PARTICIPANT_REMOVED,  # and when one is removed
     }
     # Each one answers on the bus: a body that is no payload at all is a 422 problem at once.
     for route in ROUTES.all:

@@ -24,9 +24,9 @@ from parley.room.entrypoints.live_channel import LiveChannel
 from parley.room.entrypoints.live_publisher import LivePublisher
 from parley.room.entrypoints.notification_push import NotificationPusher
 from parley.room.entrypoints.policy_consumers import policy_consumers
+from parley.room.entrypoints.presence_endings import forget_presences_when_they_end
 from parley.room.entrypoints.reaction_aggregator import ReactionAggregator
 from parley.room.entrypoints.routes import routes
-from parley.room.entrypoints.space_endings import forget_presences_when_spaces_end
 from parley.room.entrypoints.timer_poller import poll_host_grace_timers
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.reaction_gate import ReactionGate, TokenBuckets
@@ -68,7 +68,7 @@ async def build(infra: Infrastructure, *, clock: Callable[[], datetime] = utc_no
     )
     aggregator = ReactionAggregator(channel, infra.sessions, window_ms=settings.reaction_window_ms)
     aggregator.subscribe(live)
-    forget_presences_when_spaces_end(live, gate)
+    forget_presences_when_they_end(live, gate)
     live_publisher = LivePublisher(deps, channel, max_age_s=settings.live_max_age_s)
     policies = policy_consumers(
         deps, CatchUp(infra.nc, infra.positions), dead_letters=infra.dead_letters

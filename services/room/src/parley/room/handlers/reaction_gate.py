@@ -4,8 +4,8 @@ moment so that a storm of reactions from one room is not a storm of queries.
 
 In memory, per replica: with N replicas answering ``react`` a user may get up to N times the
 rate. Reactions are ephemeral and cheap, so that bound is good enough and costs no round trip.
-Endings are watched live (``entrypoints/space_endings.py``), so a remembered presence never
-outlives its Space.
+Endings and departures are watched live (``entrypoints/presence_endings.py``), so a remembered
+presence never outlives its Space, nor the participant's leaving or removal.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class ReactionGate:
         self._presence_ttl_s = presence_ttl_s
         self._clock = clock
         self._present_until: dict[tuple[str, str], float] = {}
+        self._departed_until: dict[tuple[str, str], float] = {}
         self._ended: set[str] = set()
 
     async def admit(
@@ -92,6 +93,16 @@ class ReactionGate:
         for key in [key for key in self._present_until if key[0] == space_id]:
             del self._present_until[key]
 
+    def departed(self, space_id: str, user_id: str) -> None:
+        """They left or were removed: forget their presence. The read model shows it a moment
+        later (maybe applied by another replica), so a presence found until one time-to-live
+        from now may be stale: it is not remembered."""
+        key = (space_id, user_id)
+        self._present_until.pop(key, None)
+        if len(self._departed_until) >= _MAX_REMEMBERED:
+            self._departed_until.clear()
+        self._departed_until[key] = self._clock() + self._presence_ttl_s
+
     async def _check_present(
         self, sessions: async_sessionmaker[AsyncSession], space_id: str, user_id: str
     ) -> None:
@@ -103,6 +114,8 @@ class ReactionGate:
             return
         async with sessions() as session:
             await present_in_live_space(session, space_id, user_id)
+        if self._departed_until.get(key, 0.0) > now:
+            return
         if len(self._present_until) >= _MAX_REMEMBERED:
             self._present_until.clear()
         self._present_until[key] = now + self._presence_ttl_s
