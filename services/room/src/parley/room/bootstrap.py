@@ -74,7 +74,7 @@ async def build(infra: Infrastructure, *, clock: Callable[[], datetime] = utc_no
         deps, CatchUp(infra.nc, infra.positions), dead_letters=infra.dead_letters
     )
     return ServiceParts(
-        routers=[routes(deps, queue=SERVICE), policies, live],
+        routers=[routes(deps, queue=SERVICE, outcomes=infra.outcomes), policies, live],
         projections=[
             (streams.IDENTITY, RoomIdentityProjection()),
             (streams.ROOM, HostGraceTimers()),

@@ -4,16 +4,11 @@ the dependencies, its rejections turned into problem replies by the chassis' one
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 from faststream.nats import NatsRouter
-from pydantic import BaseModel
 
-from parley.chassis.bus import RequestContext, route_router, serve
-from parley.chassis.handlers import bind
+from parley.chassis.handlers import RouteAnswers
+from parley.chassis.idempotency import CommandOutcomes
 from parley.contracts.api import room as api
-from parley.contracts.routes import Route
 from parley.room.handlers import (
     accept_invitation,
     accept_speaker_request,
@@ -46,17 +41,10 @@ from parley.room.handlers import (
 )
 from parley.room.handlers.dependencies import RoomDeps
 
-P = TypeVar("P", bound=BaseModel)
-R = TypeVar("R")
 
-
-def routes(deps: RoomDeps, *, queue: str) -> NatsRouter:
-    router = route_router()
-
-    def answer(
-        route: Route[P, R], handler: Callable[[RoomDeps, P, RequestContext], Awaitable[R]]
-    ) -> None:
-        serve(router, route, bind(deps, handler, contended="this Space"), queue=queue)
+def routes(deps: RoomDeps, *, queue: str, outcomes: CommandOutcomes) -> NatsRouter:
+    answers = RouteAnswers(deps, queue=queue, outcomes=outcomes, contended="this Space")
+    answer = answers.answer
 
     answer(api.CREATE_SPACE, create_space.create_space)
     answer(api.UPDATE_SPACE, update_space.update_space)
@@ -87,4 +75,4 @@ def routes(deps: RoomDeps, *, queue: str) -> NatsRouter:
     answer(api.GET_SPACE_ANALYTICS, get_space_analytics.get_space_analytics)
     answer(api.LIST_NOTIFICATIONS, list_notifications.list_notifications)
     answer(api.MY_ROLE, my_role.my_role)
-    return router
+    return answers.router

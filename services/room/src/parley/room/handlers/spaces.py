@@ -3,6 +3,7 @@ people a command names, running commands, answering with the actor's view."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from uuid import uuid4
 
@@ -32,8 +33,13 @@ membership_decider: Decider[MembershipCommand, Membership] = Decider(
 )
 
 
-def new_space_id() -> str:
-    return f"sp_{uuid4().hex[:20]}"
+def new_space_id(command_id: str | None = None) -> str:
+    """A new Space's id; made from the command's id when it has one, so that the command run
+    again (its first attempt's replica died before the outcome was stored) finds the Space it
+    made instead of making a second one."""
+    if command_id is None:
+        return f"sp_{uuid4().hex[:20]}"
+    return f"sp_{hashlib.sha256(command_id.encode()).hexdigest()[:20]}"
 
 
 def named_user(user_id: str) -> str:
