@@ -35,7 +35,14 @@ from faststream.specification.asyncapi.utils import clear_key, ref
 from pydantic import BaseModel, Field, TypeAdapter
 
 import parley.contracts.api
-from parley.chassis.bus import ACTOR_HEADER, CORRELATION_HEADER
+from parley.chassis.bus import (
+    ACTOR_HEADER,
+    CORRELATION_HEADER,
+    REPLY_BY_HEADER,
+    START_BY_HEADER,
+)
+from parley.chassis.health import HEALTH_STATUS
+from parley.chassis.idempotency import COMMAND_ID_HEADER
 from parley.chassis.service import health_subject
 from parley.contracts.envelope import EventEnvelope
 from parley.contracts.registry import DomainEvent, events_of
@@ -56,6 +63,11 @@ SERVER_DESCRIPTION = (
 REQUEST_HEADERS = {
     ACTOR_HEADER: "Id of the acting user; absent for anonymous and system requests",
     CORRELATION_HEADER: "Id shared by everything one request caused (generated when absent)",
+    COMMAND_ID_HEADER: "A command's id (the client's Idempotency-Key scoped to the caller, or"
+    " one the caller made): a repeat is answered with the first attempt's outcome",
+    START_BY_HEADER: "Epoch seconds: a request not started by then is refused (503"
+    " overloaded) before anything is applied",
+    REPLY_BY_HEADER: "Epoch seconds: when the caller stops waiting for this attempt's reply",
     "traceparent": "W3C trace context of the caller",
     "tracestate": "W3C tracestate of the caller",
 }
@@ -68,20 +80,6 @@ EVENT_HEADERS = {
     "tracestate": "W3C tracestate, when the caller had one",
 }
 REQUIRED_EVENT_HEADERS = ("Nats-Msg-Id", "Parley-Event-Type", "Parley-Event-Version")
-
-HEALTH_STATUS: Json = {
-    "type": "object",
-    "properties": {
-        "service": {"type": "string", "description": "The service's name"},
-        "ready": {"type": "boolean", "description": "Every projection of the replica runs"},
-        "projections": {
-            "type": "object",
-            "additionalProperties": {"type": "boolean"},
-            "description": "Projection name -> running",
-        },
-    },
-    "required": ["service", "ready", "projections"],
-}
 
 INTRO = """\
 Generated from the running service by `parley asyncapi` (`make asyncapi`): FastStream's
