@@ -72,6 +72,7 @@ class Variant:
 VARIANTS = (
     Variant("faststream", "FastStream: chassis serve + BusClient.call", "chassis"),
     Variant("faststream_serial", "the same, max_in_flight=1", "chassis"),
+    Variant("faststream_idempotent", "the same, with the command-outcome store", "chassis"),
     Variant("faststream_stock", "the same route on FastStream's stock pieces", "chassis"),
     Variant("raw_typed", "raw nats-py + the route's pydantic types", "raw"),
     Variant("raw", "raw nats-py request/reply (JSON)", "raw"),

@@ -1,6 +1,10 @@
 """The answering side of the bus benchmark, one process per variant (so that its CPU is its own):
 
-    python bench/bus_responder.py raw|raw_typed|faststream|faststream_serial|faststream_stock URL
+    python bench/bus_responder.py MODE URL
+
+with MODE one of raw, raw_typed, faststream, faststream_serial, faststream_idempotent,
+faststream_stock:
+
 
 - ``raw``: a nats-py queue subscription answering with ``msg.respond``, JSON in and out;
 - ``raw_typed``: the same, validating the payload and serialising the result with the route's
@@ -8,6 +12,9 @@
 - ``faststream``: the chassis route (``route_router`` + ``serve``) on a broker made by
   ``make_broker``, with the tracing a service configures: what every service runs;
 - ``faststream_serial``: the same with ``max_in_flight=1``: one request at a time;
+- ``faststream_idempotent``: the chassis route with the service's command-outcome store, as
+  every service serves its commands since issue 9 (each command id claimed and its outcome
+  stored in NATS KV: two more JetStream writes per command);
 - ``faststream_stock``: the same route on FastStream's own pieces, as the chassis served it
   before it trimmed them: FastStream's NATS telemetry middleware on the broker (no tracer
   provider installed, as above), its concurrent core subscriber (``max_workers=64``), the
@@ -38,6 +45,7 @@ from parley.chassis.bus import (
     tolerant_json,
 )
 from parley.chassis.bus import _current_request as _current_request  # as serve()'s handlers get it
+from parley.chassis.idempotency import CommandOutcomes
 from parley.chassis.messaging import make_broker
 from parley.chassis.tracing import configure_tracing
 from parley.contracts.routes import Routes
@@ -106,9 +114,21 @@ async def serve_faststream(url: str, mode: str) -> None:
         return Joined.model_validate(answer(payload.space_id, ctx.actor))
 
     broker = make_broker(url, f"bench-responder-{mode}")
+    await broker.connect()
+    outcomes = None
+    if mode == "faststream_idempotent":
+        outcomes = await CommandOutcomes.open(broker.connection, "bench")
     router = route_router()
     in_flight = 1 if mode == "faststream_serial" else MAX_IN_FLIGHT
-    serve(router, JOIN, join, queue=QUEUE, subject=subject_of(mode), max_in_flight=in_flight)
+    serve(
+        router,
+        JOIN,
+        join,
+        queue=QUEUE,
+        subject=subject_of(mode),
+        max_in_flight=in_flight,
+        outcomes=outcomes,
+    )
     broker.include_router(router)
     await broker.start()
     await broker.connection.flush()
