@@ -24,6 +24,7 @@ from parley.chassis.tokens import TokenVerifier
 from parley.gateway.accounts.auth_controller import AuthController
 from parley.gateway.accounts.me_controller import MeController
 from parley.gateway.accounts.moderation_controller import ModerationController
+from parley.gateway.accounts.ping_controller import PingController
 from parley.gateway.accounts.users_controller import UsersController
 from parley.gateway.auth import Authenticator, TokenCookie
 from parley.gateway.bodies import GatewayRequest
@@ -61,6 +62,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     MeController,
     UsersController,
     ModerationController,
+    PingController,
     SpacesController,
     AudienceController,
     StageController,

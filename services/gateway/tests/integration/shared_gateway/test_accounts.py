@@ -68,6 +68,27 @@ async def test_get_me_asks_as_the_token_holder(api, fake_identity, keys):
     assert call.correlation_id == response.headers["x-request-id"]
 
 
+async def test_ping_asks_identity_as_the_token_holder_and_answers_who_asked(
+    api, fake_identity, keys
+):
+    fake_identity.answers["ping"] = lambda p: {"user_id": "usr_ada"}
+
+    response = await api.get("/api/v1/ping", headers=bearer(keys.token("usr_ada", "ada")))
+
+    assert response.status_code == 200, response.text
+    assert response.json() == {"user_id": "usr_ada"}
+    [call] = fake_identity.requests()
+    assert (call.kind, call.name, call.actor, call.payload) == ("qry", "ping", "usr_ada", {})
+
+
+async def test_ping_without_a_token_is_refused_before_the_bus(api, fake_identity):
+    response = await api.get("/api/v1/ping")
+
+    assert response.status_code == 401
+    assert response.json()["type"].endswith("/unauthenticated")
+    assert fake_identity.requests() == []
+
+
 async def test_update_me_sends_only_the_given_fields(api, fake_identity, keys):
     response = await api.patch(
         "/api/v1/me", json={"bio": "hi"}, headers=bearer(keys.token("usr_ada", "ada"))

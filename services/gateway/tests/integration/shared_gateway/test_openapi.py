@@ -13,6 +13,7 @@ REQUIRED = [
     ("post", "/api/v1/auth/logout", "logout"),
     ("get", "/api/v1/me", "getMe"),
     ("patch", "/api/v1/me", "updateMe"),
+    ("get", "/api/v1/ping", "ping"),
     ("get", "/api/v1/users/{handle}", "getUser"),
     ("put", "/api/v1/users/{handle}/follow", "followUser"),
     ("delete", "/api/v1/users/{handle}/follow", "unfollowUser"),

@@ -12,6 +12,7 @@ Queries (``qry.identity.<name>``):
     get_user(TargetUser) -> UserView            actor optional (relationship fields then false)
     list_followers / list_following(ListUsers) -> UserPage
     suspended_users(Empty) -> SuspendedUsers    ids of every suspended account (gateway bootstrap)
+    ping(Empty) -> Pong                         actor; touches nothing (the benchmarks' floor)
 
 Validation of handle/password/display-name rules happens in the identity decider, not here:
 these models only fix the shape, so that a bad value becomes a domain 422 with a clear slug.
@@ -108,6 +109,10 @@ class Registered(BaseModel):
 
 class SuspendedUsers(BaseModel):
     user_ids: list[str]
+
+
+class Pong(BaseModel):
+    user_id: str = Field(description="The caller, as the token the gateway verified names them")
 
 
 # -- routes ------------------------------------------------------------------------------------
@@ -215,4 +220,12 @@ SUSPENDED_USERS = ROUTES.query(
     Empty,
     SuspendedUsers,
     description="The ids of every suspended account",
+)
+PING = ROUTES.query(
+    "ping",
+    Empty,
+    Pong,
+    problems=("unauthenticated",),
+    description="An authenticated no-op: answers who is asking and touches no storage (the "
+    "floor the benchmarks compare real requests with)",
 )

@@ -15,6 +15,7 @@ from parley.identity.handlers import (
     list_users,
     login,
     moderate,
+    ping,
     register,
     suspended_users,
     unblock,
@@ -43,4 +44,5 @@ def routes(deps: IdentityDeps, *, queue: str, outcomes: CommandOutcomes) -> Nats
     answer(api.LIST_FOLLOWERS, list_users.list_followers)
     answer(api.LIST_FOLLOWING, list_users.list_following)
     answer(api.SUSPENDED_USERS, suspended_users.suspended_users)
+    answer(api.PING, ping.ping)
     return answers.router
