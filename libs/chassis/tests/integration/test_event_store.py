@@ -5,15 +5,23 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from nats.aio.client import Client as NATS
 
-from parley.chassis.decider import StateCache, execute, load_state
+from parley.chassis.decider import Decider, StateCache, execute, load_state
 from parley.chassis.errors import Conflict
-from parley.chassis.event_store import ConcurrencyConflict, EventMetadata, EventStore
+from parley.chassis.event_store import (
+    ConcurrencyConflict,
+    EventMetadata,
+    EventStore,
+    StoredEvent,
+)
 from parley.testing.counter import (
     CounterClosed,
     CounterIncremented,
+    CounterState,
     Increment,
     counter_decider,
+    evolve,
 )
 
 META = EventMetadata(correlation_id="cor_test", actor="usr_tester")
@@ -47,6 +55,24 @@ async def test_appended_events_load_back_in_order_with_their_envelope(store: Eve
     assert envelope.correlation_id == "cor_test"
     assert envelope.event_type == "CounterIncremented"
     assert events[0].subject == f"{store.context}.c1.counter_incremented"
+
+
+async def test_a_load_after_a_version_reads_only_what_came_after(store: EventStore) -> None:
+    first = await store.append(
+        "c1", [CounterIncremented(counter_id="c1", by=2)], expected_version=0, metadata=META
+    )
+    await store.append(
+        "other", [CounterIncremented(counter_id="other", by=7)], expected_version=0, metadata=META
+    )
+
+    assert await store.load("c1", after_version=first) == ([], first)  # nothing new
+
+    last = await store.append(
+        "c1", [CounterIncremented(counter_id="c1", by=3)], expected_version=first, metadata=META
+    )
+    newer, version = await store.load("c1", after_version=first)
+    assert [item.event for item in newer] == [CounterIncremented(counter_id="c1", by=3)]
+    assert version == last
 
 
 async def test_stale_expected_version_is_a_conflict_and_stores_nothing(store: EventStore) -> None:
@@ -155,3 +181,53 @@ async def test_cached_states_catch_up_with_writes_from_other_replicas(store: Eve
     assert state.value == 9
     assert version == outcome.version
     assert (await load_state(store, counter_decider, "c1"))[0].value == 9
+
+
+class LoadCounting(EventStore):
+    loads = 0
+
+    async def load(
+        self, aggregate_id: str, *, after_version: int = 0
+    ) -> tuple[list[StoredEvent], int]:
+        self.loads += 1
+        return await super().load(aggregate_id, after_version=after_version)
+
+
+def _even_only(command: Increment, state: CounterState) -> list[CounterIncremented]:
+    """Refuses while the value is odd: a stale cached state refuses what the stored one allows."""
+    if state.value % 2:
+        raise Conflict("odd", type="odd")
+    return [CounterIncremented(counter_id=command.counter_id, by=command.by)]
+
+
+async def test_a_command_on_a_current_cached_state_reads_nothing_before_its_append(
+    nc: NATS, store: EventStore
+) -> None:
+    counting = LoadCounting(nc, stream=store.stream, context=store.context)
+    cache = StateCache()
+    await execute(counting, counter_decider, "c1", Increment("c1"), META, cache=cache)
+    loads = counting.loads
+
+    outcome = await execute(counting, counter_decider, "c1", Increment("c1"), META, cache=cache)
+
+    assert counting.loads == loads
+    assert outcome.state.value == 2
+    assert (await load_state(store, counter_decider, "c1"))[0].value == 2
+
+
+async def test_a_refusal_on_a_stale_cached_state_is_decided_again_on_the_stored_one(
+    store: EventStore,
+) -> None:
+    even_only = Decider(CounterState(), _even_only, evolve)
+    replica_a, replica_b = StateCache(), StateCache()
+    await execute(store, even_only, "c1", Increment("c1", by=1), META, cache=replica_a)
+    await load_state(store, even_only, "c1", replica_b)
+    await execute(store, counter_decider, "c1", Increment("c1", by=1), META)  # now even
+
+    outcome = await execute(store, even_only, "c1", Increment("c1", by=2), META, cache=replica_a)
+
+    assert outcome.state.value == 4  # replica A's cache (1: odd) would have refused
+    later = await execute(store, even_only, "c1", Increment("c1", by=1), META, cache=replica_b)
+    assert later.state.value == 5  # likewise replica B's
+    with pytest.raises(Conflict):  # a refusal on the stored state stands
+        await execute(store, even_only, "c1", Increment("c1", by=1), META, cache=replica_b)

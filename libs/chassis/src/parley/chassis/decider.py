@@ -102,14 +102,19 @@ async def execute(
 ) -> Outcome[S]:
     """Apply ``command`` to the aggregate; on a concurrency conflict, reload and decide again.
 
+    With a cache, the first attempt decides on the cached state without reading the store:
+    the append's expected version is the check that it was current (another replica may have
+    written since), and a stale one is a conflict like any other. Only an outcome the append
+    cannot check (a refusal, or nothing to append) is decided again on the stored state.
+
     Retries back off with jitter so that a burst of writers to one aggregate spreads out
     instead of colliding round after round.
     """
     for attempt in range(attempts):
         if attempt:
             await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
-        state, version = await load_state(store, decider, aggregate_id, cache)
-        events = list(decider.decide(command, state))
+        cached = cache.get(decider, aggregate_id) if cache is not None and not attempt else None
+        state, version, events = await _decide(store, decider, aggregate_id, command, cache, cached)
         try:
             new_version = await store.append(
                 aggregate_id, events, expected_version=version, metadata=metadata
@@ -121,3 +126,25 @@ async def execute(
             cache.put(decider, aggregate_id, new_state, new_version)
         return Outcome(new_state, events, new_version)
     raise TooMuchContention(f"{aggregate_id}: still conflicting after {attempts} attempts")
+
+
+async def _decide(
+    store: EventStore,
+    decider: Decider[C, S],
+    aggregate_id: str,
+    command: C,
+    cache: StateCache | None,
+    cached: tuple[S, int] | None,
+) -> tuple[S, int, list[DomainEvent]]:
+    """The state decided on, its version and the events: on the cached state when it yields
+    events to append (the append checks it), else on the stored one."""
+    if cached is not None:
+        state, version = cached
+        try:
+            events = list(decider.decide(command, state))
+        except Exception:  # maybe refused for being stale: decided again on the stored state
+            events = []
+        if events:
+            return state, version, events
+    state, version = await load_state(store, decider, aggregate_id, cache)
+    return state, version, list(decider.decide(command, state))

@@ -7,7 +7,8 @@
 - ``Nats-Msg-Id`` is the event id, so a re-sent event is stored once; a re-send that meets a
   stale expectation is recognised by its event id and answered as the success it was.
 - Several events of one command go in one atomic batch: all stored or none.
-- Load uses a batched direct get of the aggregate's subjects.
+- Load asks for the aggregate's next event first (one request), then, when there is one,
+  reads the rest with a batched direct get of the aggregate's subjects.
 """
 
 from __future__ import annotations
@@ -114,6 +115,10 @@ class EventStore:
         version = after_version
         next_seq = after_version + 1
         filter_subject = aggregate_filter(self.context, aggregate_id)
+        first = await self._direct_get_next(filter_subject, next_seq)
+        if first is None:
+            return events, version
+        next_seq = first  # the batch below reads it again, with whatever follows it
         while True:
             batch, last_seq, more = await self._direct_get_batch(filter_subject, next_seq)
             events.extend(batch)
@@ -121,6 +126,23 @@ class EventStore:
             if not more:
                 return events, version
             next_seq = events[-1].stream_seq + 1
+
+    async def _direct_get_next(self, filter_subject: str, start_seq: int) -> int | None:
+        """The sequence of the aggregate's first event at or after ``start_seq`` (None: there
+        is none). One request on the connection's shared reply inbox, where a batch needs a
+        subscription of its own: a load with nothing new, the common case with a cached state
+        (and for an aggregate that does not exist yet), costs one round trip and nothing else."""
+        request = {"seq": start_seq, "next_by_subj": filter_subject}
+        msg = await self._nc.request(
+            f"$JS.API.DIRECT.GET.{self.stream}", json.dumps(request).encode(), self._timeout
+        )
+        headers = msg.headers or {}
+        status = headers.get("Status")
+        if status == "404":
+            return None
+        if status:
+            raise EventStoreError(f"direct get failed: {status} {headers}")
+        return int(headers["Nats-Sequence"])
 
     async def _direct_get_batch(
         self, filter_subject: str, start_seq: int
