@@ -37,6 +37,7 @@ from parley.room.projections.notifications import NotificationsProjection
 from parley.room.projections.participants import ParticipantsProjection
 from parley.room.projections.timers import HostGraceTimers
 from parley.room.queries.discovery import Trending
+from parley.room.queries.read_cache import ReadCache
 from parley.room.settings import RoomSettings
 
 SERVICE = "room"
@@ -47,14 +48,17 @@ async def build(infra: Infrastructure, *, clock: Callable[[], datetime] = utc_no
     settings = own_settings(infra.settings, RoomSettings)
     live = NatsRouter()
     channel = LiveChannel(live)
+    reads = ReadCache(infra.positions)
     gate = ReactionGate(
         TokenBuckets(rate_per_s=settings.reaction_rate_per_s, burst=settings.reaction_burst),
         presence_ttl_s=settings.reaction_presence_cache_s,
+        reads=reads,
     )
     deps = RoomDeps(
         store=EventStore(infra.nc, stream=streams.ROOM.name, context=streams.ROOM.context),
         sessions=infra.sessions,
         positions=infra.positions,
+        reads=reads,
         public_url=settings.resolved_public_url(),
         host_grace_s=settings.host_grace_s,
         clock=clock,

@@ -15,6 +15,7 @@ from parley.room.clock import utc_now
 from parley.room.handlers.reaction_gate import ReactionGate
 from parley.room.live_messages import RawReaction
 from parley.room.queries.discovery import Trending
+from parley.room.queries.read_cache import ReadCache
 from parley.room.settings import DEFAULT_HOST_GRACE_S
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8080"
@@ -37,6 +38,8 @@ class RoomDeps:
     clock: Callable[[], datetime] = utc_now
     # Recent Space and membership states, so a command reads only the events appended since.
     cache: StateCache = field(default_factory=StateCache)
+    # Read-model answers kept while their read models have not moved (applied here only).
+    reads: ReadCache = field(default_factory=lambda: ReadCache(None))
     trending: Trending = field(default_factory=Trending)
     reactions: ReactionGate = field(default_factory=ReactionGate)
     # Where an accepted reaction goes: ``reactions.<space_id>``, for the aggregator.

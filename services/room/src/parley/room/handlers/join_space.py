@@ -14,13 +14,13 @@ from parley.room.domain.state import Space
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.spaces import (
     actor_facts,
+    listeners_in,
     load_space,
     named_user,
     run_membership,
     run_space,
     view_for,
 )
-from parley.room.queries.participants import listener_count
 from parley.room.views import Viewer
 
 
@@ -43,8 +43,7 @@ async def join_space(deps: RoomDeps, payload: SpaceRef, ctx: RequestContext) -> 
 async def _listeners_if_capped(deps: RoomDeps, space: Space) -> int:
     if space.settings.max_listeners is None:
         return 0  # nothing to compare with: spare the query
-    async with deps.sessions() as session:
-        return await listener_count(session, space.space_id)
+    return await listeners_in(deps, space.space_id)
 
 
 async def _undo_if_refused_meanwhile(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from parley.chassis.errors import Conflict, RateLimited
 from parley.room.queries.participants import present_in_live_space
+from parley.room.queries.read_cache import PRESENCE, ReadCache
 
 _PRUNE_EVERY = 10_000
 _MAX_REMEMBERED = 100_000
@@ -68,8 +69,12 @@ class ReactionGate:
         *,
         presence_ttl_s: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        reads: ReadCache | None = None,
     ) -> None:
         self._buckets = buckets or TokenBuckets(rate_per_s=5.0, burst=10)
+        # A presence found stays found, past its time-to-live, while the read models it was
+        # read from have not moved.
+        self._reads = reads or ReadCache(None)
         self._presence_ttl_s = presence_ttl_s
         self._clock = clock
         self._present_until: dict[tuple[str, str], float] = {}
@@ -99,6 +104,7 @@ class ReactionGate:
         from now may be stale: it is not remembered."""
         key = (space_id, user_id)
         self._present_until.pop(key, None)
+        self._reads.forget(_presence_key(space_id, user_id))
         if len(self._departed_until) >= _MAX_REMEMBERED:
             self._departed_until.clear()
         self._departed_until[key] = self._clock() + self._presence_ttl_s
@@ -112,10 +118,20 @@ class ReactionGate:
         now = self._clock()
         if self._present_until.get(key, 0.0) > now:
             return
-        async with sessions() as session:
-            await present_in_live_space(session, space_id, user_id)
+
+        async def read() -> bool:
+            async with sessions() as session:
+                await present_in_live_space(session, space_id, user_id)
+            return True
+
         if self._departed_until.get(key, 0.0) > now:
+            await read()  # what the read model says now, never remembered
             return
+        await self._reads.get(_presence_key(space_id, user_id), PRESENCE, read)
         if len(self._present_until) >= _MAX_REMEMBERED:
             self._present_until.clear()
         self._present_until[key] = now + self._presence_ttl_s
+
+
+def _presence_key(space_id: str, user_id: str) -> tuple[str, str, str]:
+    return ("present", space_id, user_id)

@@ -21,9 +21,10 @@ from parley.room.domain.rules import is_valid_id
 from parley.room.domain.state import Membership, Space, SpaceState
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.projections.participants import ParticipantsProjection
-from parley.room.queries.identity import identity_facts, user_cards
+from parley.room.queries.identity import IdentityFacts, identity_facts, user_cards
 from parley.room.queries.participants import listener_count
-from parley.room.views import Viewer, people_shown, render_space
+from parley.room.queries.read_cache import IDENTITY, PARTICIPANTS
+from parley.room.views import UserCard, Viewer, people_shown, render_space
 
 space_decider: Decider[SpaceCommand, SpaceState] = Decider(
     initial_state=None, decide=decide, evolve=evolve
@@ -65,9 +66,16 @@ async def is_joined(deps: RoomDeps, space_id: str, user_id: str) -> bool:
     return membership.joined
 
 
+async def facts_about(deps: RoomDeps, user_id: str, host_id: str) -> IdentityFacts:
+    async def read() -> IdentityFacts:
+        async with deps.sessions() as session:
+            return await identity_facts(session, user_id, host_id)
+
+    return await deps.reads.get(("facts", user_id, host_id), IDENTITY, read)
+
+
 async def actor_facts(deps: RoomDeps, space: Space, user_id: str) -> Actor:
-    async with deps.sessions() as session:
-        facts = await identity_facts(session, user_id, space.host_id)
+    facts = await facts_about(deps, user_id, space.host_id)
     return Actor(
         user_id=user_id,
         joined=await is_joined(deps, space.space_id, user_id),
@@ -78,8 +86,7 @@ async def actor_facts(deps: RoomDeps, space: Space, user_id: str) -> Actor:
 
 
 async def target_facts(deps: RoomDeps, space: Space, user_id: str) -> Target:
-    async with deps.sessions() as session:
-        facts = await identity_facts(session, user_id, space.host_id)
+    facts = await facts_about(deps, user_id, space.host_id)
     return Target(
         user_id=user_id,
         known=facts.known,
@@ -114,9 +121,8 @@ async def run_membership(
 async def view_for(deps: RoomDeps, space: SpaceState, version: int, viewer: Viewer) -> SpaceView:
     if space is None:
         raise space_not_found()
-    async with deps.sessions() as session:
-        users = await user_cards(session, people_shown(space))
-        listeners = await listener_count(session, space.space_id)
+    users = await cards_of(deps, frozenset(people_shown(space)))
+    listeners = await listeners_in(deps, space.space_id)
     return render_space(
         space,
         version,
@@ -125,6 +131,22 @@ async def view_for(deps: RoomDeps, space: SpaceState, version: int, viewer: View
         listener_count=listeners,
         public_url=deps.public_url,
     )
+
+
+async def cards_of(deps: RoomDeps, user_ids: frozenset[str]) -> dict[str, UserCard]:
+    async def read() -> dict[str, UserCard]:
+        async with deps.sessions() as session:
+            return await user_cards(session, user_ids)
+
+    return await deps.reads.get(("cards", user_ids), IDENTITY, read)
+
+
+async def listeners_in(deps: RoomDeps, space_id: str) -> int:
+    async def read() -> int:
+        async with deps.sessions() as session:
+            return await listener_count(session, space_id)
+
+    return await deps.reads.get(("listeners", space_id), PARTICIPANTS, read)
 
 
 async def act(

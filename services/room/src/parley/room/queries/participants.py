@@ -6,20 +6,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.chassis.errors import Conflict, Forbidden, NotFound
-from parley.room.projections.tables import catalog, catalog_stage, open_spaces, participants
+from parley.room.projections.tables import (
+    catalog,
+    catalog_stage,
+    open_spaces,
+    participants,
+    presence,
+)
 
 _present = participants.c.left_at.is_(None)
 
 
 async def listener_count(session: AsyncSession, space_id: str) -> int:
-    """Everyone present, on stage or not, the host too once they joined."""
-    query = select(func.count(distinct(participants.c.user_id))).where(
-        participants.c.space_id == space_id, _present
-    )
+    """Everyone present, on stage or not, the host too once they joined: the open stays, which
+    the read model counts as it opens and closes them (one row, not a count of rows)."""
+    query = select(presence.c.listener_count).where(presence.c.space_id == space_id)
     return int(await session.scalar(query) or 0)
 
 
