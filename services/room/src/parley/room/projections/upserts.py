@@ -1,4 +1,4 @@
-"""The two upserts the read side needs, in each dialect's own syntax (SQLite, PostgreSQL)."""
+"""The upserts the read side needs, in each dialect's own syntax (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,18 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 
-def _dialect(session: AsyncSession) -> str:
+def _dialect(session: AsyncSession | Session) -> str:
     return session.get_bind().dialect.name
+
+
+def insert_for(session: AsyncSession | Session, table: Table) -> Any:
+    """The dialect's INSERT of ``table``, which has ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update`` (the two dialects' statements share that interface)."""
+    module = postgresql if _dialect(session) == "postgresql" else sqlite
+    return module.insert(table)
 
 
 async def insert_ignoring_existing(
