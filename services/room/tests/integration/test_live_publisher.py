@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parley.contracts.events.identity import UserUnblocked
 from parley.contracts.live import space_subject, user_subject
 
 
@@ -81,3 +82,38 @@ async def test_people_who_blocked_a_speaker_are_warned(room: Any) -> None:
     warning = await live.wait_for("blocked.speaker.warning", user_subject(late))
     assert warning.data["user_id"] == speaker
     assert live.of_type("blocked.speaker.warning", user_subject(host)) == []
+
+
+async def test_an_arriving_listener_is_warned_by_the_blocks_of_the_moment(room: Any) -> None:
+    """Who blocked the people on stage is kept between joins (no query per join) only until
+    identity's read model moves: a block or an unblock made since counts at the next join."""
+    host, speaker, fan, wary = await room.register("host", "speaker", "fan", "wary")
+    live = await room.listen()
+    space_id = await room.live_space(host)
+    ref = {"space_id": space_id}
+    await room.command("join_space", ref, speaker)
+    await room.command("invite_to_stage", {**ref, "user_id": speaker, "role": "speaker"}, host)
+    await room.command("accept_invitation", ref, speaker)
+
+    async def arrives(user: str) -> None:
+        await room.command("join_space", ref, user)
+        await room.settle()  # the live publisher has applied the join
+
+    def warnings(user: str) -> list[Any]:
+        return live.of_type("blocked.speaker.warning", user_subject(user))
+
+    await arrives(fan)  # blocks nobody: the stage's blockers are read, and kept
+    await arrives(wary)
+    assert warnings(fan) == warnings(wary) == []
+
+    await room.command("leave_space", ref, wary)
+    await room.block(wary, speaker)
+    await arrives(wary)
+    warning = await live.wait_for("blocked.speaker.warning", user_subject(wary))
+    assert warning.data == {"user_id": speaker, "handle": "speaker"}
+
+    await room.command("leave_space", ref, wary)
+    await room.identity_event(wary, UserUnblocked(blocker_id=wary, blocked_id=speaker))
+    await arrives(wary)
+    assert len(warnings(wary)) == 1
+    assert warnings(fan) == []

@@ -8,7 +8,11 @@ committed, to a background task that sends them through the live channel (FastSt
 publishers): an event that fails and is applied again says nothing twice. A redelivered event
 sends the same state again, which is harmless. Events older than ``max_age_s`` (catching up
 after downtime, a first start on a long stream) are history: nobody is watching them happen,
-and clients get a snapshot when they connect."""
+and clients get a snapshot when they connect.
+
+A join asks the database nothing while this replica applies ``room_identity``: who blocked the
+people on a Space's stage is read once and kept until identity's read model moves (the
+replica's read cache), and each arriving listener is looked up in it."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.chassis.decider import load_state
@@ -35,8 +39,10 @@ from parley.room.live_messages import (
     stage_newcomer,
 )
 from parley.room.projections.after_commit import after_commit
+from parley.room.projections.tables import blocks
 from parley.room.queries.identity import blocked_by, blockers_of, user_cards
 from parley.room.queries.participants import present_user_ids
+from parley.room.queries.read_cache import IDENTITY
 from parley.room.views import UserCard, people_shown
 
 log = get_logger(__name__)
@@ -97,11 +103,30 @@ class LivePublisher:
         if space.ended:
             return []
         on_stage = [user for user in people_shown(space) if space.on_stage(user)]
-        blocked = await blocked_by(session, listener_id, on_stage)
+        blocked = await self._blocked_on_stage(session, listener_id, on_stage)
+        if not blocked:
+            return []
         users = await user_cards(session, blocked)
         return [
             blocked_speaker_warning(space.space_id, listener_id, speaker_id, users)
             for speaker_id in blocked
+        ]
+
+    async def _blocked_on_stage(
+        self, session: AsyncSession, listener_id: str, on_stage: list[str]
+    ) -> list[str]:
+        """Who of ``on_stage`` the listener blocked."""
+        positions = self._deps.positions
+        if positions is None or not positions.applies(IDENTITY[0]):  # nothing would be kept
+            return await blocked_by(session, listener_id, on_stage)
+        stage = tuple(sorted(set(on_stage)))
+        blockers = await self._deps.reads.get(
+            ("blockers_of_stage", stage), IDENTITY, lambda: _blockers_of_each(session, stage)
+        )
+        return [
+            speaker
+            for speaker in stage
+            if speaker != listener_id and listener_id in blockers.get(speaker, ())
         ]
 
     async def _warn_those_who_blocked(
@@ -113,3 +138,18 @@ class LivePublisher:
             blocked_speaker_warning(space.space_id, viewer_id, speaker_id, users)
             for viewer_id in await blockers_of(session, speaker_id, present)
         ]
+
+
+async def _blockers_of_each(
+    session: AsyncSession, blocked_ids: Sequence[str]
+) -> dict[str, frozenset[str]]:
+    """Everyone who blocked each of ``blocked_ids``."""
+    if not blocked_ids:
+        return {}
+    rows = await session.execute(
+        select(blocks.c.blocked_id, blocks.c.blocker_id).where(blocks.c.blocked_id.in_(blocked_ids))
+    )
+    found: dict[str, set[str]] = {}
+    for blocked_id, blocker_id in rows.all():
+        found.setdefault(blocked_id, set()).add(blocker_id)
+    return {blocked_id: frozenset(blockers) for blocked_id, blockers in found.items()}
