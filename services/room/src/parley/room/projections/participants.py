@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, case, delete, exists, literal, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -145,27 +145,33 @@ def _announce(counts: BatchCounts, notify: CountChanged) -> None:
         notify(space_id, count)
 
 
+STAY = ("space_id", "user_id", "joined_seq", "joined_at", "joined_epoch")
+
+
+def _opening_a_stay() -> Any:
+    """INSERT a stay unless the user has one open or the Space ended: built once, each join
+    only binds its values (building and caching the statement cost a join as much as running
+    it)."""
+    stay = [participants.c[name] for name in STAY]
+    values = select(*(bindparam(column.name, type_=column.type) for column in stay))
+    already_in = exists().where(
+        participants.c.space_id == bindparam("space_id"),
+        participants.c.user_id == bindparam("user_id"),
+        participants.c.left_at.is_(None),
+    )
+    ended = exists().where(presence.c.space_id == bindparam("space_id"), presence.c.ended)
+    return participants.insert().from_select(stay, values.where(~already_in, ~ended))
+
+
+_OPEN_A_STAY = _opening_a_stay()
+
+
 async def _open_stay(
     session: AsyncSession, space_id: str, user_id: str, at: datetime, seq: int
 ) -> bool:
     """Open a stay unless the user has one open or the Space ended: one statement."""
-    stay: dict[str, Any] = {
-        "space_id": space_id,
-        "user_id": user_id,
-        "joined_seq": seq,
-        "joined_at": at,
-        "joined_epoch": epoch(at),
-    }
-    already_in = exists().where(
-        participants.c.space_id == space_id,
-        participants.c.user_id == user_id,
-        participants.c.left_at.is_(None),
-    )
-    ended = exists().where(presence.c.space_id == space_id, presence.c.ended)
-    values = select(
-        *(literal(value, participants.c[name].type).label(name) for name, value in stay.items())
-    ).where(~already_in, ~ended)
-    result = await session.execute(participants.insert().from_select(list(stay), values))
+    stay = dict(zip(STAY, (space_id, user_id, seq, at, epoch(at)), strict=True))
+    result = await session.execute(_OPEN_A_STAY, stay)
     return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
 
