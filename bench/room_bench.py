@@ -1,113 +1,233 @@
-"""The room benchmarks: a join storm and a reaction storm against the real stack (``parley up``
-in a temporary directory), measured through the gateway's public API.
+"""The room benchmarks: joins, reads, a floor and reactions against the real stack (``parley
+up`` in a temporary directory), measured through the gateway's public API; by default for two
+stacks side by side, the old code (a baseline commit, ``baseline.py``) and this checkout's.
 
-- **join storm**: N pre-registered users join one live Space, C clients at a time. Beside it,
-  in the same rounds and in alternating order, the same users read the Space (``getSpace``) at
-  the same concurrency: the round trip through gateway, bus and room without an append, so
-  the join/read ratio is what the command path costs on top.
+- **join storm**: N pre-registered users join one live Space, C clients at a time. In the same
+  rounds and in rotating order the same users read the Space (``getSpace``: the round trip
+  through gateway, bus and room without an append) and ping (``GET /api/v1/ping``: an
+  authenticated no-op through gateway, bus and identity, the floor every request pays), R times
+  each (a longer storm, steadier figures), at the same concurrency: join and getSpace are
+  reported as ratios to the floor.
 - **reaction storm**: M joined users react as fast as the room allows for T seconds while K
   other users listen on the live channel; what was accepted, what each socket was told, and in
   how many messages.
+- Rounds alternate the two stacks (baseline, current; then current, baseline; ...), so that
+  the machine's noise hits both. Both stacks run through the whole benchmark; the one that is
+  not measured idles (its CPU is "others" for the one that is).
+- ``--profile``: one more join storm per stack with py-spy recording room and the gateway
+  (flame graphs under ``results/``). ``--memory``: room's and the gateway's resident memory
+  before and after 10,000 listeners joined one Space, per stack.
+
+Requests are sent by ``load_clients.py`` (several processes of keep-alive aiohttp clients);
+their CPU is reported apart from the stack's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import baseline
 import machine
 import room_report
 from harness import progress
-from room_stack import BENCH_ENV, BenchStack, CpuMeter
+from load_clients import Call, LoadClients
+from room_stack import BENCH_ENV, BenchStack, CpuMeter, rss_kib
 from room_workloads import (
     LiveTally,
-    ReactionCounts,
     Storm,
     User,
     api_client,
     drain,
-    join,
+    join_calls,
     live_space,
-    react_until,
-    read,
+    ping_calls,
+    read_calls,
     register_users,
     seconds_until_listeners,
-    storm,
 )
 
 NAME = "room"
+VARIANTS = ("join", "read", "ping")  # read = getSpace, ping = the floor
 
 
 @dataclass(frozen=True)
 class RoomSizes:
-    rounds: int  # join storm rounds, a fresh Space each
+    rounds: int  # rounds per stack (join storm and reaction storm), a fresh Space each
     listeners: int  # N: users joining in one round
     concurrency: int  # C: clients sending at once
     reactors: int  # M: users reacting
     watchers: int  # K: users listening on the live channel during the reaction storm
     storm_s: float  # T: reaction storm duration
+    repeat: int  # getSpace and floor requests per user in a round (a longer, steadier storm)
+    client_processes: int  # load generator processes sharing the C clients
+    memory_listeners: int  # listeners joined for --memory
+    memory_step: int  # ... in storms of this many (rate and memory after each)
 
 
-FULL = RoomSizes(rounds=3, listeners=500, concurrency=50, reactors=50, watchers=20, storm_s=10)
-QUICK = RoomSizes(rounds=1, listeners=50, concurrency=10, reactors=10, watchers=3, storm_s=2)
+FULL = RoomSizes(
+    rounds=3,
+    listeners=500,
+    concurrency=50,
+    reactors=50,
+    watchers=20,
+    storm_s=10,
+    repeat=3,
+    client_processes=2,
+    memory_listeners=10_000,
+    memory_step=2_000,
+)
+QUICK = RoomSizes(
+    rounds=1,
+    listeners=100,
+    concurrency=20,
+    reactors=20,
+    watchers=3,
+    storm_s=2,
+    repeat=1,
+    client_processes=2,
+    memory_listeners=1_000,
+    memory_step=500,
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    baseline: str | None = baseline.DEFAULT  # None: this checkout only
+    profile: bool = False
+    memory: bool = False
+    client_processes: int | None = None
+
+
+@dataclass
+class Target:
+    """One stack under test and what the benchmark prepared on it."""
+
+    label: str  # "baseline" or "current"
+    stack: BenchStack
+    meter: CpuMeter
+    has_floor: bool
+    users: list[User] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return self.stack.url
+
+    @property
+    def host(self) -> User:
+        return self.users[0]
+
+    @property
+    def audience(self) -> list[User]:
+        return self.users[1:]
+
+
+# -- join storm rounds -------------------------------------------------------------------------
+
+
+async def timed(
+    clients: LoadClients, target: Target, calls: list[Call], concurrency: int
+) -> dict[str, Any]:
+    """One storm, with the CPU every process spent on it per request."""
+    before: dict[str, dict[str, float]] = {}
+    answers = await clients.storm(
+        target.url,
+        calls,
+        concurrency,
+        at_start=lambda: before.setdefault("cpu", target.meter.read()),
+    )
+    after = target.meter.read()
+    storm = Storm.of(answers)
+    return storm.summary() | {
+        "cpu": target.meter.costs(before["cpu"], after, len(calls)),
+        "cpu_busy": target.meter.busy(before["cpu"], after, storm.seconds),
+    }
 
 
 async def join_storm_round(
-    url: str, sizes: RoomSizes, host: User, users: list[User], round_no: int, meter: CpuMeter
+    clients: LoadClients, sizes: RoomSizes, target: Target, round_no: int
 ) -> dict[str, Any]:
-    async with api_client(url, sizes.concurrency + 2) as client:
-        space_id = await live_space(client, host, f"join storm {round_no}")
-        watcher = await LiveTally.open(url, space_id, host)
+    users = target.audience[: sizes.listeners]
+    variants = [v for v in VARIANTS if v != "ping" or target.has_floor]
+    turn = (round_no - 1) % len(variants)
+    order = variants[turn:] + variants[:turn]
+    async with api_client(target.url, 4) as client:
+        space_id = await live_space(client, target.host, f"join storm {round_no}")
+        watcher = await LiveTally.open(target.url, space_id, target.host)
         await watcher.wait_for_state()
-        order = ["join", "read"] if round_no % 2 else ["read", "join"]
-        storms: dict[str, Storm] = {}
-        cpu: dict[str, dict[str, float]] = {}
-        busy: dict[str, dict[str, float]] = {}
+        measured: dict[str, dict[str, Any]] = {}
         visible_after: float | None = None
         join_window = (0.0, 0.0)
         for variant in order:
-            send = join(client, space_id) if variant == "join" else read(client, space_id)
-            started, cpu_before = time.perf_counter(), meter.read()
-            storms[variant] = await storm(users, sizes.concurrency, send)
-            cpu_after = meter.read()
-            cpu[variant] = meter.per_request_ms(cpu_before, cpu_after, len(users))
-            busy[variant] = meter.busy(cpu_before, cpu_after, storms[variant].seconds)
+            calls = {
+                "join": lambda: join_calls(users, space_id),
+                "read": lambda: read_calls(users * sizes.repeat, space_id),
+                "ping": lambda: ping_calls(users * sizes.repeat),
+            }[variant]()
+            started = time.perf_counter()
+            measured[variant] = await timed(clients, target, calls, sizes.concurrency)
             if variant == "join":
                 join_window = (started, time.perf_counter())
-                visible_after = await seconds_until_listeners(client, space_id, host, len(users))
+                visible_after = await seconds_until_listeners(
+                    client, space_id, target.host, len(users)
+                )
         seen_full_count = await _count_seen(watcher, len(users))
         count_messages = watcher.between(*join_window, kind="listeners.count")
         await watcher.close()
-    join_s = join_window[1] - join_window[0]
-    row = {
+    row: dict[str, Any] = {
         "round": round_no,
+        "stack": target.label,
         "order": order,
-        "join": storms["join"].summary()
-        | {"cpu_ms_per_request": cpu["join"], "cpu_busy": busy["join"]},
-        "read": storms["read"].summary()
-        | {"cpu_ms_per_request": cpu["read"], "cpu_busy": busy["read"]},
-        "join_to_read": round(storms["join"].rate / storms["read"].rate, 3),
+        **measured,
         "listener_count_visible_after_s": None
         if visible_after is None
         else round(visible_after, 3),
         "live_count_reached_n": seen_full_count,
-        "count_messages_during_joins": len(count_messages),
-        "count_messages_per_s": round(len(count_messages) / join_s, 2),
+        "count_messages_per_s": round(
+            len(count_messages) / max(join_window[1] - join_window[0], 1e-9), 2
+        ),
     }
+    if "ping" in measured:
+        row["to_floor"] = _to_floor(measured)
     progress(
-        f"  [join storm {round_no}/{sizes.rounds}] {len(users)} joins by {sizes.concurrency} "
-        f"clients: {storms['join'].rate:,.0f} joins/s (p50 {row['join']['p50_ms']:.0f} ms, "
-        f"p99 {row['join']['p99_ms']:.0f} ms); getSpace {storms['read'].rate:,.0f}/s; "
-        f"count visible after {row['listener_count_visible_after_s']}s; "
-        f"live count reached N: {seen_full_count}; failures {len(storms['join'].failures)}"
+        f"  [{target.label} join storm {round_no}/{sizes.rounds}] "
+        + "; ".join(
+            f"{_name(v)} {measured[v]['per_s']:,.0f}/s p99 {measured[v]['p99_ms']:,.0f} ms "
+            f"server {measured[v]['cpu']['server_ms']:.2f} ms"
+            for v in order
+        )
+        + f"; count visible after {row['listener_count_visible_after_s']}s; "
+        f"failures {measured['join']['failures']}"
     )
     return row
+
+
+def _name(variant: str) -> str:
+    return {"join": "join", "read": "getSpace", "ping": "floor", "reaction": "reaction"}[variant]
+
+
+def _to_floor(measured: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Join and getSpace against the floor of the same round: server CPU per request (x times
+    the floor's) and rate (a fraction of the floor's)."""
+    floor = measured["ping"]
+    ratios = {}
+    for variant in ("join", "read"):
+        ratios[f"{variant}_cpu_x"] = round(
+            measured[variant]["cpu"]["server_ms"] / max(floor["cpu"]["server_ms"], 1e-9), 2
+        )
+        ratios[f"{variant}_rate"] = round(measured[variant]["per_s"] / floor["per_s"], 3)
+    return ratios
 
 
 async def _count_seen(watcher: LiveTally, count: int, timeout_s: float = 15) -> bool:
@@ -119,71 +239,83 @@ async def _count_seen(watcher: LiveTally, count: int, timeout_s: float = 15) -> 
     return False
 
 
-async def reaction_storm(
-    url: str, sizes: RoomSizes, host: User, users: list[User], meter: CpuMeter
-) -> dict[str, Any]:
-    reactors = users[: sizes.reactors]
-    watchers = users[sizes.reactors : sizes.reactors + sizes.watchers]
-    async with api_client(url, sizes.reactors + 2) as client:
-        space_id = await live_space(client, host, "reaction storm")
-        joins = await storm([*reactors, *watchers], sizes.concurrency, join(client, space_id))
-        assert not joins.failures, joins.failures[:3]
-        # Presence is checked on room's read side: react only once it shows every join
-        # (right after a join, a reaction can still be refused as not-in-space).
-        await seconds_until_listeners(client, space_id, host, len(reactors) + len(watchers))
-        tallies = [await LiveTally.open(url, space_id, user) for user in watchers]
-        for tally in tallies:
-            await tally.wait_for_state()
-        counts = ReactionCounts()
-        cpu_before = meter.read()
-        start = time.perf_counter()
-        end = start + sizes.storm_s
-        await asyncio.gather(*(react_until(client, space_id, u, end, counts) for u in reactors))
-        sent_s = time.perf_counter() - start
-        cpu_after = meter.read()
-        cpu = meter.per_request_ms(cpu_before, cpu_after, len(counts.latencies))
-        busy = meter.busy(cpu_before, cpu_after, sent_s)
-        await drain(tallies, start, counts.accepted)
-        for tally in tallies:
-            await tally.close()
+# -- reaction storm ----------------------------------------------------------------------------
 
+
+async def reaction_storm(
+    clients: LoadClients, sizes: RoomSizes, target: Target, round_no: int
+) -> dict[str, Any]:
+    reactors = target.audience[: sizes.reactors]
+    watchers = target.audience[sizes.reactors : sizes.reactors + sizes.watchers]
+    async with api_client(target.url, 4) as client:
+        space_id = await live_space(client, target.host, f"reaction storm {round_no}")
+        joins = await clients.storm(
+            target.url, join_calls([*reactors, *watchers], space_id), sizes.concurrency
+        )
+        assert not joins.failures, joins.failures[:3]
+        # Joins answer once room's read side shows them; kept as a check (before b0d947f a
+        # reaction right after a join could be refused as not-in-space).
+        await seconds_until_listeners(client, space_id, target.host, len(reactors) + len(watchers))
+    tallies = [await LiveTally.open(target.url, space_id, user) for user in watchers]
+    for tally in tallies:
+        await tally.wait_for_state()
+    before: dict[str, dict[str, float]] = {}
+    counts = await clients.react(
+        target.url,
+        space_id,
+        [user.token for user in reactors],
+        sizes.storm_s,
+        at_start=lambda: before.setdefault("cpu", target.meter.read()),
+    )
+    after = target.meter.read()
+    seconds = counts.ended - counts.started
+    requests = len(counts.latencies)
+    await drain(tallies, counts.started, counts.accepted)
+    for tally in tallies:
+        await tally.close()
+
+    start = counts.started
     delivered = [tally.reactions_total(start) for tally in tallies]
     batches = [len(tally.between(start, float("inf"), "reactions")) for tally in tallies]
     messages = [len(tally.between(start, float("inf"))) for tally in tallies]
-    latencies = Storm(len(counts.latencies), sent_s, counts.latencies)
+    latencies = Storm(requests, seconds, counts.latencies)
     window_ms = next(
         (r.data.get("window_ms") for t in tallies for r in t.received if r.type == "reactions"),
         None,
     )
-    result = {
+    result: dict[str, Any] = {
+        "round": round_no,
+        "stack": target.label,
         "reactors": len(reactors),
         "watchers": len(watchers),
-        "seconds": round(sent_s, 3),
-        "requests": len(counts.latencies),
+        "seconds": round(seconds, 3),
+        "requests": requests,
         "accepted": counts.accepted,
         "rate_limited": counts.limited,
-        "failed": len(counts.failed),
+        "retried_overloaded": counts.retries,
+        "failures": len(counts.failed),
         "first_failures": counts.failed[:3],
-        "accepted_per_s": round(counts.accepted / sent_s, 1),
-        "requests_per_s": round(len(counts.latencies) / sent_s, 1),
-        "react_p50_ms": round(latencies.percentile_ms(50), 2),
-        "react_p99_ms": round(latencies.percentile_ms(99), 2),
+        "accepted_per_s": round(counts.accepted / seconds, 1),
+        "per_s": round(requests / seconds, 1),
+        "p50_ms": round(latencies.percentile_ms(50), 2),
+        "p99_ms": round(latencies.percentile_ms(99), 2),
         "delivered_per_socket": _spread(delivered),
         "delivered_to_accepted": round(statistics.median(delivered) / max(counts.accepted, 1), 4),
         "batches_per_socket": _spread(batches),
-        "batches_per_s_per_socket": round(statistics.median(batches) / sent_s, 2),
-        "messages_per_s_per_socket": round(statistics.median(messages) / sent_s, 2),
+        "batches_per_s_per_socket": round(statistics.median(batches) / seconds, 2),
+        "messages_per_s_per_socket": round(statistics.median(messages) / seconds, 2),
         "reactions_per_batch": round(
             statistics.median(delivered) / max(statistics.median(batches), 1), 1
         ),
         "window_ms": window_ms,
-        "cpu_ms_per_request": cpu,
-        "cpu_busy": busy,
+        "cpu": target.meter.costs(before["cpu"], after, requests),
+        "cpu_busy": target.meter.busy(before["cpu"], after, seconds),
     }
     progress(
-        f"  [reaction storm] {len(reactors)} users for {sizes.storm_s:g}s: "
-        f"{result['accepted_per_s']:,.0f} accepted/s ({counts.limited} rate limited, "
-        f"{len(counts.failed)} failed); each of {len(watchers)} sockets got "
+        f"  [{target.label} reaction storm {round_no}/{sizes.rounds}] {len(reactors)} users for "
+        f"{sizes.storm_s:g}s: {result['accepted_per_s']:,.0f} accepted/s "
+        f"({counts.limited} rate limited, {len(counts.failed)} failed), server "
+        f"{result['cpu']['server_ms']:.2f} ms each; each of {len(watchers)} sockets got "
         f"{result['delivered_per_socket']['median']:,.0f} reactions in "
         f"{result['batches_per_socket']['median']:.0f} batches "
         f"({result['batches_per_s_per_socket']}/s)"
@@ -195,88 +327,339 @@ def _spread(values: list[int]) -> dict[str, Any]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-async def measure(url: str, sizes: RoomSizes, meter: CpuMeter) -> dict[str, Any]:
+# -- flame graphs and memory -------------------------------------------------------------------
+
+
+PROFILED = ("room", "gateway")
+PY_SPY_HZ = 500
+
+
+async def profiled_join_storm(
+    clients: LoadClients, sizes: RoomSizes, target: Target, results_dir: Path, suffix: str
+) -> dict[str, str]:
+    """One more join storm (not measured) with py-spy recording room and the gateway: only the
+    thread holding the GIL, i.e. where Python code spends CPU. (Sampling every thread that is
+    not blocked also counts threads that are runnable but waiting for a core: on this busy
+    two-core machine that was two thirds of room's samples, piled on wake-up points such as
+    aiosqlite's queue and the selector. C code that releases the GIL, SQLite's engine and
+    socket calls, is not in these graphs.)"""
+    py_spy = Path(sys.executable).parent / "py-spy"
+    users = target.audience[: sizes.listeners]
+    pids = target.stack.pids()
+    outputs = {
+        name: results_dir / f"flame-join-{target.label}-{name}{suffix}.svg" for name in PROFILED
+    }
+    async with api_client(target.url, 4) as client:
+        space_id = await live_space(client, target.host, "profiled join storm")
+        recorders = [
+            await asyncio.create_subprocess_exec(
+                *(str(py_spy), "record", "--pid", str(pids[name]), "--output", str(path)),
+                *("--format", "flamegraph", "--rate", str(PY_SPY_HZ), "--nonblocking", "--gil"),
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            for name, path in outputs.items()
+        ]
+        await asyncio.sleep(1.5)  # attached
+        answers = await clients.storm(target.url, join_calls(users, space_id), sizes.concurrency)
+        for recorder in recorders:
+            recorder.send_signal(signal.SIGINT)  # py-spy writes the flame graph and exits
+        for recorder, (name, path) in zip(recorders, outputs.items(), strict=True):
+            _, err = await asyncio.wait_for(recorder.communicate(), 60)
+            if not path.exists():
+                progress(f"  py-spy wrote no flame graph for {name}: {err.decode()[-500:]}")
+    storm = Storm.of(answers)
+    progress(
+        f"  [{target.label} profiled join storm] {storm.rate:,.0f} joins/s under py-spy; "
+        + ", ".join(str(p.relative_to(results_dir.parent)) for p in outputs.values())
+    )
+    return {name: path.name for name, path in outputs.items() if path.exists()}
+
+
+async def memory_after_joins(
+    clients: LoadClients, sizes: RoomSizes, target: Target
+) -> dict[str, Any]:
+    """Room's and the gateway's resident memory before and after ``memory_listeners`` users
+    joined one live Space (registered first, not counted), in steps."""
+    pids = target.stack.pids()
+    progress(f"  [{target.label} memory] registering {sizes.memory_listeners:,} more users")
+    started = time.perf_counter()
+    users = await register_users(clients, target.url, sizes.memory_listeners)
+    registered_s = time.perf_counter() - started
+    async with api_client(target.url, 4) as client:
+        space_id = await live_space(client, target.host, "memory")
+        await asyncio.sleep(2)
+        before = {name: rss_kib(pids[name]) or 0 for name in PROFILED}
+        steps = []
+        for first in range(0, len(users), sizes.memory_step):
+            batch = users[first : first + sizes.memory_step]
+            answers = await clients.storm(
+                target.url, join_calls(batch, space_id), sizes.concurrency
+            )
+            storm = Storm.of(answers)
+            rss = {name: rss_kib(pids[name]) or 0 for name in PROFILED}
+            steps.append(
+                {
+                    "listeners": first + len(batch),
+                    "joins_per_s": round(storm.rate, 1),
+                    "p99_ms": round(storm.percentile_ms(99), 1),
+                    "failures": storm.failed,
+                    "rss_kib": rss,
+                }
+            )
+            progress(
+                f"  [{target.label} memory] {first + len(batch):,} listeners: "
+                f"{storm.rate:,.0f} joins/s, p99 {storm.percentile_ms(99):,.0f} ms, "
+                + ", ".join(f"{n} {v / 1024:,.0f} MiB" for n, v in rss.items())
+            )
+        visible = await seconds_until_listeners(client, space_id, target.host, len(users), 120)
+    await asyncio.sleep(2)
+    after = {name: rss_kib(pids[name]) or 0 for name in PROFILED}
+    per_listener = {name: round((after[name] - before[name]) / len(users), 2) for name in PROFILED}
+    progress(
+        f"  [{target.label} memory] KiB per listener: "
+        + ", ".join(f"{n} {v:.1f}" for n, v in per_listener.items())
+    )
+    return {
+        "listeners": len(users),
+        "registered_in_s": round(registered_s, 1),
+        "rss_before_kib": before,
+        "rss_after_kib": after,
+        "kib_per_listener": per_listener,
+        "count_visible_after_s": visible,
+        "steps": steps,
+    }
+
+
+# -- the whole benchmark -----------------------------------------------------------------------
+
+
+async def measure(
+    clients: LoadClients,
+    sizes: RoomSizes,
+    targets: list[Target],
+    options: Options,
+    results_dir: Path,
+    suffix: str,
+) -> dict[str, Any]:
     needed = max(sizes.listeners, sizes.reactors + sizes.watchers) + 1
-    progress(f"registering {needed} users (not timed)")
-    async with api_client(url, 8) as client:
+    for target in targets:
         started = time.perf_counter()
-        users = await register_users(client, needed, concurrency=8)
-        progress(f"  registered in {time.perf_counter() - started:.1f}s")
-    host, listeners = users[0], users[1 : sizes.listeners + 1]
-    rounds = []
-    progress(f"join storm: {sizes.listeners} listeners, {sizes.concurrency} concurrent clients")
-    for round_no in range(1, sizes.rounds + 1):
-        rounds.append(await join_storm_round(url, sizes, host, listeners, round_no, meter))
+        target.users = await register_users(clients, target.url, needed)
+        progress(
+            f"{target.label}: registered {needed} users in {time.perf_counter() - started:.1f}s "
+            "(not timed)"
+        )
+        if target.has_floor:
+            target.has_floor = await _floor_answers(clients, target)
+    progress("warm-up (first connections, first validations, caches; not measured)")
+    for target in targets:
+        await join_storm_round(clients, replace(sizes, listeners=50), target, 0)
+
+    def alternating(round_no: int) -> list[Target]:
+        return targets if round_no % 2 else list(reversed(targets))
+
+    progress(
+        f"join storm: {sizes.listeners} listeners, {sizes.concurrency} concurrent clients in "
+        f"{sizes.client_processes} processes; getSpace and the floor in the same rounds"
+    )
+    joins = [
+        await join_storm_round(clients, sizes, target, round_no)
+        for round_no in range(1, sizes.rounds + 1)
+        for target in alternating(round_no)
+    ]
     progress(f"reaction storm: {sizes.reactors} users reacting, {sizes.watchers} sockets listening")
-    reactions = await reaction_storm(url, sizes, host, users[1:], meter)
+    reactions = [
+        await reaction_storm(clients, sizes, target, round_no)
+        for round_no in range(1, sizes.rounds + 1)
+        for target in alternating(round_no)
+    ]
+    measured: dict[str, Any] = {
+        "join_storm": {"rounds": joins, "median": _join_medians(joins, targets)},
+        "reaction_storm": {"rounds": reactions, "median": _reaction_medians(reactions, targets)},
+    }
+    if options.profile:
+        progress("flame graphs: one more join storm per stack under py-spy")
+        measured["profile"] = {
+            target.label: await profiled_join_storm(clients, sizes, target, results_dir, suffix)
+            for target in targets
+        } | {"py_spy": f"record --nonblocking --gil --rate {PY_SPY_HZ}"}
+    if options.memory:
+        progress(f"memory: {sizes.memory_listeners:,} listeners join one Space, per stack")
+        measured["memory"] = {
+            target.label: await memory_after_joins(clients, sizes, target) for target in targets
+        }
+    return measured
+
+
+async def _floor_answers(clients: LoadClients, target: Target) -> bool:
+    answers = await clients.storm(target.url, ping_calls(target.users[:1]), 1)
+    if answers.statuses != [200]:
+        progress(f"  {target.label}: GET /api/v1/ping answers {answers.statuses}: no floor")
+        return False
+    return True
+
+
+def _median(rows: list[dict[str, Any]], path: tuple[str, ...]) -> float | None:
+    values = []
+    for row in rows:
+        value: Any = row
+        for key in path:
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        values.append(float(value))
+    return round(statistics.median(values), 3) if values else None
+
+
+def _median_cpu(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-process medians over the rounds; the totals are medians of the rounds' totals."""
+    result: dict[str, Any] = {}
+    for side in ("server", "client"):
+        names = [name for name in rows[0][side] if all(name in row[side] for row in rows)]
+        result[side] = {
+            name: round(statistics.median(row[side][name] for row in rows), 3) for name in names
+        }
+        result[f"{side}_ms"] = round(statistics.median(row[f"{side}_ms"] for row in rows), 3)
+    return result
+
+
+def _request_medians(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "join_storm": {"rounds": rounds, "median": _join_medians(rounds)},
-        "reaction_storm": reactions,
+        "per_s": _median(rows, ("per_s",)),
+        "p50_ms": _median(rows, ("p50_ms",)),
+        "p99_ms": _median(rows, ("p99_ms",)),
+        "failures": sum(int(row["failures"]) for row in rows),
+        "retried_overloaded": sum(int(row.get("retried_overloaded", 0)) for row in rows),
+        "cpu": _median_cpu([row["cpu"] for row in rows]),
     }
 
 
-def _join_medians(rounds: list[dict[str, Any]]) -> dict[str, Any]:
-    def median(path: tuple[str, ...]) -> float:
-        values = []
-        for row in rounds:
-            value: Any = row
-            for key in path:
-                value = value[key]
-            values.append(float(value))
-        return round(statistics.median(values), 2)
+def _join_medians(rounds: list[dict[str, Any]], targets: list[Target]) -> dict[str, Any]:
+    medians = {}
+    for target in targets:
+        rows = [row for row in rounds if row["stack"] == target.label]
+        by_variant = {
+            v: _request_medians([row[v] for row in rows]) for v in VARIANTS if v in rows[0]
+        }
+        visible = [row["listener_count_visible_after_s"] for row in rows]
+        medians[target.label] = by_variant | {
+            "to_floor": {
+                key: _median(rows, ("to_floor", key))
+                for key in ("join_cpu_x", "join_rate", "read_cpu_x", "read_rate")
+            }
+            if "ping" in rows[0]
+            else None,
+            "listener_count_visible_after_s": None
+            if None in visible
+            else round(statistics.median(visible), 3),
+            "live_count_reached_n": all(row["live_count_reached_n"] for row in rows),
+            "count_messages_per_s": _median(rows, ("count_messages_per_s",)),
+        }
+    return medians
 
-    visible = [r["listener_count_visible_after_s"] for r in rounds]
+
+def _reaction_medians(rounds: list[dict[str, Any]], targets: list[Target]) -> dict[str, Any]:
+    medians = {}
+    for target in targets:
+        rows = [row for row in rounds if row["stack"] == target.label]
+        medians[target.label] = _request_medians(rows) | {
+            "accepted_per_s": _median(rows, ("accepted_per_s",)),
+            "rate_limited": sum(row["rate_limited"] for row in rows),
+            "delivered_to_accepted": min(row["delivered_to_accepted"] for row in rows),
+            "batches_per_s_per_socket": _median(rows, ("batches_per_s_per_socket",)),
+            "messages_per_s_per_socket": _median(rows, ("messages_per_s_per_socket",)),
+            "reactions_per_batch": _median(rows, ("reactions_per_batch",)),
+            "window_ms": rows[0]["window_ms"],
+        }
+    return medians
+
+
+def _checkout() -> dict[str, Any]:
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=baseline.ROOT, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    changed = git("diff", "--name-only", "HEAD", "--", "libs", "services").splitlines()
+    changed += git("ls-files", "--others", "--exclude-standard", "--", "libs", "services").split()
     return {
-        "join_per_s": median(("join", "per_s")),
-        "join_p50_ms": median(("join", "p50_ms")),
-        "join_p99_ms": median(("join", "p99_ms")),
-        "read_per_s": median(("read", "per_s")),
-        "read_p50_ms": median(("read", "p50_ms")),
-        "read_p99_ms": median(("read", "p99_ms")),
-        "join_to_read": median(("join_to_read",)),
-        "listener_count_visible_after_s": None
-        if None in visible
-        else round(statistics.median(visible), 3),
-        "live_count_reached_n": all(r["live_count_reached_n"] for r in rounds),
-        "count_messages_per_s": median(("count_messages_per_s",)),
-        "join_failures": sum(r["join"]["failures"] for r in rounds),
-        "join_cpu_ms_per_request": _median_cpu([r["join"]["cpu_ms_per_request"] for r in rounds]),
-        "read_cpu_ms_per_request": _median_cpu([r["read"]["cpu_ms_per_request"] for r in rounds]),
+        "commit": git("rev-parse", "HEAD"),
+        "short": git("rev-parse", "--short=7", "HEAD"),
+        "subject": git("log", "-1", "--format=%s"),
+        "uncommitted": changed,
     }
 
 
-def _median_cpu(rows: list[dict[str, float]]) -> dict[str, float]:
-    names = [name for name in rows[0] if all(name in row for row in rows)]
-    return {name: round(statistics.median(row[name] for row in rows), 2) for name in names}
-
-
-def run(bench_dir: Path, *, quick: bool) -> int:
+def run(bench_dir: Path, *, quick: bool, options: Options | None = None) -> int:
+    options = options or Options()
     sizes = QUICK if quick else FULL
+    if options.client_processes:
+        sizes = replace(sizes, client_processes=options.client_processes)
     suffix = "-quick" if quick else ""
-    with tempfile.TemporaryDirectory(prefix="parley-bench-room-") as workdir:
-        stack = BenchStack(Path(workdir))
+    results_dir = bench_dir / "results"
+    old = baseline.prepare(options.baseline) if options.baseline else None
+    stacks_info: dict[str, Any] = {"current": _checkout() | {"floor": "yes"}}
+    with ExitStack() as cleanup:
+        clients = cleanup.enter_context(LoadClients(sizes.client_processes))
+        client_pids = clients.pids() | {"benchmark process": os.getpid()}
+        stacks: list[tuple[str, BenchStack]] = []
+        started: list[BenchStack] = []
         try:
-            stack.wait_until_ready()
-            progress(f"parley up: {stack.url} (services: {', '.join(stack.services())})")
-            if "room" not in stack.services():
-                progress("the room service is not installed: room benchmarks skipped")
-                return 1
-            measured = asyncio.run(measure(stack.url, sizes, CpuMeter(stack.pids())))
+            if old:
+                stacks_info["baseline"] = {
+                    "commit": old.commit,
+                    "short": old.short,
+                    "subject": old.subject,
+                    "floor": old.floor_note,
+                }
+                workdir = Path(
+                    cleanup.enter_context(tempfile.TemporaryDirectory(prefix="parley-bench-base-"))
+                )
+                stacks.append(
+                    ("baseline", BenchStack(workdir, python=old.python, label="baseline"))
+                )
+                started.append(stacks[-1][1])
+            workdir = Path(
+                cleanup.enter_context(tempfile.TemporaryDirectory(prefix="parley-bench-room-"))
+            )
+            stacks.append(("current", BenchStack(workdir, label="current")))
+            started.append(stacks[-1][1])
+            targets = []
+            for label, stack in stacks:
+                stack.wait_until_ready()
+                progress(
+                    f"{label}: parley up {stack.url} (services: {', '.join(stack.services())})"
+                )
+                if "room" not in stack.services():
+                    progress("the room service is not installed: room benchmarks skipped")
+                    return 1
+                meter = CpuMeter(stack.pids(), client_pids)
+                has_floor = label == "current" or bool(old and old.has_floor)
+                targets.append(Target(label, stack, meter, has_floor))
+            measured = asyncio.run(measure(clients, sizes, targets, options, results_dir, suffix))
+            for target in targets:
+                stacks_info[target.label]["floor_measured"] = target.has_floor
         except BaseException:
-            progress(f"--- parley up output (last lines):\n{stack.log[-6000:]}")
+            for stack in started:
+                progress(f"--- {stack.label}: parley up output (last lines):\n{stack.log[-4000:]}")
             raise
         finally:
-            stack.stop()
+            for stack in started:
+                stack.stop()
     results = {
         "name": NAME,
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "quick": quick,
+        "command": " ".join(["uv run python bench/run.py", *sys.argv[1:]]),
         "machine": machine.describe(),
         "params": asdict(sizes) | {"stack_env": BENCH_ENV},
+        "stacks": stacks_info,
         **measured,
     }
-    json_path = bench_dir / "results" / f"{NAME}{suffix}.json"
-    png_path = bench_dir / "results" / f"{NAME}{suffix}.png"
+    json_path = results_dir / f"{NAME}{suffix}.json"
+    png_path = results_dir / f"{NAME}{suffix}.png"
     room_report.write(results, json_path, png_path)
     print()
     print(room_report.console_table(results))

@@ -1,9 +1,10 @@
 """The real stack for the room benchmarks: ``parley up`` in a temporary data directory.
 
-Two settings differ from a developer's stack, both about preparing users, never about what is
-measured: registration is not rate limited, and argon2 is cheap (the benchmark registers
-hundreds of accounts before it starts timing; password hashing is not on the join or reaction
-path).
+Settings that differ from a developer's stack: registration and login are not rate limited
+and argon2 is cheap (the benchmark registers hundreds of accounts before it starts timing;
+password hashing is not on the join or reaction path); and a user may react 1,000 times a
+second (the reaction storm measures what a reaction costs the stack, not the per-user limit;
+the fan-out is unchanged: one batch per window per socket).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -27,22 +29,48 @@ BENCH_ENV = {
     "PARLEY_ARGON2_TIME_COST": "1",
     "PARLEY_ARGON2_MEMORY_KIB": "8192",
     "PARLEY_ARGON2_PARALLELISM": "1",
+    "PARLEY_ROOM_REACTION_RATE_PER_S": "1000",
+    "PARLEY_ROOM_REACTION_BURST": "1000",
 }
-NOT_INHERITED = ("NATS_URL", "PARLEY_NATS_URL", "DATABASE_URL", "PARLEY_DATA_DIR")
+NOT_INHERITED = (
+    "NATS_URL",
+    "PARLEY_NATS_URL",
+    "DATABASE_URL",
+    "PARLEY_DATA_DIR",
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+)
 
 
 class BenchStack:
-    def __init__(self, workdir: Path) -> None:
+    """``parley up`` of the code a Python interpreter imports: this checkout's by default, or a
+    baseline's (its own worktree and virtualenv, see ``baseline.py``)."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        python: str = sys.executable,
+        label: str = "current",
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.workdir = workdir
+        self.label = label
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.output = workdir / "parley-up.out"
-        env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED} | BENCH_ENV
-        command = [sys.executable, "-m", "parley.cli.main", "up"]
+        inherited = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+        env = inherited | BENCH_ENV | (env or {})
+        command = [python, "-m", "parley.cli.main", "up"]
         command += ["--data-dir", str(workdir / "data"), "--port", str(self.port)]
         with self.output.open("wb") as out:
             self.process = subprocess.Popen(
-                command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
+                command,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=workdir,
             )
 
     @property
@@ -53,12 +81,12 @@ class BenchStack:
         return re.findall(r"started (\w+) \(pid", self.log)
 
     def pids(self) -> dict[str, int]:
-        """Every process of the stack by name (the last start of each), and this one."""
+        """Every process of the stack by name (the last start of each)."""
         found = {name: int(pid) for name, pid in re.findall(r"started (\w+) \(pid (\d+)", self.log)}
         nats = re.search(r"nats-server ready on \S+ \(pid (\d+)", self.log)
         if nats:
             found["nats-server"] = int(nats.group(1))
-        return found | {"parley up": self.process.pid, "bench client": os.getpid()}
+        return found | {"parley up": self.process.pid}
 
     def wait_until_ready(self, timeout_s: float = 120) -> None:
         deadline = time.monotonic() + timeout_s
@@ -87,10 +115,14 @@ MACHINE = "whole machine"
 class CpuMeter:
     """CPU seconds (user + system, all threads) each process has used, from ``/proc``: where
     the time of a storm went, on a machine where client and stack share the cores; and how
-    busy the whole machine was (other people's work included)."""
+    busy the whole machine was (other people's work included). ``server`` is the stack (every
+    Parley process, nats-server, ``parley up``), ``client`` the load generator's processes and
+    the benchmark process itself: reported apart."""
 
-    def __init__(self, pids: dict[str, int]) -> None:
-        self.pids = pids
+    def __init__(self, server: dict[str, int], client: dict[str, int] | None = None) -> None:
+        self.server = server
+        self.client = client or {}
+        self.pids = self.server | self.client
         self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
     def read(self) -> dict[str, float]:
@@ -129,3 +161,28 @@ class CpuMeter:
             "stack_and_client_pct": round(100 * ours / capacity, 1),
             "others_pct": round(100 * max(0.0, machine - ours) / capacity, 1),
         }
+
+    def costs(
+        self, before: dict[str, float], after: dict[str, float], requests: int
+    ) -> dict[str, Any]:
+        """CPU ms per request: by server process, the server's total, the client's total."""
+        per_request = self.per_request_ms(before, after, requests)
+        server = {name: per_request[name] for name in self.server if name in per_request}
+        client = {name: per_request[name] for name in self.client if name in per_request}
+        return {
+            "server": server,
+            "server_ms": round(sum(server.values()), 3),
+            "client": client,
+            "client_ms": round(sum(client.values()), 3),
+        }
+
+
+def rss_kib(pid: int) -> int | None:
+    """Resident memory of one process (``VmRSS``), None when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None

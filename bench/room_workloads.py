@@ -1,8 +1,10 @@
-"""What is timed in the room benchmarks: joins and reactions sent through the gateway of the
-real stack by many concurrent clients, and what WebSocket clients receive meanwhile.
+"""What is timed in the room benchmarks: joins, reads, pings and reactions sent through the
+gateway of the real stack by many concurrent clients (``load_clients.py``: several processes
+of keep-alive aiohttp clients), and what WebSocket clients receive meanwhile.
 
 Users are registered before anything is timed. Every request carries its user's bearer token,
-as a third-party app would send it.
+as a third-party app would send it. Preparing a Space and checking what it shows go through
+one httpx client in the benchmark process (never timed).
 """
 
 from __future__ import annotations
@@ -12,18 +14,18 @@ import contextlib
 import json
 import statistics
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
 
 import httpx
+from load_clients import Answers, Call, LoadClients
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from parley.contracts.live import REACTION_EMOJI
-
 PASSWORD = "correct horse battery"
+REGISTER_CONCURRENCY = 8  # password hashing is CPU-bound: more only queues in identity
 
 
 @dataclass(frozen=True)
@@ -49,22 +51,25 @@ def api_client(base_url: str, concurrency: int) -> httpx.AsyncClient:
 # -- preparation (never timed) ---------------------------------------------------------------
 
 
-async def register_users(client: httpx.AsyncClient, count: int, concurrency: int) -> list[User]:
+async def register_users(clients: LoadClients, base_url: str, count: int) -> list[User]:
+    """``count`` new accounts, registered by the load clients (a burst may be refused 503
+    ``overloaded`` before anything is applied: those are retried after ``Retry-After``)."""
     prefix = uuid.uuid4().hex[:5]
-    users: list[User] = []
-
-    async def register(n: int) -> None:
-        handle = f"b{prefix}_{n}"
-        response = await client.post(
+    calls = [
+        Call(
+            "POST",
             "/api/v1/auth/register",
-            json={"handle": handle, "display_name": f"Bench {n}", "password": PASSWORD},
+            body={"handle": f"b{prefix}_{n}", "display_name": f"Bench {n}", "password": PASSWORD},
         )
-        response.raise_for_status()
-        body = response.json()
-        users.append(User(body["user"]["id"], handle, body["access_token"]))
-
-    await _bounded((register(n) for n in range(count)), concurrency)
-    return users
+        for n in range(count)
+    ]
+    answers = await clients.storm(base_url, calls, REGISTER_CONCURRENCY, keep_bodies=True)
+    if len(answers.bodies) != count:
+        raise RuntimeError(f"registration failed: {answers.failures[:3]}")
+    return [
+        User(body["user"]["id"], body["user"]["handle"], body["access_token"])
+        for _, body in sorted(answers.bodies.items())
+    ]
 
 
 async def live_space(client: httpx.AsyncClient, host: User, title: str) -> str:
@@ -93,6 +98,20 @@ class Storm:
     seconds: float
     latencies: list[float]
     failures: list[str] = field(default_factory=list)
+    failed: int = 0
+    retries: int = 0
+
+    @classmethod
+    def of(cls, answers: Answers) -> Storm:
+        failed = sum(1 for status in answers.statuses if not 200 <= status < 300)
+        return cls(
+            len(answers.statuses),
+            answers.seconds,
+            answers.latencies,
+            answers.failures,
+            failed,
+            answers.retries,
+        )
 
     @property
     def rate(self) -> float:
@@ -111,43 +130,23 @@ class Storm:
             "p50_ms": round(self.percentile_ms(50), 2),
             "p99_ms": round(self.percentile_ms(99), 2),
             "max_ms": round(max(self.latencies, default=0) * 1000, 2),
-            "failures": len(self.failures),
+            "failures": self.failed,
+            "retried_overloaded": self.retries,
             "first_failures": self.failures[:3],
         }
 
 
-async def storm(
-    users: Sequence[User],
-    concurrency: int,
-    send: Callable[[User], Awaitable[httpx.Response]],
-) -> Storm:
-    """One request per user, ``concurrency`` clients at a time, each taking the next user."""
-    queue: asyncio.Queue[User] = asyncio.Queue()
-    for user in users:
-        queue.put_nowait(user)
-    latencies: list[float] = []
-    failures: list[str] = []
-
-    async def client() -> None:
-        while not queue.empty():
-            user = queue.get_nowait()
-            sent = perf_counter()
-            response = await send(user)
-            latencies.append(perf_counter() - sent)
-            if response.status_code != 200:
-                failures.append(f"{response.status_code} {response.text[:200]}")
-
-    start = perf_counter()
-    await asyncio.gather(*(client() for _ in range(concurrency)))
-    return Storm(len(users), perf_counter() - start, latencies, failures)
+def join_calls(users: Sequence[User], space_id: str) -> list[Call]:
+    return [Call("POST", f"/api/v1/spaces/{space_id}/join", u.token) for u in users]
 
 
-def join(client: httpx.AsyncClient, space_id: str) -> Callable[[User], Awaitable[httpx.Response]]:
-    return lambda user: client.post(f"/api/v1/spaces/{space_id}/join", headers=user.auth)
+def read_calls(users: Sequence[User], space_id: str) -> list[Call]:
+    return [Call("GET", f"/api/v1/spaces/{space_id}", u.token) for u in users]
 
 
-def read(client: httpx.AsyncClient, space_id: str) -> Callable[[User], Awaitable[httpx.Response]]:
-    return lambda user: client.get(f"/api/v1/spaces/{space_id}", headers=user.auth)
+def ping_calls(users: Sequence[User]) -> list[Call]:
+    """The floor: an authenticated no-op through gateway, bus and identity."""
+    return [Call("GET", "/api/v1/ping", u.token) for u in users]
 
 
 async def seconds_until_listeners(
@@ -222,46 +221,6 @@ def _batch(received: Received) -> bool:
 # -- reactions -------------------------------------------------------------------------------
 
 
-@dataclass
-class ReactionCounts:
-    accepted: int = 0
-    limited: int = 0
-    failed: list[str] = field(default_factory=list)
-    latencies: list[float] = field(default_factory=list)
-
-
-async def react_until(
-    client: httpx.AsyncClient, space_id: str, user: User, end: float, counts: ReactionCounts
-) -> None:
-    """Reactions back to back until ``end``; after a 429, wait as long as ``Retry-After`` says
-    (that is "as fast as allowed")."""
-    n = 0
-    while perf_counter() < end:
-        emoji = REACTION_EMOJI[n % len(REACTION_EMOJI)]
-        n += 1
-        sent = perf_counter()
-        response = await client.post(
-            f"/api/v1/spaces/{space_id}/reactions", headers=user.auth, json={"emoji": emoji}
-        )
-        counts.latencies.append(perf_counter() - sent)
-        if response.status_code in (200, 201, 202):
-            counts.accepted += 1
-        elif response.status_code == 429:
-            counts.limited += 1
-            wait = _retry_after(response)
-            await asyncio.sleep(max(0.0, min(wait, end - perf_counter())))
-        else:
-            counts.failed.append(f"{response.status_code} {response.text[:200]}")
-            return
-
-
-def _retry_after(response: httpx.Response) -> float:
-    try:
-        return max(0.05, float(response.headers.get("Retry-After", "1")))
-    except ValueError:
-        return 1.0
-
-
 async def drain(
     tallies: Sequence[LiveTally], since: float, expected: int, timeout_s: float = 5
 ) -> None:
@@ -271,13 +230,3 @@ async def drain(
         if all(t.reactions_total(since) >= expected for t in tallies):
             return
         await asyncio.sleep(0.05)
-
-
-async def _bounded(jobs: Any, concurrency: int) -> None:
-    limit = asyncio.Semaphore(concurrency)
-
-    async def run(job: Awaitable[None]) -> None:
-        async with limit:
-            await job
-
-    await asyncio.gather(*(run(job) for job in jobs))

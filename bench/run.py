@@ -4,6 +4,10 @@
                                                 # bench/results/ and the figures in bench/README.md
     uv run python bench/run.py --quick          # smoke run in a few seconds; writes *-quick files
     uv run python bench/run.py --only room      # one benchmark: event_store, bus, room, media
+    uv run python bench/run.py --only room --baseline 8612e92 --profile --memory
+                                                # room: old code side by side (default
+                                                # baseline 8612e92; --baseline none: this
+                                                # checkout only), flame graphs, memory
 
 event_store: events stored per second against a private nats-server. Chassis and raw variants
 run side by side in the same rounds against the same server, so their ratio is meaningful even
@@ -220,6 +224,25 @@ def main() -> int:
     parser.add_argument(
         "--only", choices=BENCHMARKS, action="append", help="run only this benchmark (repeatable)"
     )
+    room = parser.add_argument_group("room")
+    room.add_argument(
+        "--baseline",
+        default=room_bench.baseline.DEFAULT,
+        metavar="COMMIT",
+        help="also measure this commit's code, side by side in alternating rounds (its own git "
+        "worktree and virtualenv); 'none': this checkout only (default: %(default)s)",
+    )
+    room.add_argument(
+        "--profile", action="store_true", help="flame graphs (py-spy) of room and the gateway"
+    )
+    room.add_argument(
+        "--memory",
+        action="store_true",
+        help="room's and the gateway's memory after 10,000 listeners joined (several minutes)",
+    )
+    room.add_argument(
+        "--clients", type=int, default=None, metavar="N", help="load generator processes"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     code = 0
@@ -230,7 +253,13 @@ def main() -> int:
         elif name == "bus":
             code |= bus_bench.run(BENCH_DIR, quick=args.quick)
         elif name == "room":
-            code |= room_bench.run(BENCH_DIR, quick=args.quick)
+            options = room_bench.Options(
+                baseline=None if args.baseline.lower() == "none" else args.baseline,
+                profile=args.profile,
+                memory=args.memory,
+                client_processes=args.clients,
+            )
+            code |= room_bench.run(BENCH_DIR, quick=args.quick, options=options)
         else:
             code |= media_bench.run(BENCH_DIR, quick=args.quick)
     print(f"done in {time.perf_counter() - started:.0f}s")
