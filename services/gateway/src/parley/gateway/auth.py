@@ -10,6 +10,9 @@ client why. No credentials where they are required is the one "not signed in" pr
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +22,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 
 from parley.chassis.bus import NOT_SIGNED_IN
-from parley.chassis.tokens import InvalidToken, TokenVerifier
+from parley.chassis.tokens import AccessClaims, InvalidToken, TokenVerifier
 from parley.gateway.problems import Problem
 from parley.gateway.suspensions import SuspendedUsers
 
@@ -35,20 +38,46 @@ class Caller:
 
 
 class Authenticator:
-    def __init__(self, verifier: TokenVerifier, suspended: SuspendedUsers) -> None:
+    """Who a request comes from. A token's signature is checked once: the claims of recently
+    seen tokens are kept (bounded, least recently used first out) and reused until the token
+    expires; a suspension is checked on every request."""
+
+    def __init__(
+        self,
+        verifier: TokenVerifier,
+        suspended: SuspendedUsers,
+        *,
+        remembered_tokens: int = 10_000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._verifier = verifier
         self._suspended = suspended
+        self._verified: OrderedDict[str, AccessClaims] = OrderedDict()
+        self._remembered = remembered_tokens
+        self._clock = clock
 
     def authenticate(self, connection: ASGIConnection[Any, Any, Any, Any]) -> Caller | None:
         """The caller, ``None`` when no credentials came; raises a 401 problem for bad ones."""
         token = _token_of(connection)
         if token is None:
             return None
+        claims = self._claims(token)
+        return self.admit(Caller(claims.user_id, claims.handle, claims.moderator))
+
+    def _claims(self, token: str) -> AccessClaims:
+        known = self._verified.get(token)
+        if known is not None and known.expires_at > self._clock():
+            self._verified.move_to_end(token)
+            return known
         try:
             claims = self._verifier.verify(token)
         except InvalidToken as error:
+            self._verified.pop(token, None)
             raise _token_problem(error) from error
-        return self.admit(Caller(claims.user_id, claims.handle, claims.moderator))
+        self._verified[token] = claims
+        if len(self._verified) > self._remembered:
+            self._verified.popitem(last=False)
+        return claims
 
     def admit(self, caller: Caller) -> Caller:
         """The caller, unless their account was suspended since the credentials were issued."""
