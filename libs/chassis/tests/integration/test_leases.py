@@ -1,7 +1,8 @@
 """Leases in NATS KV against a real nats-server: one holder at a time, handed over at once on a
 clean stop and within the TTL when the holder dies, never held by two (compare and set), a
 holder that cannot renew stops before anyone else may start, a restarted instance takes its
-own lease back, and an exclusive block waits its turn."""
+own lease back, an exclusive block waits its turn, and a release racing a renewal still frees
+the lease."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from nats.aio.client import Client as NATS
 
-from parley.chassis.leases import LeaseKeeper, LeaseOptions, Leases
+from parley.chassis.leases import Lease, LeaseKeeper, LeaseOptions, Leases, Seen
 from parley.chassis.messaging import connect
 
 FAST = LeaseOptions(ttl_s=1.0, renew_s=0.2, margin_s=0.3)
@@ -246,3 +247,30 @@ async def test_work_that_dies_by_itself_is_handed_to_another_replica(
         await keeper_b.end()
 
     assert took < 1.0  # given up at its next check, not left to expire
+
+
+async def test_a_release_racing_a_renewal_still_frees_the_lease(
+    open_leases: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop during a renewal: the renewal is on its way when the release reads the key, and
+    the server may answer that read before it stored the renewal. The deletion, which expects
+    the revision read, is refused; the lease must be freed all the same, not left held until
+    its TTL (a migrations lease: 60 s for every replica starting meanwhile)."""
+    holder, other = await open_leases("a"), await open_leases("b")
+    lease = Lease(holder, holder.key("migrations"), ttl_s=60)
+    assert await lease.try_acquire()
+    before_the_renewal = await holder.read(lease.key)
+    assert await lease.renew()  # stored now, but the first read below does not show it
+
+    read = holder.read
+    answers = [before_the_renewal]
+
+    async def read_racing_the_renewal(key: str) -> Seen:
+        return answers.pop() if answers else await read(key)
+
+    monkeypatch.setattr(holder, "read", read_racing_the_renewal)
+    await lease.release()
+
+    assert not answers  # the stale answer was read
+    assert (await other.read(lease.key)).holder is None
+    assert await Lease(other, lease.key).try_acquire()  # the next replica takes it at once

@@ -51,6 +51,8 @@ _SUBJECTS = f"$KV.{BUCKET}."
 _KV_OPERATION = "KV-Operation"
 _MARKER_REASON = "Nats-Marker-Reason"  # the server's marker where a key expired
 _WRONG_LAST_SEQUENCE = (10071, 10164)
+_RELEASE_ATTEMPTS = 5  # a renewal still on its way is stored within milliseconds
+_RELEASE_RETRY_S = 0.02
 
 
 @dataclass(frozen=True)
@@ -198,11 +200,17 @@ class Leases:
             raise
         return int(ack.seq)
 
-    async def delete(self, key: str, last: int) -> None:
-        """Delete ``key`` if its last revision is still ``last`` (ours)."""
+    async def delete(self, key: str, last: int) -> bool:
+        """Delete ``key`` if its last revision is still ``last``; False when it is not (written
+        since)."""
         headers = {_KV_OPERATION: KV_DEL, Header.EXPECTED_LAST_SUBJECT_SEQUENCE.value: str(last)}
-        with contextlib.suppress(nats.js.errors.APIError):  # not ours any more: nothing to do
+        try:
             await self._js.publish(_SUBJECTS + key, b"", timeout=2.0, headers=headers)
+        except nats.js.errors.APIError as error:
+            if error.err_code in _WRONG_LAST_SEQUENCE:
+                return False
+            raise
+        return True
 
     # -- standing by ---------------------------------------------------------------------------
 
@@ -299,14 +307,24 @@ class Lease:
         return False
 
     async def release(self) -> None:
-        """Give the lease up if this instance holds it. Read first: a write cancelled on its
-        way (a stop during a renewal) may have taken effect without this process knowing its
-        revision."""
+        """Give the lease up if this instance holds it.
+
+        A renewal cancelled on its way (a stop during a renewal) may still take effect, after
+        the read that precedes the deletion: the server can answer that read (a direct get)
+        before it has stored the renewal sent just ahead of it. The deletion, which expects the
+        revision read, is then refused, and the lease would stay held until its TTL ran out
+        (60 s for migrations: a replica starting meanwhile would wait that long). So while the
+        lease still names this instance and the deletion is refused, read it again."""
         self.revision = None
         with contextlib.suppress(nats.errors.Error, TimeoutError):
-            seen = await self.leases.read(self.key)
-            if seen.holder is not None and seen.holder.instance == self.leases.holder.instance:
-                await self.leases.delete(self.key, seen.revision)
+            for _ in range(_RELEASE_ATTEMPTS):
+                seen = await self.leases.read(self.key)
+                if seen.holder is None or seen.holder.instance != self.leases.holder.instance:
+                    return  # free already, or another replica's now
+                if await self.leases.delete(self.key, seen.revision):
+                    return
+                await asyncio.sleep(_RELEASE_RETRY_S)
+            log.warning("lease.release_failed", lease=self.key)
 
     async def _write(self, last: int, *, timeout_s: float | None = None) -> bool:
         loop = asyncio.get_running_loop()
