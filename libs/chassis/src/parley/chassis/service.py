@@ -16,6 +16,7 @@ nothing here is service-specific.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -177,10 +178,13 @@ async def start_service(
             replicas=settings.stream_replicas,
         )
         if definition.migrations is not None:
-            # Replicas starting together take turns. Alembic holds the event loop for seconds
-            # at a time (the lease cannot be renewed meanwhile): a long TTL, which only delays
-            # the others if the holder dies migrating (a restart under its id takes it back).
-            async with leases.exclusive("migrations", ttl_s=MIGRATIONS_LEASE_TTL_S):
+            # Replicas migrating one database take turns (a lease named after the database:
+            # relay workers, a database each, don't wait for each other). Alembic holds the
+            # event loop for seconds at a time (the lease cannot be renewed meanwhile): a long
+            # TTL, which only delays the others if the holder dies migrating (a restart under
+            # its id takes it back).
+            database = hashlib.sha1(settings.resolved_database_url().encode()).hexdigest()[:12]
+            async with leases.exclusive(f"migrations.{database}", ttl_s=MIGRATIONS_LEASE_TTL_S):
                 await run_migrations(engine, definition.migrations)
         await positions.listen(broker.connection, definition.name)
         outcomes = await CommandOutcomes.open(
