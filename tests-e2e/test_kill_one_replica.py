@@ -3,10 +3,11 @@ load, and ``kill -9`` of one replica of room, of identity and of the gateway in 
 restarted by ``parley up`` before the next). Printed: requests sent, answered only after a
 retry, failed (0), acknowledged effects checked and lost (0).
 
-The load is four clients as the web client behaves: every command with its own
-``Idempotency-Key``; a lost connection (the gateway died), a 503 (nothing applied) or a 504
-(outcome unknown) is sent again with the same key, to the other gateway (as a load balancer
-would), after its ``Retry-After``. A request fails when it has no 2xx after that.
+The load is five clients as the web client behaves: every command with its own
+``Idempotency-Key``; a lost connection (the gateway died), a 503 (nothing applied), a 504
+(outcome unknown) or a 429 (a reaction rate limit: refused, nothing applied) is sent again
+with the same key, to the other gateway (as a load balancer would), after its
+``Retry-After``. A request fails when it has no 2xx after that.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class Client:
                 self.turn += 1
                 await asyncio.sleep(0.1)
                 continue
-            if response.status_code in (502, 503, 504) or _in_progress(response):
+            if response.status_code in (429, 502, 503, 504) or _in_progress(response):
                 last = f"{response.status_code} {response.text[:200]}"
                 self.turn += 1
                 await asyncio.sleep(min(float(response.headers.get("Retry-After", 1)), 1.0))
@@ -163,6 +164,7 @@ async def follow_and_unfollow(
 async def listen_and_react(client: Client, token: str, space_id: str, until: float) -> None:
     path = f"/api/v1/spaces/{space_id}"
     while time.monotonic() < until:
+        await asyncio.sleep(0.25)  # within the per-user reaction rate (5/s)
         await client.send("join", "POST", f"{path}/join", token)
         await client.send("react", "POST", f"{path}/reactions", token, {"emoji": "👏"})
         await client.send("getSpace", "GET", path, token)
