@@ -11,6 +11,7 @@ import time
 import pytest
 from faststream.nats import NatsBroker
 from nats.aio.client import Client as NATS
+from nats.errors import NoRespondersError
 from pydantic import BaseModel
 
 from parley.chassis.bus import START_BY_HEADER, BusClient, RequestContext, route_router, serve
@@ -63,6 +64,7 @@ async def open_shop(
     serve(router, PLACE, shop.place, queue="shop", outcomes=outcomes, max_in_flight=max_in_flight)
     broker.include_router(router)
     await broker.start()
+    await broker.connection.flush()  # subscribed before another connection sends
     return outcomes
 
 
@@ -134,12 +136,17 @@ async def test_a_request_that_could_not_start_in_time_is_refused_and_not_applied
     shop = Shop()
     await open_shop(broker, nc, shop)
 
-    reply = await nc.request(
-        PLACE.subject,
-        b'{"item": "tea"}',
-        timeout=2,
-        headers={START_BY_HEADER: f"{time.time() - 1:.3f}", COMMAND_ID_HEADER: "late"},
-    )
+    for _ in range(100):  # (until the server has the shop's subscription)
+        try:
+            reply = await nc.request(
+                PLACE.subject,
+                b'{"item": "tea"}',
+                timeout=2,
+                headers={START_BY_HEADER: f"{time.time() - 1:.3f}", COMMAND_ID_HEADER: "late"},
+            )
+            break
+        except NoRespondersError:
+            await asyncio.sleep(0.02)
 
     assert reply.headers
     assert reply.headers[PROBLEM_HEADER] == "503"

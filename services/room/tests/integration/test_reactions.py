@@ -31,6 +31,7 @@ from parley.contracts.events.room import (
 from parley.contracts.live import REACTION_EMOJI
 from parley.contracts.subjects import event_subject
 from parley.room.handlers.reaction_gate import ReactionGate
+from parley.room.projections.participants import ParticipantsProjection
 
 from .conftest import Room, RoomStarter
 
@@ -326,3 +327,22 @@ async def test_a_storm_arrives_as_a_few_batches(start_room: RoomStarter) -> None
 
         stats = await room.query("get_space_analytics", {"space_id": SPACE}, actor=HOST)
         assert stats["reactions"] == accepted.total()
+
+
+async def test_a_reaction_right_after_a_join_is_accepted_while_the_read_model_lags(
+    start_room: RoomStarter,
+) -> None:
+    """Read-your-writes when the participants projection is behind (it changes hands when a
+    replica dies): the join is in the membership's own events, and the gate asks them."""
+    async with start_room() as room:
+        await room.space(SPACE, HOST)
+        await room.settle()
+        (participants,) = (
+            r for r in room.running.runners if r.projection.name == ParticipantsProjection.name
+        )
+        await participants.stop()  # the read model will not show the join
+
+        await room.join(SPACE, "usr_late")
+        assert await react(room, "usr_late") == "🔥"
+        with pytest.raises(Forbidden):
+            await react(room, "usr_never_joined")

@@ -91,6 +91,9 @@ NOT_SIGNED_IN = "unauthenticated"
 ATTEMPT_TIMEOUT_S = 2.5
 START_WITHIN_S = 1.5
 RETRY_PAUSE_S = 0.1
+# No attempt shorter than this: on a busy machine even "nobody serves this" can take longer
+# than a sliver of budget to come back, and that timeout would read as "outcome unknown".
+MIN_ATTEMPT_S = 0.5
 REPLY_MARGIN_S = 0.1  # a reply's way back to its caller
 
 P = TypeVar("P", bound=BaseModel)
@@ -515,16 +518,16 @@ class BusClient:
                     headers=inject_headers(attempt.headers()),
                 )
             except NoRespondersError:
-                if give_up_at - time.monotonic() > RETRY_PAUSE_S:
+                if give_up_at - time.monotonic() > RETRY_PAUSE_S + MIN_ATTEMPT_S:
                     await asyncio.sleep(RETRY_PAUSE_S)  # a replica may be (re)starting
                     continue
             except (NatsTimeout, TimeoutError):
                 maybe_applied = route.kind == "command"
-                if give_up_at - time.monotonic() > RETRY_PAUSE_S:
+                if give_up_at - time.monotonic() > MIN_ATTEMPT_S:
                     log.warning("bus.attempt_timed_out", subject=subject, retrying=True)
                     continue
             else:
-                if not _in_progress(reply) or give_up_at - time.monotonic() <= RETRY_PAUSE_S:
+                if not _in_progress(reply) or give_up_at - time.monotonic() <= MIN_ATTEMPT_S:
                     return _result(route, reply, span)
                 maybe_applied = True  # another attempt of it runs: ask again for its outcome
                 continue

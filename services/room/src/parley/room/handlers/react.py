@@ -13,6 +13,7 @@ from parley.chassis.errors import InvalidInput
 from parley.contracts.api.room import React, ReactionAccepted
 from parley.contracts.live import REACTION_EMOJI
 from parley.room.handlers.dependencies import RoomDeps
+from parley.room.handlers.spaces import is_joined
 from parley.room.live_messages import RawReaction
 
 _VARIATION_SELECTOR = "\ufe0f"
@@ -33,6 +34,11 @@ def canonical_emoji(emoji: str) -> str:
 async def react(deps: RoomDeps, payload: React, ctx: RequestContext) -> ReactionAccepted:
     actor_id = require_actor(ctx, "react")
     emoji = canonical_emoji(payload.emoji)
-    await deps.reactions.admit(deps.sessions, payload.space_id, actor_id)
+    await deps.reactions.admit(
+        deps.sessions,
+        payload.space_id,
+        actor_id,
+        joined=lambda: is_joined(deps, payload.space_id, actor_id),
+    )
     await deps.send_reaction(payload.space_id, RawReaction(emoji=emoji, user_id=actor_id))
     return ReactionAccepted(emoji=emoji)

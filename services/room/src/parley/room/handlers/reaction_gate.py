@@ -11,11 +11,11 @@ presence never outlives its Space, nor the participant's leaving or removal.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from parley.chassis.errors import Conflict, RateLimited
+from parley.chassis.errors import Conflict, Forbidden, RateLimited
 from parley.room.queries.participants import present_in_live_space
 from parley.room.queries.read_cache import PRESENCE, ReadCache
 
@@ -82,14 +82,22 @@ class ReactionGate:
         self._ended: set[str] = set()
 
     async def admit(
-        self, sessions: async_sessionmaker[AsyncSession], space_id: str, user_id: str
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        space_id: str,
+        user_id: str,
+        joined: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
+        """``joined``: the membership's own answer, asked only when the read model says the
+        user is not in the Space: the read model may lag a join already answered (its
+        projection changing hands between replicas), and a reaction right after a join must
+        be accepted."""
         wait_s = self._buckets.take(user_id)
         if wait_s > 0:
             raise RateLimited(
                 f"too many reactions: try again in {wait_s:.1f} s", type="reaction-rate-limited"
             )
-        await self._check_present(sessions, space_id, user_id)
+        await self._check_present(sessions, space_id, user_id, joined)
 
     def space_ended(self, space_id: str) -> None:
         if len(self._ended) >= _MAX_REMEMBERED:
@@ -110,7 +118,11 @@ class ReactionGate:
         self._departed_until[key] = self._clock() + self._presence_ttl_s
 
     async def _check_present(
-        self, sessions: async_sessionmaker[AsyncSession], space_id: str, user_id: str
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        space_id: str,
+        user_id: str,
+        joined: Callable[[], Awaitable[bool]] | None,
     ) -> None:
         if space_id in self._ended:
             raise Conflict("reactions are for live Spaces", type="space-not-live")
@@ -121,7 +133,11 @@ class ReactionGate:
 
         async def read() -> bool:
             async with sessions() as session:
-                await present_in_live_space(session, space_id, user_id)
+                try:
+                    await present_in_live_space(session, space_id, user_id)
+                except Forbidden as absent:
+                    if absent.type != "not-in-space" or joined is None or not await joined():
+                        raise
             return True
 
         if self._departed_until.get(key, 0.0) > now:
