@@ -546,7 +546,9 @@ class BusClient:
 
 def _in_progress(reply: Msg) -> bool:
     """A service's answer that another attempt of this command is still running."""
-    return PROBLEM_HEADER in (reply.headers or {}) and IN_PROGRESS.encode() in reply.data
+    if PROBLEM_HEADER not in (reply.headers or {}):
+        return False
+    return bool(json.loads(reply.data).get("type") == IN_PROGRESS)
 
 
 def _result(route: Route[P, R], reply: Msg, span: trace.Span) -> R:
