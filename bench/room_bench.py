@@ -330,7 +330,7 @@ def _spread(values: list[int]) -> dict[str, Any]:
 # -- flame graphs and memory -------------------------------------------------------------------
 
 
-PROFILED = ("room", "gateway")
+PROFILED = ("room", "media_relay", "gateway")
 PY_SPY_HZ = 500
 
 

@@ -4,7 +4,6 @@ private nats-server, fed with room events appended the way the room service appe
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -23,16 +22,19 @@ from parley.bots.media import (
     wait_connected,
 )
 from parley.bots.recorder import Recorder
-from parley.chassis.bus import BusClient, RequestContext
+from parley.chassis.bus import BusClient, RequestContext, route_router, serve
 from parley.chassis.event_store import EventMetadata, EventStore
 from parley.chassis.handlers import bind
 from parley.chassis.messaging import connect, ensure_stream, make_broker
 from parley.chassis.service import RunningService, start_service
 from parley.contracts import streams
 from parley.contracts.api.media import NEGOTIATE, MediaAnswer, NegotiateMedia
+from parley.contracts.api.room import MY_ROLE, MyRole, SpaceRef
 from parley.contracts.events import room as ev
 from parley.contracts.registry import DomainEvent
 from parley.media_relay.bootstrap import definition
+from parley.media_relay.domain.roles import SpaceRoles
+from parley.media_relay.domain.roles import evolve as evolve_roles
 from parley.media_relay.engine.worker import RelayWorker
 from parley.media_relay.handlers import negotiate
 from parley.media_relay.handlers.dependencies import MediaDeps
@@ -40,12 +42,19 @@ from parley.media_relay.settings import MediaSettings
 
 
 class Room:
-    """Appends room events like the room service does, and waits until a relay saw them."""
+    """Appends room events like the room service does, and waits until a relay saw them; and,
+    once :meth:`answer_my_role` started it, answers room's ``qry.room.my_role`` from what it
+    appended (the relay asks room whether a listener joined). ``says`` overrides an answer:
+    room ahead of the relay's projection."""
 
     def __init__(self, store: EventStore, workers: list[RunningService]) -> None:
         self.store = store
         self.workers = workers
         self.space_id = f"sp_{uuid4().hex[:10]}"
+        self.says: dict[str, tuple[str, str]] = {}
+        self._roles: dict[str, SpaceRoles] = {}
+        self._joined: set[tuple[str, str]] = set()
+        self._answering: NatsBroker | None = None
 
     async def append(self, aggregate: str, *events: DomainEvent) -> int:
         _, version = await self.store.load(aggregate)
@@ -55,16 +64,54 @@ class Room:
             expected_version=version,
             metadata=EventMetadata(correlation_id="cor_test"),
         )
-        await self.settled(seq)
+        for event in events:
+            self._remember(event)
+        await self.settled()
         return seq
 
-    async def settled(self, seq: int) -> None:
+    def _remember(self, event: DomainEvent) -> None:
+        space_id = getattr(event, "space_id", "")
+        user_id = getattr(event, "user_id", "")
+        if isinstance(event, ev.ListenerJoined):
+            self._joined.add((space_id, user_id))
+        elif isinstance(event, (ev.ParticipantLeft, ev.ParticipantRemoved)):
+            self._joined.discard((space_id, user_id))
+        roles = self._roles.get(space_id, SpaceRoles(space_id=space_id))
+        self._roles[space_id] = evolve_roles(roles, event)
+
+    def my_role(self, space_id: str, user_id: str) -> tuple[str, str]:
+        if user_id in self.says:
+            return self.says[user_id]
+        roles = self._roles.get(space_id, SpaceRoles(space_id=space_id))
+        phase = "created" if roles.phase == "unknown" else roles.phase
+        return phase, roles.role(user_id, joined=(space_id, user_id) in self._joined)
+
+    async def answer_my_role(self, nats_url: str) -> None:
+        """Serve ``qry.room.my_role`` on its route, as room serves it, until
+        :meth:`stop_answering`."""
+
+        async def my_role(payload: SpaceRef, context: RequestContext) -> MyRole:
+            phase, role = self.my_role(payload.space_id, context.actor or "")
+            return MyRole(space_id=payload.space_id, state=phase, role=role)  # type: ignore[arg-type]
+
+        router = route_router()
+        serve(router, MY_ROLE, my_role, queue="room")
+        broker = make_broker(nats_url, name="room-stand-in")
+        broker.include_router(router)
+        await broker.start()
+        self._answering = broker
+
+    async def stop_answering(self) -> None:
+        """Room is away from now on."""
+        if self._answering is not None:
+            await self._answering.stop()
+            self._answering = None
+
+    async def settled(self) -> None:
+        """Every worker's projections applied what was appended (and acknowledged it)."""
         for worker in self.workers:
             for runner in worker.runners:
-                deadline = asyncio.get_running_loop().time() + 10
-                while await runner.position() < seq:
-                    assert asyncio.get_running_loop().time() < deadline, "relay lags"
-                    await asyncio.sleep(0.01)
+                await runner.wait_until_caught_up(timeout=10)
 
     async def live_space(self, host: str) -> None:
         s = self.space_id
@@ -221,6 +268,8 @@ async def stack(
     broker = await client_broker(private_nats)
     relay = Relay(BusClient(broker, timeout=15))
     room = Room(EventStore(broker.connection, stream="ROOM", context=ev.CONTEXT), [worker])
+    await room.answer_my_role(private_nats)
     yield room, relay
     await relay.close()
+    await room.stop_answering()
     await broker.stop()

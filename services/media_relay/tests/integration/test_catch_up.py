@@ -1,43 +1,22 @@
-"""Negotiating right after a join or a promotion: the relay's projection may not have seen it
-yet, so when its own rules refuse (or give no uplink) it asks room, and if room already allows
-more it waits for its projection instead of refusing."""
+"""Negotiating asks room whether a listener joined (the relay copies no joins), and right after a
+start or a promotion the relay's projection may not have seen it yet: when its own rules refuse
+(or give no uplink) it asks room, and if room already allows more it waits for its projection
+instead of refusing."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from parley.bots.sources import ToneTrack
-from parley.chassis.bus import RequestContext, route_router, serve
 from parley.chassis.errors import DomainError
-from parley.chassis.messaging import make_broker
-from parley.contracts.api.room import MY_ROLE, MyRole, SpaceRef
 from parley.contracts.events import room as ev
+from parley.media_relay.engine.worker import CATCH_UP_S
 
 HOST, LATE = "usr_host", "usr_late"
-
-
-@pytest.fixture
-async def room_answers(private_nats: str) -> AsyncIterator[dict[str, tuple[str, str]]]:
-    """A stand-in for room's ``qry.room.my_role`` (served on its route, as room serves it):
-    answers what the test puts in the dict."""
-    answers: dict[str, tuple[str, str]] = {}
-
-    async def my_role(payload: SpaceRef, ctx: RequestContext) -> MyRole:
-        state, role = answers.get(ctx.actor or "", ("live", "none"))
-        return MyRole.model_validate({"space_id": payload.space_id, "state": state, "role": role})
-
-    router = route_router()
-    serve(router, MY_ROLE, my_role, queue="room")
-    broker = make_broker(private_nats, name="room-my-role")
-    broker.include_router(router)
-    await broker.start()
-    yield answers
-    await broker.stop()
 
 
 async def later(delay: float, job: Any) -> None:
@@ -45,25 +24,42 @@ async def later(delay: float, job: Any) -> None:
     await job
 
 
-async def test_a_join_the_relay_has_not_seen_yet_is_waited_for(stack, room_answers) -> None:  # type: ignore[no-untyped-def]
-    room, relay = stack
-    await room.live_space(HOST)
-    room_answers[LATE] = ("live", "listener")  # room has the join; the relay's copy not yet
-    joining = asyncio.create_task(later(0.5, room.join(LATE)))
-
-    started = time.perf_counter()
-    peer = await relay.connect(room.space_id, LATE)
-    await joining
-
-    assert peer.answer["can_publish"] is False
-    assert time.perf_counter() - started >= 0.45  # it did wait for the join to arrive
-
-
-async def test_a_promotion_the_relay_has_not_seen_yet_gives_an_uplink(stack, room_answers) -> None:  # type: ignore[no-untyped-def]
+async def test_a_listener_is_admitted_on_rooms_word_at_once(stack) -> None:  # type: ignore[no-untyped-def]
+    """The relay copies no joins: room's answer is the membership, nothing to wait for."""
     room, relay = stack
     await room.live_space(HOST)
     await room.join(LATE)
-    room_answers[LATE] = ("live", "speaker")
+
+    started = time.perf_counter()
+    peer = await relay.connect(room.space_id, LATE)
+
+    assert peer.answer["can_publish"] is False
+    assert time.perf_counter() - started < CATCH_UP_S  # no waiting for a projection
+
+
+async def test_a_start_the_relay_has_not_seen_yet_is_waited_for(stack) -> None:  # type: ignore[no-untyped-def]
+    room, relay = stack
+    space = room.space_id
+    await room.append(space, ev.SpaceCreated(space_id=space, host_id=HOST, title="Test"))
+    await room.join(LATE)
+    room.says[LATE] = ("live", "listener")  # room has started it; the relay's copy not yet
+    starting = asyncio.create_task(
+        later(0.5, room.space_event(ev.SpaceStarted(space_id=space, host_id=HOST)))
+    )
+
+    started = time.perf_counter()
+    peer = await relay.connect(space, LATE)
+    await starting
+
+    assert peer.answer["can_publish"] is False
+    assert time.perf_counter() - started >= 0.45  # it did wait for the start to arrive
+
+
+async def test_a_promotion_the_relay_has_not_seen_yet_gives_an_uplink(stack) -> None:  # type: ignore[no-untyped-def]
+    room, relay = stack
+    await room.live_space(HOST)
+    await room.join(LATE)
+    room.says[LATE] = ("live", "speaker")
     promoting = asyncio.create_task(
         later(
             0.5,
@@ -79,10 +75,9 @@ async def test_a_promotion_the_relay_has_not_seen_yet_gives_an_uplink(stack, roo
     assert peer.answer["can_publish"] is True
 
 
-async def test_when_room_agrees_the_refusal_is_immediate(stack, room_answers) -> None:  # type: ignore[no-untyped-def]
+async def test_when_room_agrees_the_refusal_is_immediate(stack) -> None:  # type: ignore[no-untyped-def]
     room, relay = stack
     await room.live_space(HOST)
-    room_answers["usr_stranger"] = ("live", "none")
 
     started = time.perf_counter()
     with pytest.raises(DomainError) as refused:
@@ -90,3 +85,18 @@ async def test_when_room_agrees_the_refusal_is_immediate(stack, room_answers) ->
 
     assert refused.value.status == 403
     assert time.perf_counter() - started < 1.0
+
+
+async def test_room_away_a_listener_may_retry_and_the_stage_still_connects(stack) -> None:  # type: ignore[no-untyped-def]
+    room, relay = stack
+    await room.live_space(HOST)
+    await room.join(LATE)
+    await room.host_unmutes(HOST)
+    await room.stop_answering()
+
+    with pytest.raises(DomainError) as refused:
+        await relay.connect(room.space_id, LATE)
+    host = await relay.connect(room.space_id, HOST, ToneTrack(440.0))
+
+    assert (refused.value.status, refused.value.type) == (503, "service-unavailable")
+    assert host.answer["can_publish"] is True  # the stage needs no word from room

@@ -51,10 +51,12 @@ async def pair(private_nats: str, worker_factory: Callable[..., Any]) -> AsyncIt
     edge = await worker_factory(edge_id)
     room.workers.extend([origin, edge])  # room events count as appended once both saw them
     relay = Relay(BusClient(broker, timeout=15))
+    await room.answer_my_role(private_nats)
     await sees(edge, origin_id)
     await sees(origin, edge_id)
     yield Pair(room, relay, origin, edge)
     await relay.close()
+    await room.stop_answering()
     await broker.stop()
 
 

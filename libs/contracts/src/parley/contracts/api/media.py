@@ -75,6 +75,7 @@ NEGOTIATE = ROUTES.command(
         "space-not-live",  # 409: not started yet (only its host may connect) or ended
         "bad-offer",  # 422: not SDP, no audio, no Opus, no DTLS/ICE, unanswerable
         "no-media-workers",  # 503
+        "service-unavailable",  # 503: room did not say whether the caller joined: try again
     ),
     description=(
         "Any worker answers (queue group); one that placement did not choose forwards the"

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import uuid4
 
+from parley.chassis.errors import ServiceUnavailable
 from parley.chassis.logs import get_logger
 from parley.contracts.api.media import MediaAnswer
 from parley.contracts.events.media import CloseReason
@@ -36,6 +37,7 @@ from parley.media_relay.domain.placement import WorkerLoad, origin_of, place
 from parley.media_relay.domain.roles import (
     Admission,
     MediaRefused,
+    NotJoined,
     SpaceRoles,
     admit,
     behind_room,
@@ -49,6 +51,7 @@ log = get_logger(__name__)
 WORKER_EXPIRY_HEARTBEATS = 3.5
 CATCH_UP_S = 3.0  # longest wait for this worker's projection to see what room already did
 CATCH_UP_POLL_S = 0.05
+JOINED_ROLES = ("host", "cohost", "speaker", "listener")  # room's roles of someone in the Space
 
 
 class PlacedElsewhere(Exception):
@@ -88,7 +91,8 @@ class WorkerLink(Protocol):
 
 
 class RoomView(Protocol):
-    """Room's own answer for one user: (phase, role), or None when room does not answer."""
+    """Room's own answer for one user: (phase, role), or None when room does not answer.
+    Whether a listener has joined comes from here (room owns memberships)."""
 
     async def my_role(self, space_id: str, user_id: str) -> tuple[str, str] | None: ...
 
@@ -99,15 +103,15 @@ class NoRoomView:
 
 
 class RolesSource(Protocol):
-    """Reads of this worker's projection of room's events."""
+    """Reads of this worker's projection of room's roles events (who is on stage, muted,
+    removed; the Space's phase). Who has joined is room's to say (:class:`RoomView`): the
+    relay does not copy every join and leave of every Space."""
 
     async def roles(self, space_id: str) -> SpaceRoles: ...
 
     async def roles_at(self, space_id: str) -> tuple[SpaceRoles, int]:
         """The roles, and the stream sequence of room's events they include (one snapshot)."""
         ...
-
-    async def has_joined(self, space_id: str, user_id: str) -> bool: ...
 
 
 @dataclass
@@ -231,9 +235,10 @@ class RelayWorker:
         )
 
     async def _admit(self, space_id: str, user_id: str) -> Admission:
-        """The rules on this worker's projection of room's events. When they refuse, or give
-        no uplink, room itself is asked once; if room already allows more (a join, start or
-        promotion the projection has not seen yet), wait for the projection to catch up."""
+        """The rules on this worker's projection of room's roles events, and on room's word
+        for whether a listener has joined (asked once, only when the projection alone does not
+        admit with an uplink). If room already allows more than the projection (a start or
+        promotion it has not seen yet), wait for the projection to catch up."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + CATCH_UP_S
         room_said: tuple[str, str] | None = None
@@ -242,7 +247,7 @@ class RelayWorker:
             # The projection itself, not this worker's copy of it: the copy catches up just
             # after the projection commits, and a removal must refuse from that commit on.
             roles = await self.source.roles(space_id)
-            joined = await self.source.has_joined(space_id, user_id)
+            joined = room_said is not None and room_said[1] in JOINED_ROLES
             refusal: MediaRefused | None = None
             admission: Admission | None = None
             try:
@@ -253,6 +258,9 @@ class RelayWorker:
                 return admission
             if not asked:
                 room_said, asked = await self.room.my_role(space_id, user_id), True
+                if room_said is None and isinstance(refusal, NotJoined):
+                    raise ServiceUnavailable("room did not say whether you joined: try again")
+                continue  # decide again, now knowing whether they joined
             ahead = room_said is not None and behind_room(admission, *room_said)
             if not ahead or loop.time() > deadline:
                 if admission is not None:

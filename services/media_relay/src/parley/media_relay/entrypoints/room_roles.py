@@ -13,7 +13,8 @@ own projection of room's events. So every worker has a consumer of its own, dura
 
 - recreated at start to begin right after this worker's projection position, so that the
   worker sees every roles event its projection has yet to apply;
-- filtered to the events that change roles (:data:`~parley.media_relay.domain.roles.ROLE_EVENTS`);
+- filtered to the events that change roles (:data:`~parley.media_relay.domain.roles.ROLE_EVENTS`),
+  as the projection is;
 - the first event of a Space the worker does not know yet waits until the projection has
   applied it and takes the projection's snapshot of the Space; every later one is folded into
   the worker's roles as it arrives (:meth:`RelayWorker.room_event`), by stream sequence, so a
@@ -38,12 +39,11 @@ from parley.chassis.event_store import decode_message
 from parley.chassis.projections import Positions
 from parley.contracts import streams
 from parley.contracts.events import room
-from parley.contracts.subjects import context_filter, event_type_filter
-from parley.media_relay.domain.roles import ROLE_EVENTS
+from parley.contracts.subjects import context_filter
 from parley.media_relay.engine.worker import RelayWorker
+from parley.media_relay.projections.roles import ROLE_SUBJECTS
 from parley.media_relay.queries.roles import RoomRoles
 
-ROLE_SUBJECTS = sorted(event_type_filter(room.CONTEXT, event.event_type()) for event in ROLE_EVENTS)
 MAX_DELIVER = 5
 BACKOFF_S = (0.2, 1.0, 3.0, 10.0)
 PROJECTION_WAIT_S = 5.0
@@ -110,7 +110,7 @@ def follow_room_roles(
             deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=after_seq + 1
         )
     )
-    config.filter_subjects = ROLE_SUBJECTS
+    config.filter_subjects = list(ROLE_SUBJECTS)
     config.max_deliver = MAX_DELIVER
     config.ack_wait = 30.0
     router.subscriber(

@@ -1,8 +1,13 @@
-"""This worker's projection of room's events: each Space's roles and who has joined it.
+"""This worker's projection of room's roles events: each Space's phase, stage, open mics and
+removals.
 
 A read model and nothing else. Each worker keeps its own (durable ``proj_media_roles_<id>``):
 negotiations read it (``queries/roles.py``), and the worker takes a snapshot of a Space from it
 before folding the roles events that follow (``entrypoints/room_roles.py``).
+
+Only the events that change roles reach it (:data:`ROLE_SUBJECTS`): joins and leaves, the bulk
+of room's events in a busy Space, cost the relay nothing. Whether a listener joined is asked of
+room when they negotiate (ADR 18).
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.chassis.event_store import StoredEvent
 from parley.contracts.events import room
-from parley.contracts.events.room import ListenerJoined, ParticipantLeft
-from parley.contracts.subjects import context_filter
-from parley.media_relay.domain.roles import SpaceRoles, evolve
-from parley.media_relay.projections.tables import members, space_roles
+from parley.contracts.subjects import event_type_filter
+from parley.media_relay.domain.roles import ROLE_EVENTS, SpaceRoles, evolve
+from parley.media_relay.projections.tables import space_roles
+
+ROLE_SUBJECTS = tuple(
+    sorted(event_type_filter(room.CONTEXT, event.event_type()) for event in ROLE_EVENTS)
+)
 
 
 def roles_to_json(roles: SpaceRoles) -> str:
@@ -58,25 +66,16 @@ def projection_name(worker_id: str) -> str:
 
 
 class RoomRolesProjection:
-    filter_subjects: Sequence[str] = (context_filter(room.CONTEXT),)
-    tables: Sequence[Table] = (space_roles, members)
+    filter_subjects: Sequence[str] = ROLE_SUBJECTS
+    tables: Sequence[Table] = (space_roles,)
 
     def __init__(self, worker_id: str) -> None:
         self.name = projection_name(worker_id)
 
     async def apply(self, session: AsyncSession, event: StoredEvent) -> None:
-        match event.event:
-            case ListenerJoined(space_id=space_id, user_id=user_id):
-                await self._leave(session, space_id, user_id)
-                await session.execute(insert(members).values(space_id=space_id, user_id=user_id))
-            case ParticipantLeft(space_id=space_id, user_id=user_id):
-                await self._leave(session, space_id, user_id)
-            case _:
-                of_space = getattr(event.event, "space_id", None)
-                if isinstance(of_space, str):
-                    await self._evolve(session, of_space, event)
-
-    async def _evolve(self, session: AsyncSession, space_id: str, event: StoredEvent) -> None:
+        space_id = getattr(event.event, "space_id", None)
+        if not isinstance(space_id, str):
+            return
         before = await load_roles(session, space_id)
         after = evolve(before, event.event)
         if after == before:
@@ -84,10 +83,4 @@ class RoomRolesProjection:
         await session.execute(delete(space_roles).where(space_roles.c.space_id == space_id))
         await session.execute(
             insert(space_roles).values(space_id=space_id, roles=roles_to_json(after))
-        )
-
-    @staticmethod
-    async def _leave(session: AsyncSession, space_id: str, user_id: str) -> None:
-        await session.execute(
-            delete(members).where(members.c.space_id == space_id, members.c.user_id == user_id)
         )

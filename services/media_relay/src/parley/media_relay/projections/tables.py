@@ -1,5 +1,5 @@
-"""The media relay's own database (one per worker): its projection of room's roles and
-memberships, plus the chassis tables. Migrations in ``parley/media_relay/migrations``."""
+"""The media relay's own database (one per worker): its projection of room's roles, plus the
+chassis tables. Migrations in ``parley/media_relay/migrations``."""
 
 from __future__ import annotations
 
@@ -15,11 +15,4 @@ space_roles = Table(
     metadata,
     Column("space_id", String(100), primary_key=True),
     Column("roles", Text, nullable=False),  # SpaceRoles as JSON
-)
-
-members = Table(
-    "members",
-    metadata,
-    Column("space_id", String(100), primary_key=True),
-    Column("user_id", String(100), primary_key=True),
 )

@@ -10,12 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from parley.chassis.projections import positions
 from parley.media_relay.domain.roles import SpaceRoles
 from parley.media_relay.projections.roles import load_roles, roles_from_json
-from parley.media_relay.projections.tables import members, space_roles
+from parley.media_relay.projections.tables import space_roles
 
 
 @dataclass
 class RoomRoles:
-    """A Space's roles, and whether someone joined it, as this worker has projected them."""
+    """A Space's roles as this worker has projected them."""
 
     sessions: async_sessionmaker[AsyncSession]
     projection: str  # its name: the key of its position
@@ -36,12 +36,3 @@ class RoomRoles:
         text, seq = row
         found = SpaceRoles(space_id=space_id) if text is None else roles_from_json(space_id, text)
         return found, int(seq or 0)
-
-    async def has_joined(self, space_id: str, user_id: str) -> bool:
-        async with self.sessions() as session:
-            row = await session.scalar(
-                select(members.c.user_id).where(
-                    members.c.space_id == space_id, members.c.user_id == user_id
-                )
-            )
-            return row is not None

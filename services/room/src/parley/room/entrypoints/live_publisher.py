@@ -10,9 +10,11 @@ sends the same state again, which is harmless. Events older than ``max_age_s`` (
 after downtime, a first start on a long stream) are history: nobody is watching them happen,
 and clients get a snapshot when they connect.
 
-A join asks the database nothing while this replica applies ``room_identity``: who blocked the
-people on a Space's stage is read once and kept until identity's read model moves (the
-replica's read cache), and each arriving listener is looked up in it."""
+A join asks neither the database nor the stream: the Space is the one this publisher loaded at
+its last event before the join (events come in stream order, so nothing of the Space's that
+came before the join is missing from it), and who blocked the people on its stage is read once
+and kept until identity's read model moves (the replica's read cache, while this replica
+applies ``room_identity``); each arriving listener is looked up in it."""
 
 from __future__ import annotations
 
@@ -47,6 +49,8 @@ from parley.room.views import UserCard, people_shown
 
 log = get_logger(__name__)
 
+MAX_CURRENT = 100_000  # Spaces remembered as current (forgotten all at once past it)
+
 
 class LivePublisher:
     name = "room_live"
@@ -58,9 +62,13 @@ class LivePublisher:
         self._channel = channel
         self._max_age = timedelta(seconds=max_age_s)
         self._outbox: asyncio.Queue[list[Outgoing]] = asyncio.Queue()
+        # The Spaces whose state cache holds every event of theirs this publisher has passed.
+        self._current: set[str] = set()
 
     async def apply(self, session: AsyncSession, event: StoredEvent) -> None:
         if self._deps.clock() - event.envelope.occurred_at > self._max_age:
+            if event.envelope.aggregate_id in self._current:  # a Space event not loaded
+                self._current.discard(event.envelope.aggregate_id)
             return
         messages = await self._messages(session, event)
         if messages:
@@ -82,19 +90,37 @@ class LivePublisher:
         space_id = getattr(event, "space_id", None)
         if not isinstance(space_id, str) or isinstance(event, ParticipantLeft):
             return []
-        space, version = await load_state(
-            self._deps.store, space_decider, space_id, self._deps.cache
-        )
+        if isinstance(event, ListenerJoined):
+            space = await self._space_before(space_id)
+            if space is None:
+                return []
+            return await self._warn_arriving_listener(session, space, event.user_id)
+        space, version = await self._load(space_id)
         if space is None:
             return []
-        if isinstance(event, ListenerJoined):
-            return await self._warn_arriving_listener(session, space, event.user_id)
         users = await user_cards(session, people_shown(space))
         messages = space_messages(event, space, version, users)
         newcomer = stage_newcomer(event)
         if newcomer is not None and space.on_stage(newcomer):
             messages += await self._warn_those_who_blocked(session, space, newcomer, users)
         return messages
+
+    async def _load(self, space_id: str) -> tuple[Space | None, int]:
+        loaded = await load_state(self._deps.store, space_decider, space_id, self._deps.cache)
+        if len(self._current) >= MAX_CURRENT:
+            self._current.clear()
+        self._current.add(space_id)
+        return loaded
+
+    async def _space_before(self, space_id: str) -> Space | None:
+        """The Space with (at least) every event of its before the one being applied: the
+        cached state if this publisher loaded it at the Space's last event it passed (the
+        cache never goes back to an older state), else loaded."""
+        cached = self._deps.cache.get(space_decider, space_id)
+        if cached is not None and space_id in self._current:
+            return cached[0]
+        space, _ = await self._load(space_id)
+        return space
 
     async def _warn_arriving_listener(
         self, session: AsyncSession, space: Space, listener_id: str
