@@ -3,7 +3,8 @@
     uv run python bench/run.py                  # full run (a few minutes), updates
                                                 # bench/results/ and the figures in bench/README.md
     uv run python bench/run.py --quick          # smoke run in a few seconds; writes *-quick files
-    uv run python bench/run.py --only room      # one benchmark: event_store, bus, room, media
+    uv run python bench/run.py --only room      # one benchmark: event_store, bus, room, media,
+                                                # timers
     uv run python bench/run.py --only room --baseline 8612e92 --profile --memory
                                                 # room: old code side by side (default
                                                 # baseline 8612e92; --baseline none: this
@@ -36,6 +37,7 @@ import media_bench
 import nats
 import report
 import room_bench
+import timers_bench
 from append_workloads import AppendBench
 from harness import Group, Variant, progress, run_group
 
@@ -215,7 +217,7 @@ async def measure(nats_url: str, sizes: Sizes) -> dict[str, Any]:
         await nc.close()
 
 
-BENCHMARKS = ("event_store", "bus", "room", "media")
+BENCHMARKS = ("event_store", "bus", "room", "media", "timers")
 
 
 def main() -> int:
@@ -260,6 +262,8 @@ def main() -> int:
                 client_processes=args.clients,
             )
             code |= room_bench.run(BENCH_DIR, quick=args.quick, options=options)
+        elif name == "timers":
+            code |= timers_bench.run(BENCH_DIR, quick=args.quick)
         else:
             code |= media_bench.run(BENCH_DIR, quick=args.quick)
     print(f"done in {time.perf_counter() - started:.0f}s")
