@@ -61,7 +61,9 @@ MEDIA = StreamSpec(
     subjects=tuple(sorted(event_type_filter("media", name) for name in events_of("media"))),
 )
 
-ALL: tuple[StreamSpec, ...] = (IDENTITY, ROOM, MEDIA)
+SCHEDULING = context_stream("SCHEDULING", "scheduling", owner="scheduling")
+
+ALL: tuple[StreamSpec, ...] = (IDENTITY, ROOM, MEDIA, SCHEDULING)
 
 
 def stream_of(context: str) -> StreamSpec:

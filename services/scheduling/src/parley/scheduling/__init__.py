@@ -1,0 +1,1 @@
+"""Parley scheduling: Spaces scheduled for later, their reminders and their timers."""

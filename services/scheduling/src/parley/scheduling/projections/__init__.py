@@ -1,0 +1,1 @@
+"""Read models of scheduled Spaces (tables + apply), rebuildable from the SCHEDULING stream."""
