@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -219,8 +220,9 @@ def restartable_nats(tmp_path: Path) -> Iterator[EmbeddedNats]:
     server.stop()
 
 
+@pytest.mark.parametrize("stop", ["terminated", "killed"])
 async def test_timers_survive_restarts_of_nats_server_and_of_the_service(
-    restartable_nats: EmbeddedNats,
+    restartable_nats: EmbeddedNats, stop: str
 ) -> None:
     url = restartable_nats.url
     before = Handled()
@@ -235,7 +237,11 @@ async def test_timers_survive_restarts_of_nats_server_and_of_the_service(
     await timers.disarm("disarmed")
     await service.stop()  # the service goes down...
 
-    restartable_nats.stop()  # ...then nats-server, past the first timer's time
+    if stop == "killed":  # ...then nats-server (kill -9: no shutdown snapshot)...
+        assert restartable_nats.process is not None
+        restartable_nats.process.kill()
+        restartable_nats.process.wait()
+    restartable_nats.stop()  # ...past the first timer's time
     await asyncio.sleep(2.0)
     restartable_nats.start()
 
@@ -322,3 +328,72 @@ async def test_a_handler_that_keeps_failing_leaves_a_dead_letter(
         await consumer.stop()
     assert attempts == [1, 2]
     assert rows == [("timers_clock", "timers.clock.fired.doomed", "RuntimeError('a bug')")]
+
+
+CONSUMER_PROCESS = """
+import asyncio, sys
+from faststream.nats import NatsRouter
+from parley.chassis.messaging import make_broker
+from parley.chassis.timers import Timers, fired_timers
+
+async def main(url, name):
+    async def handle(fired):
+        print("fired", fired.timer_id, flush=True)
+    broker = make_broker(url, name)
+    await broker.connect()
+    await Timers.open(broker.connection, "clock")
+    router = NatsRouter()
+    fired_timers(router, "clock", handle)
+    broker.include_router(router)
+    await broker.start()
+    await broker.connection.flush()
+    print("ready", flush=True)
+    await asyncio.sleep(3600)
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+async def test_two_service_processes_handle_each_firing_once_between_them(
+    nats_url: str, timers: Timers
+) -> None:
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            CONSUMER_PROCESS,
+            nats_url,
+            f"clock-{n}",
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for n in (1, 2)
+    ]
+    fired: dict[int, list[str]] = {1: [], 2: []}
+
+    async def read(n: int, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        async for line in process.stdout:
+            words = line.decode().split()
+            if words[:1] == ["fired"]:
+                fired[n].append(words[1])
+
+    try:
+        for process in processes:
+            assert process.stdout is not None
+            async with asyncio.timeout(30):
+                assert (await process.stdout.readline()).strip() == b"ready"
+        readers = [asyncio.create_task(read(n, p)) for n, p in zip((1, 2), processes, strict=True)]
+        n = 100
+        due = soon(1.5)
+        await asyncio.gather(
+            *(timers.arm(f"p{i}", due + timedelta(milliseconds=5 * i)) for i in range(n))
+        )
+        await asyncio.sleep(4.0)
+    finally:
+        for process in processes:
+            process.terminate()
+            await process.wait()
+    await asyncio.gather(*readers)
+    assert Counter(fired[1] + fired[2]) == Counter({f"p{i}": 1 for i in range(n)})
+    assert fired[1]
+    assert fired[2]
