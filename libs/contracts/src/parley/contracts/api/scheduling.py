@@ -96,7 +96,7 @@ SCHEDULE_SPACE = ROUTES.command(
     "schedule_space",
     ScheduleSpace,
     ScheduledSpaceView,
-    problems=("unauthenticated", *_FIELDS, *_TIME, "too-many-upcoming", "busy"),
+    problems=("unauthenticated", "user-not-found", *_FIELDS, *_TIME, "too-many-upcoming", "busy"),
     description="Schedule a Space (the actor hosts it); the same command id finds its Space",
 )
 UPDATE_SCHEDULED_SPACE = ROUTES.command(
@@ -117,14 +117,20 @@ SET_REMINDER = ROUTES.command(
     "set_reminder",
     ScheduledSpaceRef,
     ScheduledSpaceView,
-    problems=("unauthenticated", "space-not-found", "space-canceled", "space-started"),
+    problems=(
+        "unauthenticated",
+        "user-not-found",
+        "space-not-found",
+        "space-canceled",
+        "space-started",
+    ),
     description="Be told when the Space starts (setting it again changes nothing)",
 )
 CLEAR_REMINDER = ROUTES.command(
     "clear_reminder",
     ScheduledSpaceRef,
     ScheduledSpaceView,
-    problems=("unauthenticated", "space-not-found"),
+    problems=("unauthenticated", "user-not-found", "space-not-found"),
     description="No longer be told when the Space starts (clearing it again changes nothing)",
 )
 GET_SCHEDULED_SPACE = ROUTES.query(
