@@ -159,6 +159,8 @@ async def test_rearming_replaces_the_earlier_time(nats_url: str, timers: Timers)
         await timers.arm("pushed_back", later, b"new")  # later than the first
         await timers.arm("brought_forward", later, b"old")
         await timers.arm("brought_forward", earlier, b"new")  # earlier than the first
+        assert await timers.armed("pushed_back") == later
+        assert await timers.armed("brought_forward") == earlier
         await handled.wait_for(2, timeout=6)
         await asyncio.sleep(1.5)  # past every time ever armed
     finally:
@@ -167,6 +169,43 @@ async def test_rearming_replaces_the_earlier_time(nats_url: str, timers: Timers)
     fired = {f.timer_id: (f.due_at, f.payload) for f in handled.firings}
     assert fired == {"pushed_back": (later, b"new"), "brought_forward": (earlier, b"new")}
     assert all(0 <= late <= ON_TIME_S for late in handled.lateness_s())
+
+
+async def test_a_rearming_just_as_the_old_time_fires_is_not_lost(
+    nats_url: str, broker: NatsBroker, timers: Timers
+) -> None:
+    """The server's firing purges its schedule's subject: a re-arming stored between the
+    server taking the old time and storing its firing must survive that purge."""
+    js = broker.connection.jetstream()
+    old_due = soon(30)
+    await timers.arm("raced", old_due, b"old")
+    old = await js.get_last_msg(timers.stream, "timers.clock.armed.raced.*")
+    new_due = soon(1.5)
+    await timers.arm("raced", new_due, b"new")
+    # The old arming's firing, stored after the re-arming, as the server stores it.
+    await js.publish(
+        "timers.clock.fired.raced",
+        b"old",
+        stream=timers.stream,
+        headers={
+            "Nats-Scheduler": old.subject,
+            "Nats-Schedule-Next": "purge",
+            "Parley-Timer-Due": old.headers["Parley-Timer-Due"],  # type: ignore[index]
+        },
+    )
+    assert await timers.armed("raced") == new_due
+    handled = Handled()
+    consumer = await consuming(nats_url, handled)
+    try:
+        await handled.wait_for(2, timeout=5)
+        await asyncio.sleep(0.5)
+    finally:
+        await consumer.stop()
+    # Both reach the handler, which tells the stale one by its due time.
+    assert [(f.due_at, f.payload) for f in handled.firings] == [
+        (old_due, b"old"),
+        (new_due, b"new"),
+    ]
 
 
 async def test_a_disarmed_timer_never_fires(nats_url: str, timers: Timers) -> None:

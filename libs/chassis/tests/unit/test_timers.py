@@ -10,6 +10,7 @@ from parley.chassis.timers import (
     DUE_HEADER,
     BadFiring,
     FiredTimer,
+    armed_filter,
     armed_subject,
     durable_name,
     fired_subject,
@@ -23,20 +24,27 @@ from parley.chassis.timers import (
 
 def test_names_of_a_services_timers() -> None:
     assert stream_name("media_relay") == "TIMERS_MEDIA_RELAY"
-    assert armed_subject("room", "sp_abc.reminder") == "timers.room.armed.sp_abc.reminder"
+    assert armed_subject("room", "sp_abc.reminder", "a1") == "timers.room.armed.sp_abc.reminder.a1"
+    assert armed_filter("room", "sp_abc.reminder") == "timers.room.armed.sp_abc.reminder.*"
+    assert armed_filter("room", "sp_abc") == "timers.room.armed.sp_abc.*"  # not sp_abc.reminder
     assert fired_subject("room", "sp_abc.reminder") == "timers.room.fired.sp_abc.reminder"
     assert durable_name("room") == "timers_room"
     config = stream_config("room")
     assert config["subjects"] == ["timers.room.armed.>", "timers.room.fired.>"]
     assert config["storage"] == "file"
     assert config["allow_msg_schedules"]
-    assert config["allow_rollup_hdrs"]
+    assert config["allow_msg_ttl"]  # the fired messages expire
 
 
 @pytest.mark.parametrize("timer_id", ["", "a..b", ".a", "a.", "a.*", "a.>", "a b", "sp/1"])
 def test_a_timer_id_must_be_subject_tokens(timer_id: str) -> None:
     with pytest.raises(ValueError, match="timer id"):
-        armed_subject("room", timer_id)
+        armed_filter("room", timer_id)
+
+
+def test_an_arming_is_one_token() -> None:
+    with pytest.raises(ValueError, match="one subject token"):
+        armed_subject("room", "sp_1", "a.b")
 
 
 @pytest.mark.parametrize("service", ["", "Room", "room.x", "room-1", "1room"])
@@ -59,7 +67,6 @@ def test_the_schedule_headers_of_an_arming() -> None:
         "Nats-Schedule": "@at 2026-03-01T10:00:05.000000Z",
         "Nats-Schedule-Target": "timers.room.fired.sp_1.grace",
         "Nats-Schedule-TTL": "168h",
-        "Nats-Rollup": "sub",
         DUE_HEADER: "2026-03-01T10:00:05.000000Z",
     }
 

@@ -3,10 +3,14 @@
 A service's timers live in one stream of its own, ``TIMERS_<SERVICE>`` (file storage,
 ``allow_msg_schedules``):
 
-- ``timers.<service>.armed.<timer id>`` holds the timer: one message, whose
-  ``Nats-Schedule: @at <RFC 3339>`` header the server keeps in its timer wheel. Arming again
-  publishes a new one with ``Nats-Rollup: sub``: it replaces the old message, and the server
-  forgets the old time (the old one never fires). Disarming purges the subject.
+- ``timers.<service>.armed.<timer id>.<arming>`` holds the timer: one message, whose
+  ``Nats-Schedule: @at <RFC 3339>`` header the server keeps in its timer wheel. Each arming
+  has a subject of its own (``<arming>``, a random token), and removes the timer's earlier
+  armings once stored (a purge of the timer's armed subjects below its sequence): the old time
+  never fires, and the latest arming wins when two replicas arm at once. Not one subject per
+  timer replaced by a rollup: the server's firing purges its schedule's *subject*, and a
+  re-arming that landed just before would be purged with it and never fire. Disarming purges
+  the timer's armed subjects.
 - when due, the server itself publishes the timer's body and headers to
   ``timers.<service>.fired.<timer id>`` (``Nats-Schedule-Target``, in the same stream) and
   removes the armed message, in one step of the stream: a timer fires once, whether or not the
@@ -34,6 +38,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 
 from faststream.middlewares import AckPolicy
 from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsRouter, PullSub
@@ -51,7 +56,6 @@ log = get_logger(__name__)
 SCHEDULE_HEADER = "Nats-Schedule"
 TARGET_HEADER = "Nats-Schedule-Target"
 SCHEDULE_TTL_HEADER = "Nats-Schedule-TTL"
-ROLLUP_HEADER = "Nats-Rollup"
 DUE_HEADER = "Parley-Timer-Due"
 
 FIRED_TTL = "168h"  # a week: how long a firing waits for a service that is down
@@ -105,8 +109,20 @@ def stream_name(service: str) -> str:
     return f"TIMERS_{check_service(service).upper()}"
 
 
-def armed_subject(service: str, timer_id: str) -> str:
-    return f"timers.{check_service(service)}.armed.{check_timer_id(timer_id)}"
+def armed_subject(service: str, timer_id: str, arming: str) -> str:
+    """The subject of one arming of ``timer_id``."""
+    if not _TOKEN.fullmatch(arming):
+        raise ValueError(f"arming {arming!r}: one subject token")
+    return f"{armed_filter(service, timer_id)[:-1]}{arming}"
+
+
+def armed_filter(service: str, timer_id: str) -> str:
+    """Every arming of ``timer_id`` (and of no other timer: ``*`` is one token)."""
+    return f"timers.{check_service(service)}.armed.{check_timer_id(timer_id)}.*"
+
+
+def new_arming() -> str:
+    return uuid4().hex
 
 
 def fired_prefix(service: str) -> str:
@@ -139,7 +155,6 @@ def schedule_headers(service: str, timer_id: str, at: datetime) -> dict[str, str
         SCHEDULE_HEADER: f"@at {rfc3339(at)}",
         TARGET_HEADER: fired_subject(service, timer_id),
         SCHEDULE_TTL_HEADER: FIRED_TTL,
-        ROLLUP_HEADER: "sub",  # replaces the timer's previous arming
         DUE_HEADER: rfc3339(at),
     }
 
@@ -154,7 +169,6 @@ def stream_config(service: str, *, replicas: int = 1) -> dict[str, Any]:
         "num_replicas": replicas,
         "allow_msg_schedules": True,
         "allow_msg_ttl": True,
-        "allow_rollup_hdrs": True,
         "deny_delete": False,
         "deny_purge": False,
     }
@@ -198,22 +212,26 @@ class Timers:
     async def arm(self, timer_id: str, at: datetime, payload: bytes = b"") -> None:
         """(Re)arm ``timer_id`` for ``at``: the latest arming replaces any earlier one, which
         then never fires; ``at`` in the past fires as soon as possible."""
-        await self._js.publish(
-            armed_subject(self.service, timer_id),
+        ack = await self._js.publish(
+            armed_subject(self.service, timer_id, new_arming()),
             payload,
             stream=self.stream,
             headers=schedule_headers(self.service, timer_id, at),
+        )
+        # The earlier armings (a later one, from another replica, has a higher sequence).
+        await self._js.purge_stream(
+            self.stream, seq=ack.seq, subject=armed_filter(self.service, timer_id)
         )
 
     async def disarm(self, timer_id: str) -> None:
         """The timer will not fire (idempotent; an unknown id is fine). A firing already on its
         way when this is called may still be delivered (see the module's docstring)."""
-        await self._js.purge_stream(self.stream, subject=armed_subject(self.service, timer_id))
+        await self._js.purge_stream(self.stream, subject=armed_filter(self.service, timer_id))
 
     async def armed(self, timer_id: str) -> datetime | None:
         """When ``timer_id`` is armed for, if it is (for tests and tools)."""
         try:
-            msg = await self._js.get_last_msg(self.stream, armed_subject(self.service, timer_id))
+            msg = await self._js.get_last_msg(self.stream, armed_filter(self.service, timer_id))
         except NotFoundError:
             return None
         due = (msg.headers or {}).get(DUE_HEADER)
