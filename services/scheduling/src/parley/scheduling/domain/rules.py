@@ -1,23 +1,16 @@
-"""The rules of a Space's fields (product spec §2, the same as room's ``createSpace``) and of a
-scheduled time (§6)."""
+"""The rules of a Space's fields (product spec §2, shared with room) and of a scheduled time
+(§6)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from parley.contracts import space_fields
+from parley.contracts.space_fields import FieldProblem
+from parley.contracts.space_fields import is_valid_id as is_valid_id
 from parley.scheduling.domain.errors import InvalidInput
-
-TITLE_MAX = 70
-DESCRIPTION_MAX = 280
-MAX_TOPICS = 3
-TOPIC_MAX = 30
-
-# Ids become NATS subject tokens (``scheduling.<space_id>~<user_id>.…``, timer ids).
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 
 
 @dataclass(frozen=True)
@@ -29,44 +22,29 @@ class Limits:
     max_upcoming: int = 10
 
 
-def is_valid_id(value: str) -> bool:
-    return bool(_ID.match(value))
-
-
-def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in text)
+# A Space's own fields follow the rules scheduling shares with room
+# (``parley.contracts.space_fields``); a broken one is scheduling's 422.
 
 
 def check_title(title: str) -> str:
-    title = title.strip()
-    if not 1 <= len(title) <= TITLE_MAX or _has_control_characters(title):
-        raise InvalidInput(
-            "invalid-title", f"a title is 1-{TITLE_MAX} characters without control characters"
-        )
-    return title
+    try:
+        return space_fields.check_title(title)
+    except FieldProblem as problem:
+        raise InvalidInput(problem.slug, problem.detail) from None
 
 
 def check_description(description: str) -> str:
-    description = description.strip()
-    if len(description) > DESCRIPTION_MAX:
-        raise InvalidInput(
-            "invalid-description", f"a description is at most {DESCRIPTION_MAX} characters"
-        )
-    return description
+    try:
+        return space_fields.check_description(description)
+    except FieldProblem as problem:
+        raise InvalidInput(problem.slug, problem.detail) from None
 
 
 def check_topics(topics: Iterable[str]) -> tuple[str, ...]:
-    """Topics are compared lowercase and stripped; repeats count once."""
-    normalised: list[str] = []
-    for topic in topics:
-        clean = topic.strip().lower()
-        if not 1 <= len(clean) <= TOPIC_MAX or _has_control_characters(clean):
-            raise InvalidInput("invalid-topics", f"a topic is 1-{TOPIC_MAX} characters")
-        if clean not in normalised:
-            normalised.append(clean)
-    if len(normalised) > MAX_TOPICS:
-        raise InvalidInput("invalid-topics", f"a Space has at most {MAX_TOPICS} topics")
-    return tuple(normalised)
+    try:
+        return space_fields.check_topics(topics)
+    except FieldProblem as problem:
+        raise InvalidInput(problem.slug, problem.detail) from None
 
 
 def as_utc(moment: datetime) -> datetime:
