@@ -359,7 +359,9 @@ class FakeRoom:
 
     ``views[space_id]`` overrides what ``get_space`` answers for that Space (``my_role`` is
     ``host`` for the host and ``listener`` for anyone else unless ``roles[user_id]`` says);
-    ``hold(name)`` makes requests of that name wait until released.
+    ``hold(name)`` makes requests of that name wait until released. With ``known_only`` it
+    knows only the Spaces of ``views`` (``get_space`` of another: 404 ``space-not-found``);
+    ``summaries`` (when set) is what ``list_spaces`` answers.
     """
 
     nc: NATS
@@ -368,6 +370,8 @@ class FakeRoom:
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
     held: dict[str, asyncio.Event] = field(default_factory=dict)
+    known_only: bool = False
+    summaries: list[dict[str, Any]] | None = None
 
     async def start(self) -> FakeRoom:
         self._tasks: set[asyncio.Task[None]] = set()
@@ -404,6 +408,8 @@ class FakeRoom:
         self.failures.clear()
         self.views.clear()
         self.roles.clear()
+        self.known_only = False
+        self.summaries = None
         return self
 
     def view(self, space_id: str, actor: str | None) -> dict[str, Any]:
@@ -419,6 +425,8 @@ class FakeRoom:
             return {"role": "listener", "space": self.view(space_id, actor)}
         if name == "react":
             return {"accepted": True, "emoji": payload["emoji"]}
+        if name == "list_spaces" and self.summaries is not None:
+            return {"items": self.summaries}
         if name == "list_spaces":
             summary = {
                 key: space_view("sp_1")[key]
@@ -451,10 +459,21 @@ class FakeRoom:
         self.calls.append(call)
         if name in self.held:
             await self.held[name].wait()
+        space_id = payload.get("space_id")
         if name in self.failures:
             await respond(self.nc, msg, problem=self.failures[name])
+        elif self.known_only and space_id is not None and space_id not in self.views:
+            await respond(self.nc, msg, problem=SPACE_NOT_FOUND)
         else:
             await respond(self.nc, msg, self.answer(name, payload, call.actor))
+
+
+SPACE_NOT_FOUND = {
+    "type": "space-not-found",
+    "title": "Space not found",
+    "status": 404,
+    "detail": "no such Space",
+}
 
 
 @pytest.fixture

@@ -45,6 +45,8 @@ from parley.gateway.request_ids import echo_request_id
 from parley.gateway.settings import GatewaySettings
 from parley.gateway.spaces.audience_controller import AudienceController
 from parley.gateway.spaces.interaction_controller import InteractionController
+from parley.gateway.spaces.scheduled import ScheduledSpaces
+from parley.gateway.spaces.scheduling_controller import SchedulingController
 from parley.gateway.spaces.spaces_controller import SpacesController
 from parley.gateway.spaces.speaking import SpaceViews
 from parley.gateway.spaces.stage_controller import StageController
@@ -64,6 +66,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ModerationController,
     PingController,
     SpacesController,
+    SchedulingController,
     AudienceController,
     StageController,
     InteractionController,
@@ -147,7 +150,8 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
     tickets = WsTickets(deps.ticket_key, settings.ws_ticket_ttl_s)
     hub = LiveHub(broker)
     presence = HostPresence(bus, refresh_s=settings.host_presence_refresh_s)
-    views = SpaceViews(bus, speaking_timeout_s=settings.speaking_timeout_s)
+    scheduled = ScheduledSpaces(bus)
+    views = SpaceViews(bus, scheduled, speaking_timeout_s=settings.speaking_timeout_s)
     live = LiveChannels(
         hub=hub,
         bus=bus,
@@ -183,6 +187,7 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
             "tickets": provide(tickets),
             "settings": provide(settings),
             "views": provide(views),
+            "scheduled": provide(scheduled),
             "live": provide(live),
             "readiness": provide(Readiness(broker, suspended)),
         },

@@ -18,6 +18,7 @@ from parley.gateway.idempotency_keys import IDEMPOTENCY_KEY_HEADER, idempotency_
 from parley.gateway.problems import Problem
 from parley.gateway.request_ids import request_id_of
 from parley.gateway.settings import GatewaySettings
+from parley.gateway.spaces.scheduled import ScheduledSpaces
 from parley.gateway.spaces.speaking import SpaceViews
 from parley.gateway.ws_tickets import WsTickets
 
@@ -66,3 +67,4 @@ CookieDep: TypeAlias = NamedDependency[TokenCookie]
 TicketsDep: TypeAlias = NamedDependency[WsTickets]
 SettingsDep: TypeAlias = NamedDependency[GatewaySettings]
 SpaceViewsDep: TypeAlias = NamedDependency[SpaceViews]
+ScheduledSpacesDep: TypeAlias = NamedDependency[ScheduledSpaces]

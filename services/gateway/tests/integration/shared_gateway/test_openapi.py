@@ -29,6 +29,10 @@ REQUIRED = [
     ("patch", "/api/v1/spaces/{space_id}", "updateSpace"),
     ("post", "/api/v1/spaces/{space_id}/start", "startSpace"),
     ("post", "/api/v1/spaces/{space_id}/end", "endSpace"),
+    ("post", "/api/v1/spaces/{space_id}/cancel", "cancelSpace"),
+    ("put", "/api/v1/spaces/{space_id}/reminder", "setReminder"),
+    ("delete", "/api/v1/spaces/{space_id}/reminder", "clearReminder"),
+    ("get", "/api/v1/spaces/{space_id}/calendar.ics", "getSpaceCalendar"),
     ("post", "/api/v1/spaces/{space_id}/join", "joinSpace"),
     ("post", "/api/v1/spaces/{space_id}/leave", "leaveSpace"),
     ("post", "/api/v1/spaces/{space_id}/speaker-requests", "requestToSpeak"),
@@ -236,3 +240,11 @@ async def test_the_document_describes_bodies_and_empty_answers_as_served(documen
     assert "content" not in paths["/api/v1/auth/logout"]["post"]["responses"]["204"]
     for body in ("RegisterBody", "CreateSpaceBody", "RemovalBody", "RemovalReport", "MicBody"):
         assert schemas[body]["additionalProperties"] is False, body
+
+
+async def test_the_calendar_is_text_calendar_and_needs_no_login(document):
+    operation = document["paths"]["/api/v1/spaces/{space_id}/calendar.ics"]["get"]
+
+    assert "text/calendar; charset=utf-8" in operation["responses"]["200"]["content"]
+    assert "404" in operation["responses"]
+    assert not operation.get("security")

@@ -97,7 +97,7 @@ async def test_space_commands_answer_the_space_as_room_does(
     assert response.status_code == 200, response.text
     assert response.json()["id"] == "sp_1"
     assert response.json()["my_role"] == "listener"
-    [call] = fake_room.requests()
+    [call] = [call for call in fake_room.requests() if call.kind == "cmd"]
     assert (call.kind, call.name, call.actor) == ("cmd", command, "usr_ada")
     assert call.payload == payload
     assert call.correlation_id == "req-space-1"

@@ -1,8 +1,9 @@
 """Request parameters and bodies of the Spaces API (the public contract, in the OpenAPI file).
 
 They only fix shapes; the rules (title length, topics, who may do what, state transitions) are
-room's, which answers a 422, 403 or 409 naming the rule. Responses are room's views from
-``parley.contracts.api.room``. The Space (and the user or pin it acts on) comes from the path.
+room's (or, for a scheduled Space, scheduling's), which answers a 422, 403 or 409 naming the
+rule. Responses are room's views from ``parley.contracts.api.room`` (a listed Space also with
+its reminder count). The Space (and the user or pin it acts on) comes from the path.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Annotated, Literal, TypeAlias
 from litestar.params import PathParameter, QueryParameter
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
+from parley.contracts.api.room import SpaceSummary
 from parley.contracts.events.room import SpeakPolicy, StageRole
 
 SpaceId: TypeAlias = Annotated[str, PathParameter(max_length=100, description="The Space's id")]
@@ -71,7 +73,9 @@ class CreateSpaceBody(_Body):
     captions: bool = Field(default=False, description="Live captions")
     max_listeners: int | None = Field(default=None, ge=1, description="Optional listener cap")
     scheduled_start: DateTimeText | None = Field(
-        default=None, description="Schedule it (RFC 3339); absent: created now, started by the host"
+        default=None,
+        description="Schedule it (RFC 3339; without a zone: UTC), at least 15 minutes and at "
+        "most 30 days ahead (config); absent: created now, started by the host",
     )
 
 
@@ -81,6 +85,9 @@ class UpdateSpaceBody(_Body):
     topics: list[str] | None = Field(default=None, max_length=50, description="Not once live")
     captions: bool | None = Field(default=None, description="Host or co-host, any time")
     clipping: bool | None = Field(default=None, description="Turning it off stops new clips")
+    scheduled_start: DateTimeText | None = Field(
+        default=None, description="A scheduled Space's new time (only before it starts)"
+    )
 
 
 class InvitationBody(_Body):
@@ -111,3 +118,17 @@ class ReactionBody(_Body):
 class PinBody(_Body):
     url: str = Field(max_length=4000, description="The post's URL")
     text: str | None = Field(default=None, max_length=1000)
+
+
+# -- responses -----------------------------------------------------------------------------
+
+
+class ListedSpace(SpaceSummary):
+    """A Space in a list: room's summary; a scheduled one also with its reminders."""
+
+    reminder_count: int = Field(default=0, description="Scheduled: how many people are reminded")
+    reminded: bool = Field(default=False, description="Scheduled: the caller has a reminder set")
+
+
+class ListedSpacePage(BaseModel):
+    items: list[ListedSpace]

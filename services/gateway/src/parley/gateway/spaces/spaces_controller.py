@@ -10,17 +10,22 @@ from parley.contracts.api.room import (
     CreateSpace,
     ListSpaces,
     SpaceAnalytics,
-    SpacePage,
     SpaceRef,
     SpaceView,
-    UpdateSpace,
 )
-from parley.gateway.dependencies import BusDep, ContextDep, SpaceViewsDep
+from parley.gateway.dependencies import (
+    BusDep,
+    CallerDep,
+    ContextDep,
+    ScheduledSpacesDep,
+    SpaceViewsDep,
+)
 from parley.gateway.guards import optional_login, requires_login
 from parley.gateway.problems import problem_responses
 from parley.gateway.spaces.schemas import (
     CreateSpaceBody,
     FollowingOnly,
+    ListedSpacePage,
     SearchText,
     SpaceId,
     SpacesPageSize,
@@ -45,10 +50,19 @@ class SpacesController(Controller):
         responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
     )
     async def create_space(
-        self, data: JSONBody[CreateSpaceBody], bus: BusDep, ctx: ContextDep
+        self,
+        data: JSONBody[CreateSpaceBody],
+        bus: BusDep,
+        scheduled: ScheduledSpacesDep,
+        caller: CallerDep,
+        ctx: ContextDep,
     ) -> SpaceView:
         """Create a Space hosted by the caller: `created` (host preparing, mic off) until the
-        host starts it, or `scheduled` when it has a `scheduled_start`."""
+        host starts it, or `scheduled` when it has a `scheduled_start` (at least 15 minutes and
+        at most 30 days ahead, at most 10 upcoming per host: 422 `start-too-soon`,
+        `start-too-far`, 409 `too-many-upcoming`)."""
+        if data.scheduled_start is not None:
+            return await scheduled.schedule(data, caller, ctx)
         return await bus.call(room.CREATE_SPACE, CreateSpace(**data.model_dump()), ctx)
 
     @get(
@@ -58,18 +72,19 @@ class SpacesController(Controller):
     )
     async def list_spaces(
         self,
-        bus: BusDep,
+        scheduled: ScheduledSpacesDep,
         ctx: ContextDep,
         space_state: StateFilter = "live",
         topic: TopicFilter = None,
         q: SearchText = None,
         following: FollowingOnly = False,
         limit: SpacesPageSize = 50,
-    ) -> SpacePage:
-        """Discover Spaces: live ones ranked by trending, or upcoming scheduled ones; filter by
-        topic, search titles and topics, or keep those of people the caller follows."""
+    ) -> ListedSpacePage:
+        """Discover Spaces: live ones ranked by trending, or upcoming scheduled ones, soonest
+        first, with how many are reminded; filter by topic, search titles and topics, or keep
+        those of people the caller follows."""
         query = ListSpaces(state=space_state, topic=topic, q=q, following=following, limit=limit)
-        return await bus.call(room.LIST_SPACES, query, ctx)
+        return await scheduled.listing(query, ctx)
 
     @get(
         "/{space_id:str}",
@@ -92,12 +107,17 @@ class SpacesController(Controller):
         responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
     )
     async def update_space(
-        self, space_id: SpaceId, data: JSONBody[UpdateSpaceBody], bus: BusDep, ctx: ContextDep
+        self,
+        space_id: SpaceId,
+        data: JSONBody[UpdateSpaceBody],
+        scheduled: ScheduledSpacesDep,
+        caller: CallerDep,
+        ctx: ContextDep,
     ) -> SpaceView:
-        """Edit the Space (host; co-hosts may toggle captions). While live only the title,
-        captions and clipping change; absent fields stay as they are."""
-        update = UpdateSpace(space_id=space_id, **data.model_dump())
-        return await bus.call(room.UPDATE_SPACE, update, ctx)
+        """Edit the Space (host; co-hosts may toggle captions). A scheduled one: its title,
+        description, topics and time (`scheduled_start`), until it starts. While live only the
+        title, captions and clipping change; absent fields stay as they are."""
+        return await scheduled.update(space_id, data, caller, ctx)
 
     @post(
         "/{space_id:str}/start",
