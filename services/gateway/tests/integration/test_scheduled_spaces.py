@@ -99,11 +99,16 @@ async def test_a_space_with_a_time_is_scheduled_edited_and_canceled_by_schedulin
     assert at(made["scheduled_start"]) == start
     assert made["host"]["user_id"] == "usr_host"
     assert made["host"]["handle"] == "host"  # the caller: room's copy is not there yet
+    assert made["my_role"] == "host"
     assert made["share_url"] == f"https://parley.example/spaces/{made['id']}"
     assert not fake_room.requests("create_space")
     path = f"/api/v1/spaces/{made['id']}"
     seen = (await api.get(path)).json()  # anonymous, before room has its copy
     assert (seen["state"], seen["title"], seen["topics"]) == ("scheduled", "Launch party", ["tech"])
+    assert (seen["my_role"], (await api.get(path, headers=host)).json()["my_role"]) == (
+        "none",
+        "host",
+    )
 
     later = in_hours(5)
     edit = {"title": "Launch", "scheduled_start": later.isoformat(), "description": "Q&A"}

@@ -68,9 +68,12 @@ def test_started_is_whatever_room_says_now() -> None:
 
 
 def test_schedulings_view_alone_is_older_than_any_of_rooms() -> None:
-    view = space_view_of(scheduled(), HOST)
+    view = space_view_of(scheduled(), HOST, "usr_host")
 
     assert (view.id, view.state, view.title, view.host) == ("sp_1", "scheduled", "New title", HOST)
+    assert view.my_role == "host"
+    assert space_view_of(scheduled(), HOST, "usr_fan").my_role == "none"
+    assert space_view_of(scheduled(), HOST, None).my_role == "none"
     assert (view.scheduled_start, view.version, view.settings.recording) == (NEW, 0, True)
     assert view.share_url == "https://p/spaces/sp_1"
 

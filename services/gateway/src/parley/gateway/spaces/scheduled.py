@@ -143,7 +143,8 @@ class ScheduledSpaces:
             view = await self._bus.call(room.GET_SPACE, SpaceRef(space_id=scheduled.id), ctx)
         except NotFound:
             handle = caller.handle if caller and caller.user_id == scheduled.host_id else ""
-            return space_view_of(scheduled, StageMember(user_id=scheduled.host_id, handle=handle))
+            host = StageMember(user_id=scheduled.host_id, handle=handle)
+            return space_view_of(scheduled, host, ctx.actor)
         return with_schedule(view, scheduled)
 
     async def listing(self, query: ListSpaces, ctx: RequestContext) -> ListedSpacePage:

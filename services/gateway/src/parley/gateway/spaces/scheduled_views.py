@@ -34,9 +34,11 @@ def with_schedule(view: SpaceView, scheduled: ScheduledSpaceView) -> SpaceView:
     return SpaceView.model_validate(fields)
 
 
-def space_view_of(scheduled: ScheduledSpaceView, host: StageMember) -> SpaceView:
-    """The Space from scheduling's view alone (room's copy not there yet): version 0, older
-    than any view room makes."""
+def space_view_of(
+    scheduled: ScheduledSpaceView, host: StageMember, viewer: str | None
+) -> SpaceView:
+    """The Space from scheduling's view alone (room's copy not there yet), as ``viewer`` sees
+    it: version 0, older than any view room makes."""
     fields: dict[str, Any] = {name: getattr(scheduled, name) for name in _OWNED}
     return SpaceView.model_validate(
         {
@@ -47,6 +49,7 @@ def space_view_of(scheduled: ScheduledSpaceView, host: StageMember) -> SpaceView
             "settings": scheduled.settings,
             "share_url": scheduled.share_url,
             "version": 0,
+            "my_role": "host" if viewer is not None and viewer == scheduled.host_id else "none",
         }
     )
 

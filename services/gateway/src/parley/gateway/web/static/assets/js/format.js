@@ -50,6 +50,16 @@ export function when(iso) {
   });
 }
 
+/** A date as a `datetime-local` input shows it: the viewer's own time zone, to the minute. */
+export function localInputValue(date) {
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+}
+
+/** A `datetime-local` input's value (the viewer's time zone) as a UTC RFC 3339 time. */
+export function fromLocalInput(value) {
+  return new Date(value).toISOString();
+}
+
 export function hostOf(url) {
   try {
     return new URL(url).host.replace(/^www\./, "");

@@ -10,6 +10,7 @@ import { avatar } from "../ui/avatar.js";
 import { actionSheet } from "../ui/dialog.js";
 import { inviteForm, removeDialog } from "./actions.js";
 import { reactionPicker } from "./reactions.js";
+import { scheduledLobby } from "./scheduled.js";
 
 export class Controls {
   drawBar() {
@@ -17,7 +18,7 @@ export class Controls {
     const bar = this.els.bar;
     const model = this.model;
     const view = model.view;
-    const key = [this.phase, model.role, model.myMuted, view.my_speaker_request, model.requests.length, this.pickerOpen, view.settings, this.busy, session.signedIn, view.state, view.listener_count];
+    const key = [this.phase, model.role, model.myMuted, view.my_speaker_request, model.requests.length, this.pickerOpen, view.settings, this.busy, session.signedIn, view.state, view.listener_count, view.scheduled_start, view.reminded, view.reminder_count, view.title, view.description, view.topics];
     if (unchanged(bar, key)) return;
     bar.classList.toggle("hidden", ["ended", "removed", "refused"].includes(this.phase));
     if (this.phase === "ended" || this.phase === "removed" || this.phase === "refused") {
@@ -101,6 +102,7 @@ export class Controls {
   lobbyAction() {
     const model = this.model;
     const view = model.view;
+    if (view.state === "scheduled") return scheduledLobby(this);
     if (!session.signedIn) {
       return [
         h("p", { class: "lobby-note" }, "Log in to listen, react and ask to speak."),

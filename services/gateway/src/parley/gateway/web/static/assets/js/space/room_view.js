@@ -9,6 +9,7 @@ import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { actionSheet } from "../ui/dialog.js";
 import { editTitleDialog, memberSheet, pinDialog } from "./actions.js";
+import { cancelScheduled, editScheduledDialog } from "./scheduled.js";
 import { paintSpeaking, stageGrid } from "./stage.js";
 
 export class RoomView {
@@ -114,7 +115,11 @@ export class RoomView {
   menuButton() {
     const actions = [{ label: "Copy link", icon: "link", run: () => this.share() }];
     const open = !this.model.ended && this.phase !== "removed";
-    if (open && this.model.isHost) actions.push({ label: "Edit title", icon: "edit", run: () => editTitleDialog(this.model, (call, done) => this.act(call, done)) });
+    const act = (call, done) => this.act(call, done);
+    if (open && this.model.isHost && this.model.view.state === "scheduled") {
+      actions.push({ label: "Edit", icon: "edit", run: () => editScheduledDialog(this.model, act) });
+      actions.push({ label: "Cancel Space", icon: "close", danger: true, run: () => cancelScheduled(this.model, act) });
+    } else if (open && this.model.isHost) actions.push({ label: "Edit title", icon: "edit", run: () => editTitleDialog(this.model, act) });
     if (open && this.model.canModerate && this.model.live) {
       const on = this.model.view.settings?.captions;
       actions.push({

@@ -3,7 +3,7 @@
 
 import { spaces as spacesApi } from "../api.js";
 import { h, icon } from "../dom.js";
-import { SPEAK_POLICIES } from "../format.js";
+import { fromLocalInput, localInputValue, SPEAK_POLICIES } from "../format.js";
 import { navigate } from "../router.js";
 
 const MAX_TOPICS = 3;
@@ -103,14 +103,14 @@ export const createView = {
         h("input", { type: "checkbox", class: "switch", name, checked, role: "switch" }),
       );
     const scheduleToggle = h("input", { type: "checkbox", class: "switch", name: "schedule", role: "switch" });
-    const scheduleAt = h("input", { type: "datetime-local", class: "input", name: "scheduled_start", hidden: true });
+    const scheduleAt = h("input", { type: "datetime-local", class: "input", name: "scheduled_start", hidden: true, "aria-label": "Starts at (your time)" });
     scheduleToggle.addEventListener("change", () => {
       scheduleAt.hidden = !scheduleToggle.checked;
       submit.textContent = scheduleToggle.checked ? "Schedule Space" : "Create Space";
       if (scheduleToggle.checked && !scheduleAt.value) {
         const soon = new Date(Date.now() + 60 * 60 * 1000);
         soon.setMinutes(0, 0, 0);
-        scheduleAt.value = new Date(soon.getTime() - soon.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+        scheduleAt.value = localInputValue(soon);
       }
     });
 
@@ -135,7 +135,7 @@ export const createView = {
             captions: data.has("captions"),
           };
           if (scheduleToggle.checked && scheduleAt.value) {
-            body.scheduled_start = new Date(scheduleAt.value).toISOString();
+            body.scheduled_start = fromLocalInput(scheduleAt.value);
           }
           if (!body.title) {
             error.textContent = "Give your Space a title.";

@@ -13,6 +13,8 @@ const KIND_ICONS = {
   followed_went_live: "spaces",
   removed: "door",
   reminder: "calendar",
+  scheduled_live: "spaces",
+  space_canceled: "close",
   recording_ready: "star",
 };
 
@@ -43,7 +45,7 @@ export const notificationsView = {
               { class: "empty-state" },
               h("div", { class: "empty-art", "aria-hidden": "true" }, icon("bell", { size: 36 })),
               h("h2", {}, notifications.status === "open" || notifications.status === "closed" ? "Nothing yet" : "Loading…"),
-              h("p", {}, "Requests to speak, invitations and Spaces from people you follow show up here."),
+              h("p", {}, "Requests to speak, invitations, reminders and Spaces from people you follow show up here."),
             ),
       );
       more.hidden = !notifications.nextCursor;

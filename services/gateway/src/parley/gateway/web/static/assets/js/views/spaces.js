@@ -1,11 +1,13 @@
-// The Spaces tab: live now from people you follow, trending live Spaces, upcoming ones; a
-// topic filter and a search box. Refreshed every few seconds while on screen.
+// The Spaces tab: live now from people you follow, trending live Spaces, upcoming ones (soonest
+// first, with "Remind me" and how many are reminded); a topic filter and a search box.
+// Refreshed every few seconds while on screen.
 
 import { spaces as spacesApi } from "../api.js";
 import { h, icon, render } from "../dom.js";
 import { count, hueOf, when } from "../format.js";
 import { session } from "../session.js";
 import { avatar } from "../ui/avatar.js";
+import { reminderButton, reminderCount } from "../ui/reminder.js";
 
 const REFRESH_MS = 15_000;
 const knownTopics = new Set();
@@ -176,7 +178,7 @@ export const spacesView = {
         ),
       );
       if (upcoming.length) {
-        sections.push(section("Upcoming", h("div", { class: "card-list" }, upcoming.map((s) => spaceCard(s)))));
+        sections.push(section("Upcoming", h("div", { class: "card-list" }, upcoming.map((s) => upcomingCard(s, load)))));
       }
       render(results, sections);
     };
@@ -211,6 +213,23 @@ function emptyNote(text, canHost) {
     h("div", { class: "empty-art", "aria-hidden": "true" }, icon("spaces", { size: 36 })),
     h("p", {}, text),
     canHost ? h("a", { href: "/new", class: "btn btn-primary" }, "Start a Space") : h("a", { href: "/signup", class: "btn btn-primary" }, "Join Parley to host"),
+  );
+}
+
+/** An upcoming Space: its card (a link), and under it the reminder toggle and count (buttons
+ * cannot sit inside a link). */
+function upcomingCard(space, reload) {
+  const mine = session.isMe(space.host.user_id);
+  return h(
+    "div",
+    { class: "upcoming-item" },
+    spaceCard(space),
+    h(
+      "div",
+      { class: "upcoming-actions", "aria-label": `Reminders for ${space.title}`, role: "group" },
+      reminderCount(space),
+      session.signedIn && !mine && reminderButton(space, reload),
+    ),
   );
 }
 
