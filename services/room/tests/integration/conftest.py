@@ -1,8 +1,9 @@
 """Fixtures for room's integration tests: the real service, in-process, on a private
 nats-server (its stream and durable consumer names are fixed, so each test gets its own), with
 identity's facts published straight onto the IDENTITY stream (identity itself is not running),
-and room events scripted straight onto the ROOM stream where a test needs a timeline that no
-command makes (chosen times, a stage without a request)."""
+scheduling's events onto the SCHEDULING stream (nor is scheduling), and room events scripted
+straight onto the ROOM stream where a test needs a timeline that no command makes (chosen
+times, a stage without a request)."""
 
 from __future__ import annotations
 
@@ -137,7 +138,9 @@ class Room:
         self.bus = BusClient(broker, timeout=15)
         self.identity = EventStore(self.nc, stream=streams.IDENTITY.name, context="identity")
         self.room_events = EventStore(self.nc, stream=streams.ROOM.name, context=CONTEXT)
+        self.scheduling = EventStore(self.nc, stream=streams.SCHEDULING.name, context="scheduling")
         self._identity_versions: dict[str, int] = {}
+        self._scheduling_versions: dict[str, int] = {}
         self.versions: dict[str, int] = {}
 
     # -- the bus -----------------------------------------------------------------------------
@@ -215,6 +218,20 @@ class Room:
 
     async def reinstate(self, user_id: str) -> None:
         await self.identity_event(user_id, UserReinstated(user_id=user_id, moderator_id="usr_mod"))
+
+    # -- scheduling's events, as scheduling would publish them ---------------------------------
+
+    async def scheduling_event(self, aggregate_id: str, event: DomainEvent) -> int:
+        """Append to SCHEDULING (a host's schedule: the host's id; a reminder: space~user);
+        answers the event's stream sequence."""
+        version = await self.scheduling.append(
+            aggregate_id,
+            [event],
+            expected_version=self._scheduling_versions.get(aggregate_id, 0),
+            metadata=EventMetadata(correlation_id="cor_test"),
+        )
+        self._scheduling_versions[aggregate_id] = version
+        return version
 
     # -- room events scripted onto the stream --------------------------------------------------
 
@@ -328,16 +345,18 @@ async def client_broker(nats_url: str, name: str) -> NatsBroker:
     return broker
 
 
-async def identity_stream_exists(broker: NatsBroker) -> None:
-    """What identity (the owner of IDENTITY) does at its start: room only waits for it."""
+async def other_streams_exist(broker: NatsBroker) -> None:
+    """What identity and scheduling (the owners of IDENTITY and SCHEDULING) do at their start:
+    room only waits for them."""
     await ensure_stream(broker.connection, streams.IDENTITY)
+    await ensure_stream(broker.connection, streams.SCHEDULING)
 
 
 @contextlib.asynccontextmanager
 async def running_room(settings: RoomSettings) -> AsyncIterator[Room]:
     broker = await client_broker(settings.nats_url, "room-test-client")
     try:
-        await identity_stream_exists(broker)
+        await other_streams_exist(broker)
         clock = Clock()
         with_clock = replace(definition, build=partial(build, clock=clock))
         running = await start_service(with_clock, settings)

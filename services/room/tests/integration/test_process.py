@@ -9,7 +9,7 @@ from parley.chassis.bus import BusClient, RequestContext
 from parley.contracts.api.room import CREATE_SPACE, CreateSpace
 from parley.testing.processes import service_process
 
-from .conftest import client_broker, identity_stream_exists
+from .conftest import client_broker, other_streams_exist
 
 
 async def test_the_service_runs_from_its_environment_and_stops_on_sigterm(
@@ -18,7 +18,7 @@ async def test_the_service_runs_from_its_environment_and_stops_on_sigterm(
     env = {"PARLEY_PUBLIC_URL": "https://spaces.example"}
     broker = await client_broker(private_nats, "process-test")
     try:
-        await identity_stream_exists(broker)  # room waits for identity's stream, never creates it
+        await other_streams_exist(broker)  # room waits for them, never creates them
         async with service_process(
             "room", nats_url=private_nats, data_dir=tmp_path / "data", env=env
         ) as room:

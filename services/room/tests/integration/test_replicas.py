@@ -28,7 +28,7 @@ from parley.room.handlers.dependencies import RoomDeps
 from parley.room.projections.timers import HostGraceTimers
 from parley.testing.processes import ServiceProcess
 
-from .conftest import RoomStarter, client_broker, identity_stream_exists
+from .conftest import RoomStarter, client_broker, other_streams_exist
 
 GRACE_S = 1.0
 FAST_LEASES = {"lease_ttl_s": 1.0, "lease_renew_s": 0.2}
@@ -111,7 +111,7 @@ async def test_the_space_ends_once_when_the_replica_running_the_clock_is_killed(
     broker = await client_broker(private_nats, "replicas-test")
     first, second = room_process("room-1"), room_process("room-2")
     try:
-        await identity_stream_exists(broker)
+        await other_streams_exist(broker)
         first.start()
         await first.wait_until_ready(60)
         second.start()

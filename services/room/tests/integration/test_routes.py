@@ -1,5 +1,5 @@
 """Room serves exactly the routes its contract declares (``ROUTES``), no more, no less; its
-other subscribers are its policy and the live side's own."""
+other subscribers are its policies and the live side's own."""
 
 from __future__ import annotations
 
@@ -8,6 +8,13 @@ import json
 from parley.contracts import streams
 from parley.contracts.api.room import ROUTES
 from parley.contracts.events.identity import UserSuspended
+from parley.contracts.events.scheduling import (
+    ReminderDue,
+    ScheduledSpaceCanceled,
+    ScheduledSpaceUpdated,
+    ScheduledStartDue,
+    SpaceScheduled,
+)
 from parley.contracts.routes import PROBLEM_HEADER
 from parley.contracts.subjects import event_type_filter
 from parley.room.bootstrap import definition
@@ -26,7 +33,17 @@ async def test_room_serves_exactly_its_declared_routes(room: Room) -> None:
     parts = room.running.parts
     assert route_subjects(parts) == ROUTES.subjects()
     assert served_subjects(parts) == ROUTES.subjects() | {
-        event_type_filter("identity", UserSuspended.event_type()),  # its policy
+        event_type_filter("identity", UserSuspended.event_type()),  # its policies
+        *(
+            event_type_filter("scheduling", event.event_type())
+            for event in (
+                SpaceScheduled,
+                ScheduledSpaceUpdated,
+                ScheduledSpaceCanceled,
+                ScheduledStartDue,
+                ReminderDue,
+            )
+        ),
         RAW_REACTIONS,  # the reaction aggregator
         SPACE_ENDED,  # reactions stop when a Space ends,
         PARTICIPANT_LEFT,  # when a participant leaves,
@@ -39,9 +56,10 @@ async def test_room_serves_exactly_its_declared_routes(room: Room) -> None:
         assert json.loads(reply.data)["type"] == "invalid-input", route
 
 
-def test_room_owns_its_stream_and_only_reads_identity_s() -> None:
+def test_room_owns_its_stream_and_only_reads_identity_s_and_scheduling_s() -> None:
     assert [spec.name for spec in definition.streams if spec.owner == "room"] == ["ROOM"]
     assert [spec.name for spec in definition.streams] == [
         streams.ROOM.name,
         streams.IDENTITY.name,
+        streams.SCHEDULING.name,
     ]

@@ -1,8 +1,10 @@
 """The composition root: the only module that names concrete infrastructure.
 
-Room owns the ROOM stream and reads IDENTITY (identity's). It serves its contract's routes,
-runs its read models and its live publisher on the projection runner, its policy as a durable
-consumer, and in the background the live senders and the host-grace timer's clock.
+Room owns the ROOM stream and reads IDENTITY (identity's) and SCHEDULING (scheduling's: its
+copy of each scheduled Space, the reminders, the timers that came due; ADR 20). It serves its
+contract's routes, runs its read models and its live publisher on the projection runner, its
+policies as durable consumers, and in the background the live senders and the host-grace
+timer's clock.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from parley.room.projections.catch_up import CatchUp
 from parley.room.projections.identity import RoomIdentityProjection
 from parley.room.projections.notifications import NotificationsProjection
 from parley.room.projections.participants import ParticipantsProjection
+from parley.room.projections.reminders import RemindersProjection
 from parley.room.projections.timers import HostGraceTimers
 from parley.room.queries.discovery import Trending
 from parley.room.queries.read_cache import ReadCache
@@ -81,6 +84,7 @@ async def build(infra: Infrastructure, *, clock: Callable[[], datetime] = utc_no
         routers=[routes(deps, queue=SERVICE, outcomes=infra.outcomes), policies, live],
         projections=[
             (streams.IDENTITY, RoomIdentityProjection()),
+            (streams.SCHEDULING, RemindersProjection()),
             (streams.ROOM, HostGraceTimers()),
             (streams.ROOM, ParticipantsProjection(on_count_changed=listener_counts.changed)),
             (streams.ROOM, CatalogProjection()),
@@ -99,7 +103,7 @@ async def build(infra: Infrastructure, *, clock: Callable[[], datetime] = utc_no
 
 definition = ServiceDefinition(
     name=SERVICE,
-    streams=[streams.ROOM, streams.IDENTITY],
+    streams=[streams.ROOM, streams.IDENTITY, streams.SCHEDULING],
     migrations=MIGRATIONS,
     build=build,
     settings_type=RoomSettings,

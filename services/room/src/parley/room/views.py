@@ -122,6 +122,8 @@ def render_space(
     users: Mapping[str, UserCard],
     listener_count: int,
     public_url: str,
+    reminder_count: int = 0,
+    reminded: bool = False,
 ) -> SpaceView:
     role = space.role_of(viewer.user_id, joined=viewer.joined)
     invitation = space.invitation_for(viewer.user_id) if viewer.user_id else None
@@ -145,6 +147,8 @@ def render_space(
         started_at=space.started_at,
         ended_at=space.ended_at,
         host_connected=space.host_connected,
+        reminder_count=reminder_count,
+        reminded=reminded and viewer.user_id is not None,
         my_role=role,
         my_speaker_request="pending" if _requested(space, viewer.user_id) else "none",
         my_invitation=invitation.role if invitation else None,

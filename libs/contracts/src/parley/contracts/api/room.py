@@ -4,7 +4,7 @@ header; "actor" below means it is required (401 ``unauthenticated`` without it).
 Commands (``cmd.room.<name>``):
     create_space(CreateSpace) -> SpaceView                      actor becomes the host
     update_space(UpdateSpace) -> SpaceView                      host (co-host: captions only)
-    start_space / end_space(SpaceRef) -> SpaceView              host
+    start_space / end_space(SpaceRef) -> SpaceView              host (start: also a scheduled copy)
     join_space(SpaceRef) -> JoinResult                          actor
     leave_space(SpaceRef) -> SpaceView                          actor
     request_to_speak / withdraw_speaker_request(SpaceRef) -> SpaceView    listener
@@ -68,7 +68,11 @@ class CreateSpace(_Payload):
     clipping: bool = True
     captions: bool = False
     max_listeners: int | None = Field(default=None, ge=1)
-    scheduled_start: datetime | None = None
+    scheduled_start: datetime | None = Field(
+        default=None,
+        description="Deprecated: a scheduled Space is scheduling's (cmd.scheduling.schedule_space, "
+        "ADR 20); room only keeps a copy of it",
+    )
 
 
 class UpdateSpace(_Payload):
@@ -194,6 +198,10 @@ class SpaceView(BaseModel):
     started_at: datetime | None = None
     ended_at: datetime | None = None
     host_connected: bool = True
+    reminder_count: int = Field(
+        default=0, description="How many people set a reminder for this scheduled Space"
+    )
+    reminded: bool = Field(default=False, description="The caller set a reminder for it")
     my_role: Role = "none"
     my_speaker_request: Literal["none", "pending"] = "none"
     my_invitation: StageRole | None = None
@@ -233,6 +241,10 @@ class SpaceSummary(BaseModel):
     started_at: datetime | None = None
     share_url: str
     trending_score: float = 0.0
+    reminder_count: int = Field(
+        default=0, description="How many people set a reminder for this scheduled Space"
+    )
+    reminded: bool = Field(default=False, description="The caller set a reminder for it")
 
 
 class SpacePage(BaseModel):
@@ -258,8 +270,15 @@ NotificationKind = Literal[
     "followed_went_live",
     "removed",
     "reminder",
+    "scheduled_starts_soon",
+    "scheduled_live",
+    "scheduled_canceled",
     "recording_ready",
 ]
+"""``reminder``: a scheduled Space's time came (to the host and everyone reminded);
+``scheduled_starts_soon``: to the host, ``data.before_s`` ahead of it; ``scheduled_live``: it
+started (to everyone reminded); ``scheduled_canceled``: canceled because it did not start in
+time (to everyone reminded)."""
 
 
 class Notification(BaseModel):
@@ -331,8 +350,8 @@ START_SPACE = ROUTES.command(
     "start_space",
     SpaceRef,
     SpaceView,
-    problems=(*_SIGNED_IN, *_SPACE, *_ACTIVE, "host-only", *_BUSY),
-    description="The host starts the Space: it goes live",
+    problems=(*_SIGNED_IN, *_SPACE, "space-canceled", *_ACTIVE, "host-only", *_BUSY),
+    description="The host starts the Space (created, or scheduled: same id): it goes live",
 )
 END_SPACE = ROUTES.command(
     "end_space",

@@ -57,6 +57,11 @@ class SpaceCreated(DomainEvent, context=CONTEXT, version=1):
     scheduled_start: str | None = Field(
         default=None, description="RFC 3339 time, for Spaces created from a schedule"
     )
+    scheduling_seq: int | None = Field(
+        default=None,
+        description="Room's copy of a Space scheduling holds (ADR 20): the SCHEDULING stream "
+        "sequence of the SpaceScheduled it copies",
+    )
 
 
 class SpaceStarted(DomainEvent, context=CONTEXT, version=1):
@@ -70,13 +75,52 @@ class SpaceStarted(DomainEvent, context=CONTEXT, version=1):
 
 
 class SpaceUpdated(DomainEvent, context=CONTEXT, version=1):
-    """Title, description or topics changed (absent fields unchanged; only title once live)."""
+    """Title, description or topics changed (absent fields unchanged; only title once live);
+    for a scheduled Space, also its time (copied from scheduling's ScheduledSpaceUpdated)."""
 
     space_id: str
     by: str
     title: str | None = None
     description: str | None = None
     topics: list[str] | None = None
+    scheduled_start: datetime | None = Field(
+        default=None, description="A scheduled Space's new time (UTC)"
+    )
+    scheduling_seq: int | None = Field(
+        default=None,
+        description="Copied from scheduling: the SCHEDULING stream sequence of the edit",
+    )
+
+
+class SpaceCanceled(DomainEvent, context=CONTEXT, version=1):
+    """Room's copy of a scheduled Space ends as ``canceled``: scheduling canceled it (the host,
+    or ``auto`` when it did not start in time). It can no longer be started."""
+
+    space_id: str
+    by: str | None = Field(default=None, description="The host; None when canceled automatically")
+    reason: Literal["host", "auto"] = "host"
+    scheduling_seq: int | None = Field(
+        default=None, description="The SCHEDULING stream sequence of the cancel it copies"
+    )
+
+
+class ScheduledStartCame(DomainEvent, context=CONTEXT, version=1):
+    """A scheduled Space's time came (scheduling's ScheduledStartDue): the host and everyone
+    reminded are told. It stays ``scheduled`` until the host starts it."""
+
+    space_id: str
+    host_id: str
+    scheduled_start: datetime
+
+
+class HostReminderCame(DomainEvent, context=CONTEXT, version=1):
+    """The host's reminder ``before_s`` before a scheduled Space's time (scheduling's
+    ReminderDue): the host is told."""
+
+    space_id: str
+    host_id: str
+    scheduled_start: datetime
+    before_s: int = Field(description="How long before the start this reminder is")
 
 
 class CaptionsToggled(DomainEvent, context=CONTEXT, version=1):

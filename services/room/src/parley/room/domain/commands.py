@@ -98,6 +98,49 @@ class EndIfHostStillAway:
     now: datetime
 
 
+# -- the Space: room's copy of a scheduled Space (ADR 20) --------------------------------------
+# ``seq``: the SCHEDULING stream sequence of the event of scheduling's copied.
+
+
+@dataclass(frozen=True)
+class CopyScheduledSpace:
+    space_id: str
+    host_id: str
+    title: str
+    scheduled_start: datetime
+    seq: int
+    description: str = ""
+    topics: tuple[str, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+
+
+@dataclass(frozen=True)
+class CopyScheduledEdit:
+    by: str
+    seq: int
+    title: str | None = None
+    description: str | None = None
+    topics: tuple[str, ...] | None = None
+    scheduled_start: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CopyScheduledCancel:
+    reason: Literal["host", "auto"]
+    seq: int
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteScheduledTime:
+    """A timer of scheduling's came due: the start (``before_s`` None) or one of the host's
+    reminders ``before_s`` ahead of it."""
+
+    host_id: str
+    scheduled_start: datetime
+    before_s: int | None = None
+
+
 # -- the Space: stage -------------------------------------------------------------------------
 
 
@@ -216,6 +259,10 @@ SpaceCommand = (
     | EndByPolicy
     | SetHostPresence
     | EndIfHostStillAway
+    | CopyScheduledSpace
+    | CopyScheduledEdit
+    | CopyScheduledCancel
+    | NoteScheduledTime
     | RequestToSpeak
     | WithdrawSpeakerRequest
     | AcceptSpeakerRequest

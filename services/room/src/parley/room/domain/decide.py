@@ -1,7 +1,8 @@
 """``decide(command, state) -> events`` for a Space: every rule, as a pure function.
 
 An empty list means "already so" (a repeated start, request, mute...), so clients may retry.
-The rules themselves live by topic in ``lifecycle``, ``stage`` and ``pins``.
+The rules themselves live by topic in ``lifecycle``, ``stage``, ``pins`` and
+``scheduled_copy`` (room's copy of a Space scheduling holds).
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 from typing import assert_never
 
 from parley.contracts.registry import DomainEvent
-from parley.room.domain import lifecycle, pins, stage
+from parley.room.domain import lifecycle, pins, scheduled_copy, stage
 from parley.room.domain.commands import (
     AcceptInvitation,
     AcceptSpeakerRequest,
+    CopyScheduledCancel,
+    CopyScheduledEdit,
+    CopyScheduledSpace,
     CreateSpace,
     DeclineInvitation,
     DeclineSpeakerRequest,
@@ -25,6 +29,7 @@ from parley.room.domain.commands import (
     MoveToAudience,
     MuteAll,
     MuteSpeaker,
+    NoteScheduledTime,
     PinPost,
     RemoveParticipant,
     RequestToSpeak,
@@ -55,6 +60,14 @@ def decide(command: SpaceCommand, state: SpaceState) -> list[DomainEvent]:
             return lifecycle.set_host_presence(command, state)
         case EndIfHostStillAway():
             return lifecycle.end_if_host_still_away(command, state)
+        case CopyScheduledSpace():
+            return scheduled_copy.copy_space(command, state)
+        case CopyScheduledEdit():
+            return scheduled_copy.copy_edit(command, state)
+        case CopyScheduledCancel():
+            return scheduled_copy.copy_cancel(command, state)
+        case NoteScheduledTime():
+            return scheduled_copy.note_time(command, state)
         case RequestToSpeak():
             return stage.request_to_speak(command, state)
         case WithdrawSpeakerRequest():

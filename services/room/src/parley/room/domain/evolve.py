@@ -12,12 +12,15 @@ from parley.contracts.events.room import (
     CohostAdded,
     HostDisconnected,
     HostReconnected,
+    HostReminderCame,
     ListenerJoined,
     MovedToAudience,
     ParticipantLeft,
     ParticipantRemoved,
     PostPinned,
     PostUnpinned,
+    ScheduledStartCame,
+    SpaceCanceled,
     SpaceCreated,
     SpaceEnded,
     SpaceStarted,
@@ -76,6 +79,7 @@ def _created(event: SpaceCreated) -> Space:
         ),
         phase="scheduled" if event.scheduled_start else "created",
         scheduled_start=parse_time(event.scheduled_start),
+        copied_seq=event.scheduling_seq,
     )
 
 
@@ -83,13 +87,14 @@ def _evolve_space(space: Space, event: DomainEvent) -> Space:
     match event:
         case SpaceStarted(started_at=started_at):
             return replace(space, phase="live", started_at=started_at)
-        case SpaceUpdated(title=title, description=description, topics=topics):
-            return replace(
-                space,
-                title=space.title if title is None else title,
-                description=space.description if description is None else description,
-                topics=space.topics if topics is None else tuple(topics),
-            )
+        case SpaceUpdated() as updated:
+            return _updated(space, updated)
+        case SpaceCanceled():
+            return replace(space, phase="canceled", grace_deadline=None)
+        case ScheduledStartCame(scheduled_start=start):
+            return replace(space, noted=space.noted | {(start, None)})
+        case HostReminderCame(scheduled_start=start, before_s=before_s):
+            return replace(space, noted=space.noted | {(start, before_s)})
         case CaptionsToggled(enabled=enabled):
             return replace(space, settings=replace(space.settings, captions=enabled))
         case ClippingDisabled():
@@ -137,6 +142,17 @@ def _evolve_space(space: Space, event: DomainEvent) -> Space:
             return replace(space, host_connected=True, grace_deadline=None)
         case _:
             return space  # an event type this version does not know changes nothing here
+
+
+def _updated(space: Space, event: SpaceUpdated) -> Space:
+    return replace(
+        space,
+        title=space.title if event.title is None else event.title,
+        description=space.description if event.description is None else event.description,
+        topics=space.topics if event.topics is None else tuple(event.topics),
+        scheduled_start=event.scheduled_start or space.scheduled_start,
+        copied_seq=space.copied_seq if event.scheduling_seq is None else event.scheduling_seq,
+    )
 
 
 def evolve_membership(state: Membership, event: DomainEvent) -> Membership:

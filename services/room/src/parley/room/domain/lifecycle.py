@@ -115,6 +115,10 @@ def _changed_details(space: Space, command: UpdateSpace) -> SpaceUpdated | None:
 
 
 def start(command: StartSpace, state: SpaceState) -> list[DomainEvent]:
+    """A ``scheduled`` Space (room's copy of one scheduling holds) starts like a ``created``
+    one, under the same id; one canceled before it started never does."""
+    if state is not None and state.phase == "canceled":
+        raise Conflict("space-canceled", "this scheduled Space was canceled: it cannot start")
     space = open_space(state)
     host_only(space, active(command.actor))
     if space.phase == "live":

@@ -66,6 +66,12 @@ class Space:
     invitations: tuple[Invitation, ...] = ()  # at most one per user
     removed: frozenset[str] = field(default_factory=frozenset)
     pins: tuple[PinnedPost, ...] = ()
+    # Room's copy of a Space scheduling holds (ADR 20): the SCHEDULING stream sequence of the
+    # last edit copied (an older one arriving late is not applied over it), and the timers that
+    # came due and were noted, each once: (the start they were for, seconds before it; None:
+    # the start itself).
+    copied_seq: int | None = None
+    noted: frozenset[tuple[datetime, int | None]] = field(default_factory=frozenset)
 
     @property
     def ended(self) -> bool:

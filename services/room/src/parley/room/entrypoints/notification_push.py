@@ -43,9 +43,12 @@ class NotificationPusher:
 
     def created(self, batch: NewNotifications) -> None:
         """Called after the projection's commit (synchronously, so only enqueue)."""
-        if utc_now() - batch.created_at > self._max_age or batch.event_id in self._pushed:
+        # One event may notify different people of different things (a scheduled Space going
+        # live: its reminded users, the host's other followers): once per event and kind.
+        key = f"{batch.event_id}:{batch.kind}"
+        if utc_now() - batch.created_at > self._max_age or key in self._pushed:
             return
-        self._pushed[batch.event_id] = None
+        self._pushed[key] = None
         if len(self._pushed) > _REMEMBERED_EVENTS:
             self._pushed.popitem(last=False)
         self._queue.put_nowait(batch)

@@ -4,11 +4,22 @@ delay, then a dead letter."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from faststream.nats import NatsRouter
 
 from parley.chassis.dead_letters import DeadLetters
-from parley.chassis.policies import subscribe_policy
+from parley.chassis.policies import Policy, subscribe_policy
 from parley.room.handlers.dependencies import RoomDeps
+from parley.room.policies.when_scheduled_time_comes_note_it import (
+    when_host_reminder_due_note_it,
+    when_scheduled_start_due_note_it,
+)
+from parley.room.policies.when_space_scheduled_keep_a_copy import (
+    when_scheduled_space_canceled_cancel_the_copy,
+    when_scheduled_space_updated_update_the_copy,
+    when_space_scheduled_keep_a_copy,
+)
 from parley.room.policies.when_user_suspended_end_their_spaces_and_remove_them import (
     when_user_suspended_end_their_spaces_and_remove_them,
 )
@@ -17,9 +28,14 @@ from parley.room.projections.catch_up import CatchUp
 
 def policy_consumers(deps: RoomDeps, catch_up: CatchUp, *, dead_letters: DeadLetters) -> NatsRouter:
     router = NatsRouter()
-    subscribe_policy(
-        router,
+    policies: list[Policy[Any]] = [
         when_user_suspended_end_their_spaces_and_remove_them(deps, catch_up),
-        dead_letters=dead_letters,
-    )
+        when_space_scheduled_keep_a_copy(deps),
+        when_scheduled_space_updated_update_the_copy(deps),
+        when_scheduled_space_canceled_cancel_the_copy(deps),
+        when_scheduled_start_due_note_it(deps, catch_up),
+        when_host_reminder_due_note_it(deps),
+    ]
+    for policy in policies:
+        subscribe_policy(router, policy, dead_letters=dead_letters)
     return router

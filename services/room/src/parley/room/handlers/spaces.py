@@ -23,7 +23,8 @@ from parley.room.handlers.dependencies import RoomDeps
 from parley.room.projections.participants import ParticipantsProjection
 from parley.room.queries.identity import IdentityFacts, identity_facts, user_cards
 from parley.room.queries.participants import listener_count
-from parley.room.queries.read_cache import IDENTITY, PARTICIPANTS
+from parley.room.queries.read_cache import IDENTITY, PARTICIPANTS, REMINDERS
+from parley.room.queries.reminders import Reminders, reminders_of
 from parley.room.views import UserCard, Viewer, people_shown, render_space
 
 space_decider: Decider[SpaceCommand, SpaceState] = Decider(
@@ -123,6 +124,7 @@ async def view_for(deps: RoomDeps, space: SpaceState, version: int, viewer: View
         raise space_not_found()
     users = await cards_of(deps, frozenset(people_shown(space)))
     listeners = await listeners_in(deps, space.space_id)
+    reminded = await reminders_for(deps, space, viewer.user_id)
     return render_space(
         space,
         version,
@@ -130,7 +132,21 @@ async def view_for(deps: RoomDeps, space: SpaceState, version: int, viewer: View
         users=users,
         listener_count=listeners,
         public_url=deps.public_url,
+        reminder_count=reminded.count,
+        reminded=reminded.reminded,
     )
+
+
+async def reminders_for(deps: RoomDeps, space: Space, user_id: str | None) -> Reminders:
+    """Scheduling's reminders of a Space that was scheduled (room's read model of them)."""
+    if space.scheduled_start is None:
+        return Reminders()
+
+    async def read() -> Reminders:
+        async with deps.sessions() as session:
+            return await reminders_of(session, space.space_id, user_id)
+
+    return await deps.reads.get(("reminders", space.space_id, user_id), REMINDERS, read)
 
 
 async def cards_of(deps: RoomDeps, user_ids: frozenset[str]) -> dict[str, UserCard]:

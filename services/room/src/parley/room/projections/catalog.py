@@ -20,6 +20,7 @@ from parley.contracts.events.room import (
     CohostAdded,
     MovedToAudience,
     ParticipantRemoved,
+    SpaceCanceled,
     SpaceCreated,
     SpaceEnded,
     SpaceStarted,
@@ -49,6 +50,7 @@ class CatalogProjection:
         SpaceStarted,
         SpaceUpdated,
         SpaceEnded,
+        SpaceCanceled,
         SpeakerPromoted,
         CohostAdded,
         MovedToAudience,
@@ -68,6 +70,8 @@ class CatalogProjection:
                 await _updated(session, updated)
             case SpaceEnded(space_id=space_id, ended_at=ended_at):
                 await _set(session, space_id, state="ended", ended_at=utc(ended_at or at))
+            case SpaceCanceled(space_id=space_id):
+                await _set(session, space_id, state="canceled")
             case SpeakerPromoted(space_id=space_id, user_id=user_id):
                 await _on_stage(session, space_id, user_id, "speaker", at)
             case CohostAdded(space_id=space_id, user_id=user_id):
@@ -119,6 +123,8 @@ async def _updated(session: AsyncSession, updated: SpaceUpdated) -> None:
     changes["search_text"] = search_text(title, topics)
     if updated.description is not None:
         changes["description"] = updated.description
+    if updated.scheduled_start is not None:
+        changes["scheduled_start"] = utc(updated.scheduled_start)
     await _set(session, updated.space_id, **changes)
     if updated.topics is not None:
         await _set_topics(session, updated.space_id, topics)

@@ -7,7 +7,16 @@
 | SpeakerPromoted via a request | the new speaker | ``request_accepted`` |
 | SpeakerRequestDeclined | the requester | ``request_declined`` |
 | SpaceStarted | every follower of the host | ``followed_went_live`` |
+| SpaceStarted (scheduled) | everyone reminded (not as a follower too) | ``scheduled_live`` |
 | ParticipantRemoved | the removed user | ``removed`` |
+| ScheduledStartCame (its time came) | the host and everyone reminded | ``reminder`` |
+| HostReminderCame | the host | ``scheduled_starts_soon`` (``data.before_s``) |
+| SpaceCanceled, reason ``auto`` | everyone reminded | ``scheduled_canceled`` |
+
+Who is reminded of a scheduled Space is ``room_reminders`` (scheduling's reminders), read as the
+event is applied, as the followers are from ``room_identity``: to rebuild both, rebuild those
+first and let them catch up. The policy that notes a Space's time waits for ``room_reminders``
+first, so a reminder set just before counts.
 
 A row's id is derived from the event id and the recipient, so an event applied again (a
 rebuild) gives the same rows. New rows are handed to ``on_created`` after the transaction
@@ -27,8 +36,11 @@ from parley.chassis.event_store import StoredEvent
 from parley.contracts.api.room import NotificationKind
 from parley.contracts.events.room import (
     CohostAdded,
+    HostReminderCame,
     MovedToAudience,
     ParticipantRemoved,
+    ScheduledStartCame,
+    SpaceCanceled,
     SpaceCreated,
     SpaceStarted,
     SpaceUpdated,
@@ -42,6 +54,7 @@ from parley.room.projections.after_commit import after_commit
 from parley.room.projections.subjects import room_events
 from parley.room.projections.tables import follows, notifications, notify_cohosts, notify_spaces
 from parley.room.projections.upserts import insert_ignoring_existing, put
+from parley.room.queries.reminders import reminded_users
 
 
 def notification_id(event_id: str, recipient_id: str) -> str:
@@ -93,6 +106,9 @@ class NotificationsProjection:
         StageInvitationSent,
         SpeakerPromoted,
         SpeakerRequestDeclined,
+        ScheduledStartCame,
+        HostReminderCame,
+        SpaceCanceled,
     )
     tables: Sequence[Table] = (notifications, notify_spaces, notify_cohosts)
 
@@ -135,10 +151,31 @@ class NotificationsProjection:
             case SpeakerRequestDeclined(space_id=space_id, user_id=user_id, by=by):
                 await self._notify(session, event, "request_declined", space_id, by, [user_id])
             case SpaceStarted(space_id=space_id, host_id=host_id):
-                followers = await _followers(session, host_id)
+                reminded = await reminded_users(session, space_id)
+                await self._notify(session, event, "scheduled_live", space_id, host_id, reminded)
+                told = set(reminded)
+                followers = [
+                    user for user in await _followers(session, host_id) if user not in told
+                ]
                 await self._notify(
                     session, event, "followed_went_live", space_id, host_id, followers
                 )
+            case ScheduledStartCame(space_id=space_id, host_id=host_id):
+                recipients = [host_id, *await reminded_users(session, space_id)]
+                await self._notify(session, event, "reminder", space_id, None, recipients)
+            case HostReminderCame(space_id=space_id, host_id=host_id, before_s=before_s):
+                await self._notify(
+                    session,
+                    event,
+                    "scheduled_starts_soon",
+                    space_id,
+                    None,
+                    [host_id],
+                    before_s=str(before_s),
+                )
+            case SpaceCanceled(space_id=space_id, reason="auto"):
+                reminded = await reminded_users(session, space_id)
+                await self._notify(session, event, "scheduled_canceled", space_id, None, reminded)
             case _:
                 pass
 

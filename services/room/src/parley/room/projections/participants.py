@@ -34,6 +34,7 @@ from parley.contracts.events.room import (
     ListenerJoined,
     ParticipantLeft,
     ParticipantRemoved,
+    SpaceCanceled,
     SpaceCreated,
     SpaceEnded,
 )
@@ -108,6 +109,8 @@ class ParticipantsProjection:
                 await self._left(session, space_id, at, "removed", user_id)
             case SpaceCreated(space_id=space_id, host_id=host_id):
                 await put(session, open_spaces, {"space_id": space_id}, {"host_id": host_id})
+            case SpaceCanceled(space_id=space_id):  # a scheduled Space's copy: nobody in it
+                await session.execute(delete(open_spaces).where(open_spaces.c.space_id == space_id))
             case SpaceEnded(space_id=space_id, ended_at=ended_at):
                 await session.execute(delete(open_spaces).where(open_spaces.c.space_id == space_id))
                 await self._left(session, space_id, utc(ended_at or at), "space_ended")

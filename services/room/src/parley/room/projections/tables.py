@@ -13,7 +13,9 @@ Each projection owns its tables (a rebuild clears exactly those):
   ``room_catalog_stage`` (host, co-hosts, speakers now), ``room_space_speakers`` (everyone who
   was ever on stage, for analytics);
 - ``room_notifications``: ``room_notifications`` (the inbox) and its own fold of who hosts and
-  co-hosts each Space (``room_notify_spaces``, ``room_notify_cohosts``).
+  co-hosts each Space (``room_notify_spaces``, ``room_notify_cohosts``);
+- ``room_reminders``: ``room_reminders`` (who set a reminder for which scheduled Space, from
+  scheduling's stream).
 
 Not derived from events, so outside every projection (a rebuild keeps them):
 ``room_reaction_totals`` (written by the reaction aggregator) and ``room_notification_reads``
@@ -202,6 +204,15 @@ notify_spaces = Table(
 
 notify_cohosts = Table(
     "room_notify_cohosts",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("user_id", String(ID), primary_key=True),
+)
+
+# -- room_reminders (from SCHEDULING) ---------------------------------------------------------
+
+reminders = Table(
+    "room_reminders",
     metadata,
     Column("space_id", String(ID), primary_key=True),
     Column("user_id", String(ID), primary_key=True),

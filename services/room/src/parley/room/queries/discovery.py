@@ -1,5 +1,6 @@
-"""``list_spaces``: live Spaces by trending, or upcoming scheduled ones; filtered by topic,
-search text and "people I follow"; never Spaces whose host blocked the caller.
+"""``list_spaces``: live Spaces by trending, or upcoming scheduled ones (soonest first, with
+how many are reminded and whether the caller is); filtered by topic, search text and "people I
+follow"; never Spaces whose host blocked the caller.
 
 Trending score of a live Space::
 
@@ -34,6 +35,7 @@ from parley.room.projections.tables import (
     follows,
     listener_history,
     presence,
+    reminders,
     users,
 )
 from parley.room.views import share_url
@@ -105,6 +107,7 @@ async def list_spaces(
     public_url: str,
 ) -> SpacePage:
     score = trending_score(now, trending) if request.state == "live" else literal(0.0)
+    reminder_count, reminded = _reminders(request, actor)
     query = (
         select(
             catalog,
@@ -112,6 +115,8 @@ async def list_spaces(
             users.c.handle.label("host_handle"),
             users.c.display_name.label("host_display_name"),
             score.label("trending_score"),
+            reminder_count.label("reminder_count"),
+            reminded.label("reminded"),
         )
         .select_from(
             catalog.outerjoin(presence, presence.c.space_id == catalog.c.space_id).outerjoin(
@@ -128,6 +133,26 @@ async def list_spaces(
         query = query.order_by(catalog.c.scheduled_start, catalog.c.space_id)
     rows = (await session.execute(query)).mappings().all()
     return SpacePage(items=[_summary(row, public_url) for row in rows])
+
+
+def _reminders(
+    request: ListSpaces, actor: str | None
+) -> tuple[ColumnElement[int], ColumnElement[bool]]:
+    """How many are reminded of each upcoming Space, and whether the caller is (scheduling's
+    reminders, room's read model of them); live Spaces show none."""
+    if request.state != "scheduled":
+        return literal(0), literal(False)
+    count = (
+        select(func.count())
+        .select_from(reminders)
+        .where(reminders.c.space_id == catalog.c.space_id)
+        .correlate(catalog)
+        .scalar_subquery()
+    )
+    if actor is None:
+        return count, literal(False)
+    mine = exists().where(reminders.c.space_id == catalog.c.space_id, reminders.c.user_id == actor)
+    return count, mine
 
 
 def _summary(row: Mapping[Any, Any], public_url: str) -> SpaceSummary:
@@ -147,6 +172,8 @@ def _summary(row: Mapping[Any, Any], public_url: str) -> SpaceSummary:
         started_at=_maybe_utc(row["started_at"]),
         share_url=share_url(public_url, row["space_id"]),
         trending_score=float(row["trending_score"] or 0),
+        reminder_count=int(row["reminder_count"] or 0),
+        reminded=bool(row["reminded"]),
     )
 
 

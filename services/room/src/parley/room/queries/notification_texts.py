@@ -27,5 +27,21 @@ def describe(kind: NotificationKind, actor_handle: str | None, data: Mapping[str
             return f"You were removed from {space}"
         case "reminder":
             return f"{space} is starting"
+        case "scheduled_starts_soon":
+            return f"{space} starts in {_duration(data.get('before_s', ''))}"
+        case "scheduled_live":
+            return f"{space} is live now"
+        case "scheduled_canceled":
+            return f"{space} was canceled: it did not start in time"
         case "recording_ready":
             return f"The recording of {space} is ready"
+
+
+def _duration(seconds: str) -> str:
+    """``86400`` -> "24 hours", ``3600`` -> "1 hour", ``900`` -> "15 minutes"."""
+    total = int(seconds) if seconds.isdigit() else 0
+    hours, rest = divmod(total, 3600)
+    if hours and not rest:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, round(total / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -21,6 +21,7 @@ Stamp = tuple[int, ...]
 IDENTITY = ("room_identity",)
 PARTICIPANTS = ("room_participants",)
 PRESENCE = ("room_participants", "room_catalog")
+REMINDERS = ("room_reminders",)
 
 
 class ReadCache:
