@@ -147,6 +147,43 @@ async def test_a_crash_mid_batch_then_restart_ends_with_the_same_rows(
     assert sum(row[2] for row in rows) == len(PLAN)  # nothing applied twice
 
 
+class OverlappingRunner(ProjectionRunner):
+    """A second runner of the same read model, as when a lease holder stalled past its lease
+    while another took over: its own consumer, the same rows and position."""
+
+    @property
+    def durable(self) -> str:
+        return f"{super().durable}_overlapping"
+
+
+async def test_two_overlapping_runners_apply_every_event_once(
+    nc: NATS, store: EventStore, engine: AsyncEngine
+) -> None:
+    """Each commits only from the position it last saw: the one whose position moved under it
+    rolls its batch back and goes on from the committed one."""
+    await create_tables(engine)
+    last = await append_increments(store, PLAN)
+    sessions = session_factory(engine)
+    one = runner_for(nc, store, engine, CounterProjection(store.context))
+    other = OverlappingRunner(
+        nc,
+        stream=store.stream,
+        projection=CounterProjection(store.context),
+        sessions=sessions,
+        options=FAST,
+    )
+    await asyncio.gather(one.start(), other.start())
+    try:
+        assert await wait_for_position(sessions, "counters", last, timeout=15)
+    finally:
+        await asyncio.gather(one.stop(), other.stop())
+
+    rows = await counter_rows(engine)
+    assert {row[0]: row[1] for row in rows} == EXPECTED
+    assert sum(row[2] for row in rows) == len(PLAN)  # nothing applied twice
+    assert await one.position() == last
+
+
 async def test_rebuild_from_sequence_one_yields_identical_rows(
     nc: NATS, store: EventStore, engine: AsyncEngine
 ) -> None:

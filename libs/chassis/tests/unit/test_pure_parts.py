@@ -88,6 +88,7 @@ def test_every_stream_has_one_owner_and_holds_one_context() -> None:
         "identity": "identity",
         "room": "room",
         "media": "media_relay",
+        "scheduling": "scheduling",
     }
     assert len({spec.name for spec in streams.ALL}) == len(streams.ALL)
     for spec in streams.ALL:

@@ -12,8 +12,13 @@ Guarantees
 - One runner per projection is active at a time: a service runs each of its runners under a
   lease (``parley.chassis.leases``), so that of its replicas one applies and the others stand
   by, and one of them takes over when the holder stops or dies. Should two ever overlap (a
-  holder stalled past its lease), the position row is read ``FOR UPDATE`` (PostgreSQL) or the
-  write is serialised (SQLite), so an event is still applied once.
+  holder stalled past its lease), the position only moves from the value the runner last
+  committed (a conditional update): the batch of a runner whose position moved under it rolls
+  back, and it starts again from the committed one, so an event is still applied once and the
+  position never goes back.
+- Per batch: one transaction (the rows and the position's conditional update; the position is
+  read only when the runner starts or another runner moved it) and one acknowledgement (the
+  consumer acknowledges all up to the batch's last event).
 - Redelivery is bounded: after ``max_attempts`` failures the event goes to the
   ``dead_letters`` table and to ``parley.deadletter.<projection>`` on NATS, is logged as an
   error and acknowledged, and the projection moves on (visible, not silently dropped).
@@ -44,7 +49,7 @@ from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from parley.chassis.db import chassis_tables
@@ -88,6 +93,35 @@ async def read_position(session: AsyncSession, projection: str, *, for_update: b
     return int(row or 0)
 
 
+_ADVANCE = (
+    update(positions)
+    .where(
+        positions.c.projection == bindparam("of_projection"),
+        positions.c.last_seq == bindparam("expected_seq"),
+    )
+    .values(last_seq=bindparam("advanced_seq"))
+)
+
+
+class PositionMoved(Exception):
+    """Another runner committed the projection's position since this one last read it."""
+
+
+async def advance_position(session: AsyncSession, projection: str, expected: int, seq: int) -> None:
+    """Move the position from ``expected`` to ``seq`` in ``session``'s transaction, or raise
+    :class:`PositionMoved` when it is not at ``expected`` any more (the transaction must then
+    roll back: what it applied was applied, or is being applied, by another runner)."""
+    params = {"of_projection": projection, "expected_seq": expected, "advanced_seq": seq}
+    result = await session.execute(_ADVANCE, params)
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    if expected == 0 and await read_position(session, projection) == 0:
+        # No row yet: the first commit inserts it (a racing insert fails on the key).
+        await write_position(session, projection, seq)
+        return
+    raise PositionMoved(f"{projection}: the position is no longer {expected}")
+
+
 async def write_position(session: AsyncSession, projection: str, seq: int) -> None:
     result = await session.execute(
         update(positions).where(positions.c.projection == projection).values(last_seq=seq)
@@ -117,6 +151,7 @@ class ProjectionRunner:
         self._failures: dict[int, int] = {}  # stream seq -> failed attempts so far
         self._dead_letters = DeadLetters(sessions, nc)
         self._positions = positions
+        self._committed: int | None = None  # the position as this runner last read or wrote it
 
     @property
     def durable(self) -> str:
@@ -188,6 +223,7 @@ class ProjectionRunner:
         """
         async with self._sessions() as session:
             position = await read_position(session, self.projection.name)
+        self._committed = position
         with contextlib.suppress(NotFoundError):
             await self._js.delete_consumer(self.stream, self.durable)
         start = (
@@ -197,7 +233,7 @@ class ProjectionRunner:
         )
         config = ConsumerConfig(
             durable_name=self.durable,
-            ack_policy=AckPolicy.EXPLICIT,
+            ack_policy=AckPolicy.ALL,  # a batch is acknowledged by its last event
             ack_wait=self.options.ack_wait_s,
             max_deliver=-1,  # bounded by the runner for the failing event only (see module doc)
             max_ack_pending=self.options.batch_size * 2,
@@ -257,11 +293,13 @@ class ProjectionRunner:
         if len(messages) > 1:
             try:
                 await self._apply_messages(messages)
+            except PositionMoved as moved:
+                return self._moved(moved)
             except Exception:
                 log.info("projection.batch_failed_retrying_singly", projection=self.projection.name)
             else:
+                await messages[-1].ack()  # and every one before it (AckPolicy.ALL)
                 for msg in messages:
-                    await msg.ack()
                     self._failures.pop(msg.metadata.sequence.stream, None)
                 return True
         for msg in messages:
@@ -274,6 +312,8 @@ class ProjectionRunner:
         seq = msg.metadata.sequence.stream
         try:
             await self._apply_messages([msg])
+        except PositionMoved as moved:
+            return self._moved(moved)
         except Exception as error:
             return await self._failed(msg, seq, error)
         await msg.ack()
@@ -284,7 +324,9 @@ class ProjectionRunner:
         """Apply events in stream order in one transaction with the new position; events at
         or below the committed position (applied before a crash or redelivery) are skipped."""
         async with self._sessions.begin() as session:
-            position = await read_position(session, self.projection.name, for_update=True)
+            position = self._committed
+            if position is None:
+                position = await read_position(session, self.projection.name, for_update=True)
             applied = position
             for msg in messages:
                 seq = msg.metadata.sequence.stream
@@ -298,9 +340,16 @@ class ProjectionRunner:
                     await self.projection.apply(session, decode_message(msg.data, msg.subject, seq))
                 applied = seq
             if applied > position:
-                await write_position(session, self.projection.name, applied)
+                await advance_position(session, self.projection.name, position, applied)
+        self._committed = applied
         if applied > position and self._positions is not None:
             await self._positions.committed(self.projection.name, applied)
+
+    def _moved(self, moved: PositionMoved) -> bool:
+        """Another runner moved the position: go on from the committed one."""
+        log.warning("projection.position_moved", projection=self.projection.name, error=str(moved))
+        self._committed = None
+        return False
 
     async def _failed(self, msg: Msg, seq: int, error: Exception) -> bool:
         attempts = self._failures.get(seq, 0) + 1
@@ -330,6 +379,7 @@ class ProjectionRunner:
             letter = await self._dead_letters.add(session, self.projection.name, msg, error)
             if await read_position(session, self.projection.name, for_update=True) < seq:
                 await write_position(session, self.projection.name, seq)
+        self._committed = None  # read again at the next batch
         await self._dead_letters.announce(letter)
         if self._positions is not None:  # waiters for it are answered: it will never apply
             await self._positions.committed(self.projection.name, seq)
