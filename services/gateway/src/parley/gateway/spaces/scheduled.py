@@ -17,7 +17,15 @@ from datetime import UTC, datetime
 from parley.chassis.bus import BusClient, RequestContext
 from parley.chassis.errors import NotFound, ServiceUnavailable
 from parley.contracts.api import room, scheduling
-from parley.contracts.api.room import ListSpaces, SpaceRef, SpaceView, StageMember, UpdateSpace
+from parley.contracts.api.room import (
+    ListSpaces,
+    SpacePage,
+    SpaceRef,
+    SpaceSummary,
+    SpaceView,
+    StageMember,
+    UpdateSpace,
+)
 from parley.contracts.api.scheduling import (
     ListScheduledSpaces,
     ScheduledSpaceRef,
@@ -28,12 +36,7 @@ from parley.contracts.api.scheduling import (
 from parley.gateway.auth import Caller
 from parley.gateway.problems import Problem
 from parley.gateway.spaces.scheduled_views import listed, space_view_of, with_schedule
-from parley.gateway.spaces.schemas import (
-    CreateSpaceBody,
-    ListedSpace,
-    ListedSpacePage,
-    UpdateSpaceBody,
-)
+from parley.gateway.spaces.schemas import CreateSpaceBody, UpdateSpaceBody
 
 # Scheduling's upcoming list, asked for the reminder counts of a page of room's list; a Space
 # of room's page beyond it is asked for by itself.
@@ -147,18 +150,17 @@ class ScheduledSpaces:
             return space_view_of(scheduled, host, ctx.actor)
         return with_schedule(view, scheduled)
 
-    async def listing(self, query: ListSpaces, ctx: RequestContext) -> ListedSpacePage:
+    async def listing(self, query: ListSpaces, ctx: RequestContext) -> SpacePage:
         """Room's list; an upcoming one with scheduling's fields and reminder count (one that
         scheduling knows as canceled or started meanwhile left out), soonest first. Without
         scheduling's answer, room's list as it is."""
         if query.state != "scheduled":
-            page = await self._bus.call(room.LIST_SPACES, query, ctx)
-            return ListedSpacePage(items=[listed(item, None) for item in page.items])
+            return await self._bus.call(room.LIST_SPACES, query, ctx)
         page, known = await asyncio.gather(
             self._bus.call(room.LIST_SPACES, query, ctx), self._upcoming(ctx)
         )
         if known is None:
-            return ListedSpacePage(items=[listed(item, None) for item in page.items])
+            return page
         beyond = [item.id for item in page.items if item.id not in known]
         found = await asyncio.gather(*(self.known(space_id, ctx) for space_id in beyond))
         known |= dict(zip(beyond, found, strict=True))
@@ -167,7 +169,7 @@ class ScheduledSpaces:
             for item in page.items
             if (space := known[item.id]) is None or space.state == "scheduled"
         ]
-        return ListedSpacePage(items=sorted(items, key=_soonest))
+        return SpacePage(items=sorted(items, key=_soonest))
 
     async def _upcoming(self, ctx: RequestContext) -> dict[str, ScheduledSpaceView | None] | None:
         query = ListScheduledSpaces(limit=_UPCOMING_PAGE)
@@ -178,5 +180,5 @@ class ScheduledSpaces:
         return {item.id: item for item in page.items}
 
 
-def _soonest(item: ListedSpace) -> tuple[datetime, str]:
+def _soonest(item: SpaceSummary) -> tuple[datetime, str]:
     return (item.scheduled_start or _FAR_FUTURE, item.id)

@@ -13,7 +13,6 @@ from typing import Any
 
 from parley.contracts.api.room import SpaceSummary, SpaceView, StageMember
 from parley.contracts.api.scheduling import ScheduledSpaceView
-from parley.gateway.spaces.schemas import ListedSpace
 
 # What scheduling owns while a Space is scheduled, as both views name it.
 _OWNED = ("title", "description", "topics", "scheduled_start", "reminder_count", "reminded")
@@ -29,8 +28,7 @@ def with_schedule(view: SpaceView, scheduled: ScheduledSpaceView) -> SpaceView:
     fields: dict[str, Any] = view.model_dump()
     fields |= {name: getattr(scheduled, name) for name in _OWNED}
     fields["state"] = _state(scheduled, view.state)
-    # model_validate, not model_copy: room's view may not have the reminder fields yet (it
-    # ignores what it does not know), and a copy would carry them unvalidated.
+    # model_validate, not model_copy: the result is checked as any view room answers.
     return SpaceView.model_validate(fields)
 
 
@@ -54,7 +52,7 @@ def space_view_of(
     )
 
 
-def listed(summary: SpaceSummary, scheduled: ScheduledSpaceView | None) -> ListedSpace:
+def listed(summary: SpaceSummary, scheduled: ScheduledSpaceView | None) -> SpaceSummary:
     """A listed Space, with scheduling's fields and reminder count when it is a scheduled one."""
     fields: dict[str, Any] = summary.model_dump()
     if scheduled is not None:
@@ -63,4 +61,4 @@ def listed(summary: SpaceSummary, scheduled: ScheduledSpaceView | None) -> Liste
             for name in ("title", "topics", "scheduled_start", "reminder_count", "reminded")
         }
         fields["state"] = _state(scheduled, summary.state)
-    return ListedSpace.model_validate(fields)
+    return SpaceSummary.model_validate(fields)

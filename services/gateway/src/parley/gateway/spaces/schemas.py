@@ -2,8 +2,8 @@
 
 They only fix shapes; the rules (title length, topics, who may do what, state transitions) are
 room's (or, for a scheduled Space, scheduling's), which answers a 422, 403 or 409 naming the
-rule. Responses are room's views from ``parley.contracts.api.room`` (a listed Space also with
-its reminder count). The Space (and the user or pin it acts on) comes from the path.
+rule. Responses are room's views from ``parley.contracts.api.room``. The Space (and the user
+or pin it acts on) comes from the path.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Annotated, Literal, TypeAlias
 from litestar.params import PathParameter, QueryParameter
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
-from parley.contracts.api.room import SpaceSummary
 from parley.contracts.events.room import SpeakPolicy, StageRole
 
 SpaceId: TypeAlias = Annotated[str, PathParameter(max_length=100, description="The Space's id")]
@@ -118,17 +117,3 @@ class ReactionBody(_Body):
 class PinBody(_Body):
     url: str = Field(max_length=4000, description="The post's URL")
     text: str | None = Field(default=None, max_length=1000)
-
-
-# -- responses -----------------------------------------------------------------------------
-
-
-class ListedSpace(SpaceSummary):
-    """A Space in a list: room's summary; a scheduled one also with its reminders."""
-
-    reminder_count: int = Field(default=0, description="Scheduled: how many people are reminded")
-    reminded: bool = Field(default=False, description="Scheduled: the caller has a reminder set")
-
-
-class ListedSpacePage(BaseModel):
-    items: list[ListedSpace]

@@ -10,6 +10,7 @@ from parley.contracts.api.room import (
     CreateSpace,
     ListSpaces,
     SpaceAnalytics,
+    SpacePage,
     SpaceRef,
     SpaceView,
 )
@@ -25,7 +26,6 @@ from parley.gateway.problems import problem_responses
 from parley.gateway.spaces.schemas import (
     CreateSpaceBody,
     FollowingOnly,
-    ListedSpacePage,
     SearchText,
     SpaceId,
     SpacesPageSize,
@@ -79,7 +79,7 @@ class SpacesController(Controller):
         q: SearchText = None,
         following: FollowingOnly = False,
         limit: SpacesPageSize = 50,
-    ) -> ListedSpacePage:
+    ) -> SpacePage:
         """Discover Spaces: live ones ranked by trending, or upcoming scheduled ones, soonest
         first, with how many are reminded; filter by topic, search titles and topics, or keep
         those of people the caller follows."""

@@ -13,8 +13,9 @@ const KIND_ICONS = {
   followed_went_live: "spaces",
   removed: "door",
   reminder: "calendar",
+  scheduled_starts_soon: "calendar",
   scheduled_live: "spaces",
-  space_canceled: "close",
+  scheduled_canceled: "close",
   recording_ready: "star",
 };
 
