@@ -102,9 +102,10 @@ class LeasedRunner:
 
     @property
     def ready(self) -> bool:
-        """Applying it here, or standing by while another replica does."""
+        """Applying it here, or standing by while another replica does (not while nobody
+        holds its lease: then nobody applies it)."""
         if self.keeper.state == "standby":
-            return True
+            return self.keeper.holder is not None
         return self.keeper.state == "active" and self.runner.running
 
 
