@@ -135,7 +135,6 @@ def test_create_cleans_title_description_and_topics() -> None:
         ({"topics": ("a", "b", "c", "d")}, "invalid-topics"),
         ({"topics": ("x" * 31,)}, "invalid-topics"),
         ({"topics": ("",)}, "invalid-topics"),
-        ({"scheduled_start": NOW - timedelta(minutes=1)}, "scheduled-start-in-past"),
         ({"host": Actor(HOST, suspended=True)}, "account-suspended"),
     ],
 )
@@ -150,15 +149,6 @@ def test_limits_are_inclusive() -> None:
 
 def test_a_space_is_created_once() -> None:
     assert refused(create(), given(*created())) == "space-exists"
-
-
-def test_a_space_with_a_start_time_is_scheduled_and_the_host_starts_it() -> None:
-    (event,) = decide(create(scheduled_start=NOW + timedelta(days=1)), None)
-    scheduled = space(event)
-    assert scheduled.phase == "scheduled"
-    assert scheduled.scheduled_start == NOW + timedelta(days=1)
-    (start,) = decide(StartSpace(HOST_ACTOR, NOW), scheduled)
-    assert space(event, start).phase == "live"
 
 
 def test_before_going_live_everything_can_be_edited_after_only_the_title() -> None:

@@ -139,10 +139,15 @@ async def test_values_must_have_the_documented_type_not_one_that_converts(
     assert nothing_was_asked(fake_identity, fake_room)
 
 
-async def test_a_scheduled_start_is_an_rfc3339_string(api, keys, fake_room):
-    body = {"title": "Later", "scheduled_start": "2031-01-02T03:04:05Z"}
+async def test_a_scheduled_start_is_an_rfc3339_string(api, keys, fake_room, assert_problem):
+    """Parsed by the gateway; a scheduled create is scheduling's, never room's (ADR 20; with
+    the real scheduling service: tests/integration/test_scheduled_spaces.py)."""
+    later = {"title": "Later", "scheduled_start": "2031-01-02T03:04:05Z"}
+    not_a_time = {"title": "Later", "scheduled_start": "next tuesday"}
 
-    response = await api.post("/api/v1/spaces", json=body, headers=headers_for(keys, True))
+    refused = await api.post("/api/v1/spaces", json=not_a_time, headers=headers_for(keys, True))
+    forwarded = await api.post("/api/v1/spaces", json=later, headers=headers_for(keys, True))
 
-    assert response.status_code == 201, response.text
-    assert fake_room.requests("create_space")[0].payload["scheduled_start"].startswith("2031")
+    assert_problem(refused, 422, "invalid-input")
+    assert forwarded.status_code == 503, forwarded.text  # no scheduling service in this module
+    assert fake_room.requests("create_space") == []

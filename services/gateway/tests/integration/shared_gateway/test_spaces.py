@@ -121,7 +121,6 @@ async def test_create_space_is_201_with_the_new_space(api, fake_room, keys):
         "clipping": True,
         "captions": False,
         "max_listeners": None,
-        "scheduled_start": None,
     }
 
 

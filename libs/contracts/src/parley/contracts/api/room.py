@@ -68,11 +68,6 @@ class CreateSpace(_Payload):
     clipping: bool = True
     captions: bool = False
     max_listeners: int | None = Field(default=None, ge=1)
-    scheduled_start: datetime | None = Field(
-        default=None,
-        description="Deprecated: a scheduled Space is scheduling's (cmd.scheduling.schedule_space, "
-        "ADR 20); room only keeps a copy of it",
-    )
 
 
 class UpdateSpace(_Payload):
@@ -326,7 +321,7 @@ CREATE_SPACE = ROUTES.command(
     "create_space",
     CreateSpace,
     SpaceView,
-    problems=(*_SIGNED_IN, *_ACTIVE, *_TEXTS, "scheduled-start-in-past", *_BUSY),
+    problems=(*_SIGNED_IN, *_ACTIVE, *_TEXTS, *_BUSY),
     description="The actor opens a Space (created, or scheduled with a start time) and hosts it",
 )
 UPDATE_SPACE = ROUTES.command(

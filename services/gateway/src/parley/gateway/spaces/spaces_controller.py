@@ -63,7 +63,8 @@ class SpacesController(Controller):
         `start-too-far`, 409 `too-many-upcoming`)."""
         if data.scheduled_start is not None:
             return await scheduled.schedule(data, caller, ctx)
-        return await bus.call(room.CREATE_SPACE, CreateSpace(**data.model_dump()), ctx)
+        fields = data.model_dump(exclude={"scheduled_start"})
+        return await bus.call(room.CREATE_SPACE, CreateSpace(**fields), ctx)
 
     @get(
         operation_id="listSpaces",

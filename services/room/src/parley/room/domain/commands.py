@@ -45,7 +45,6 @@ class CreateSpace:
     description: str = ""
     topics: tuple[str, ...] = ()
     settings: Settings = field(default_factory=Settings)
-    scheduled_start: datetime | None = None
 
 
 @dataclass(frozen=True)

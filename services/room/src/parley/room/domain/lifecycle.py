@@ -26,7 +26,7 @@ from parley.room.domain.commands import (
     StartSpace,
     UpdateSpace,
 )
-from parley.room.domain.errors import Conflict, InvalidInput, space_not_found
+from parley.room.domain.errors import Conflict, space_not_found
 from parley.room.domain.guards import active, host_only, host_or_cohost, open_space
 from parley.room.domain.rules import check_description, check_title, check_topics
 from parley.room.domain.state import Space, SpaceState
@@ -42,8 +42,6 @@ def create(command: CreateSpace, state: SpaceState) -> list[DomainEvent]:
     title = check_title(command.title)
     description = check_description(command.description)
     topics = check_topics(command.topics)
-    if command.scheduled_start is not None and command.scheduled_start <= command.now:
-        raise InvalidInput("scheduled-start-in-past", "a scheduled start is in the future")
     settings = command.settings
     return [
         SpaceCreated(
@@ -58,9 +56,6 @@ def create(command: CreateSpace, state: SpaceState) -> list[DomainEvent]:
                 clipping=settings.clipping,
                 captions=settings.captions,
                 max_listeners=settings.max_listeners,
-            ),
-            scheduled_start=(
-                command.scheduled_start.isoformat() if command.scheduled_start else None
             ),
         )
     ]

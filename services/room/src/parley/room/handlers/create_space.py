@@ -3,8 +3,6 @@ start time) until they start it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from parley.chassis.bus import RequestContext, require_actor
 from parley.contracts.api.room import CreateSpace as CreateSpacePayload
 from parley.contracts.api.room import SpaceView
@@ -42,7 +40,6 @@ async def create_space(
             captions=payload.captions,
             max_listeners=payload.max_listeners,
         ),
-        scheduled_start=_utc(payload.scheduled_start),
         now=deps.clock(),
     )
     try:
@@ -60,10 +57,3 @@ async def _made_before(deps: RoomDeps, space_id: str, host_id: str) -> SpaceView
     if space.host_id != host_id:  # (the id is made from the caller's own command id)
         raise Conflict("space-exists", "a Space with this id exists")
     return await view_for(deps, space, version, Viewer(host_id))
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """A time without a zone is taken as UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
