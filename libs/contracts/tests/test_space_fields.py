@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from parley.contracts.rejections import InvalidInput
 from parley.contracts.space_fields import (
     FieldProblem,
     check_description,
@@ -42,3 +43,11 @@ def test_ids_are_subject_safe() -> None:
     assert not is_valid_id("sp.abc")
     assert not is_valid_id("sp abc")
     assert not is_valid_id("")
+
+
+def test_a_broken_field_is_a_422_rejection_every_service_answers_alike() -> None:
+    with pytest.raises(InvalidInput) as problem:
+        check_title("")
+
+    assert (problem.value.status, problem.value.slug) == (422, "invalid-title")
+    assert isinstance(problem.value, FieldProblem)

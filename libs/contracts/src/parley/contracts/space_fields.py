@@ -2,8 +2,8 @@
 that name Spaces and users. Written once, used by every service that accepts them (room when a
 Space is created or edited, scheduling before it starts: ADR 20).
 
-Pure functions: each returns the clean value or raises :class:`FieldProblem`, a slug and a
-detail that the service turns into its own rejection (a 422).
+Pure functions: each returns the clean value or raises :class:`FieldProblem`, a 422 rejection
+(``parley.contracts.rejections``) with its slug and a detail for people.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from parley.contracts.rejections import InvalidInput
 
 TITLE_MAX = 70
 DESCRIPTION_MAX = 280
@@ -21,13 +23,8 @@ TOPIC_MAX = 30
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 
 
-class FieldProblem(ValueError):
+class FieldProblem(InvalidInput):
     """A field breaks its rule: ``slug`` (``invalid-title``...) and ``detail`` for people."""
-
-    def __init__(self, slug: str, detail: str) -> None:
-        super().__init__(detail)
-        self.slug = slug
-        self.detail = detail
 
 
 def is_valid_id(value: str) -> bool:

@@ -1,50 +1,21 @@
-"""Why a command was refused. Each rejection carries a stable slug, a detail for people and the
-HTTP-like status of its kind (a plain int: the domain depends on no transport); the chassis'
-one error binding (``parley.chassis.handlers.bind``) turns them into problem replies."""
+"""Why a command was refused: identity's rejections, on the kinds every service shares
+(``parley.contracts.rejections``: a slug, a detail for people and the HTTP-like status of its
+kind); the chassis' one error binding (``parley.chassis.handlers.bind``) turns them into problem
+replies. A request with no signed-in user at all is the chassis' one ``unauthenticated``
+(``require_actor``)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from parley.contracts.rejections import Conflict as Conflict
+from parley.contracts.rejections import InvalidInput as InvalidInput
+from parley.contracts.rejections import NotAllowed as NotAllowed
+from parley.contracts.rejections import NotAuthenticated as NotAuthenticated
+from parley.contracts.rejections import NotFound
+from parley.contracts.rejections import Rejected as Rejected
 
 
-class Rejected(Exception):
-    status: ClassVar[int] = 400
-
-    def __init__(self, slug: str, detail: str) -> None:
-        super().__init__(detail)
-        self.slug = slug
-        self.detail = detail
-
-
-class InvalidInput(Rejected):
-    """The request itself is malformed (bad handle, too short a password...)."""
-
-    status = 422
-
-
-class NotAuthenticated(Rejected):
-    """The credentials are wrong, or the acting user does not exist. (A request with no
-    signed-in user at all is the chassis' one ``unauthenticated``: ``require_actor``.)"""
-
-    status = 401
-
-
-class NotAllowed(Rejected):
-    """The caller may not do this (suspended, blocked, not a moderator)."""
-
-    status = 403
-
-
-class UnknownUser(Rejected):
+class UnknownUser(NotFound):
     """The user named in the request does not exist."""
-
-    status = 404
 
     def __init__(self, handle: str = "") -> None:
         super().__init__("user-not-found", f"no user {handle!r}" if handle else "no such user")
-
-
-class Conflict(Rejected):
-    """The request clashes with the current state (a taken handle)."""
-
-    status = 409

@@ -6,40 +6,11 @@ chassis' ``require_actor``."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-
-class Rejected(Exception):
-    status: ClassVar[int] = 400
-
-    def __init__(self, slug: str, detail: str) -> None:
-        super().__init__(detail)
-        self.slug = slug
-        self.detail = detail
-
-
-class InvalidInput(Rejected):
-    """The request itself is malformed (a title too long, a URL that is not one)."""
-
-    status = 422
-
-
-class NotAllowed(Rejected):
-    """The caller's role (or a block, removal or suspension) does not allow it."""
-
-    status = 403
-
-
-class NotFound(Rejected):
-    """The Space, user or pin named does not exist."""
-
-    status = 404
-
-
-class Conflict(Rejected):
-    """The request clashes with the current state (Space ended, stage full...)."""
-
-    status = 409
+from parley.contracts.rejections import Conflict as Conflict
+from parley.contracts.rejections import InvalidInput as InvalidInput
+from parley.contracts.rejections import NotAllowed as NotAllowed
+from parley.contracts.rejections import NotFound as NotFound
+from parley.contracts.rejections import Rejected as Rejected
 
 
 def space_not_found() -> NotFound:

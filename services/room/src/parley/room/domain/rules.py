@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from parley.contracts import space_fields
-from parley.contracts.space_fields import FieldProblem, has_control_characters
+# A Space's own fields follow the rules room and scheduling share (a broken one is a 422).
+from parley.contracts.space_fields import check_description as check_description
+from parley.contracts.space_fields import check_title as check_title
+from parley.contracts.space_fields import check_topics as check_topics
+from parley.contracts.space_fields import has_control_characters
 from parley.contracts.space_fields import is_valid_id as is_valid_id
 from parley.room.domain.errors import InvalidInput
 
@@ -15,31 +17,6 @@ MAX_SPEAKERS = 10
 MAX_PINS = 3
 PIN_TEXT_MAX = 280
 PIN_URL_MAX = 2000
-
-
-# A Space's own fields follow the rules room shares with scheduling
-# (``parley.contracts.space_fields``); a broken one is room's 422.
-
-
-def check_title(title: str) -> str:
-    try:
-        return space_fields.check_title(title)
-    except FieldProblem as problem:
-        raise InvalidInput(problem.slug, problem.detail) from None
-
-
-def check_description(description: str) -> str:
-    try:
-        return space_fields.check_description(description)
-    except FieldProblem as problem:
-        raise InvalidInput(problem.slug, problem.detail) from None
-
-
-def check_topics(topics: Iterable[str]) -> tuple[str, ...]:
-    try:
-        return space_fields.check_topics(topics)
-    except FieldProblem as problem:
-        raise InvalidInput(problem.slug, problem.detail) from None
 
 
 def check_pin_url(url: str) -> str:

@@ -3,38 +3,11 @@ attribute, the HTTP-like status (the chassis' ``bind`` makes it a problem reply)
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-
-class Rejected(Exception):
-    status: ClassVar[int] = 400
-
-    def __init__(self, slug: str, detail: str) -> None:
-        super().__init__(detail)
-        self.slug = slug
-        self.detail = detail
-
-
-class InvalidInput(Rejected):
-    """The request itself is malformed (a title too long, a time too soon)."""
-
-    status = 422
-
-
-class NotAllowed(Rejected):
-    """Someone other than the host tried to change a scheduled Space."""
-
-    status = 403
-
-
-class NotFound(Rejected):
-    status = 404
-
-
-class Conflict(Rejected):
-    """The request clashes with the current state (canceled, started, too many upcoming)."""
-
-    status = 409
+from parley.contracts.rejections import Conflict as Conflict
+from parley.contracts.rejections import InvalidInput as InvalidInput
+from parley.contracts.rejections import NotAllowed as NotAllowed
+from parley.contracts.rejections import NotFound as NotFound
+from parley.contracts.rejections import Rejected as Rejected
 
 
 def space_not_found() -> NotFound:

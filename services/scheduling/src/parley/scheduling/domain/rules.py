@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from parley.contracts import space_fields
-from parley.contracts.space_fields import FieldProblem
+# A Space's own fields follow the rules room and scheduling share (a broken one is a 422).
+from parley.contracts.space_fields import check_description as check_description
+from parley.contracts.space_fields import check_title as check_title
+from parley.contracts.space_fields import check_topics as check_topics
 from parley.contracts.space_fields import is_valid_id as is_valid_id
 from parley.scheduling.domain.errors import InvalidInput
 
@@ -20,31 +21,6 @@ class Limits:
     min_lead_s: float = 900
     max_ahead_days: float = 30
     max_upcoming: int = 10
-
-
-# A Space's own fields follow the rules scheduling shares with room
-# (``parley.contracts.space_fields``); a broken one is scheduling's 422.
-
-
-def check_title(title: str) -> str:
-    try:
-        return space_fields.check_title(title)
-    except FieldProblem as problem:
-        raise InvalidInput(problem.slug, problem.detail) from None
-
-
-def check_description(description: str) -> str:
-    try:
-        return space_fields.check_description(description)
-    except FieldProblem as problem:
-        raise InvalidInput(problem.slug, problem.detail) from None
-
-
-def check_topics(topics: Iterable[str]) -> tuple[str, ...]:
-    try:
-        return space_fields.check_topics(topics)
-    except FieldProblem as problem:
-        raise InvalidInput(problem.slug, problem.detail) from None
 
 
 def as_utc(moment: datetime) -> datetime:
