@@ -89,6 +89,7 @@ def test_every_stream_has_one_owner_and_holds_one_context() -> None:
         "room": "room",
         "media": "media_relay",
         "scheduling": "scheduling",
+        "recording": "recording",
     }
     assert len({spec.name for spec in streams.ALL}) == len(streams.ALL)
     for spec in streams.ALL:

@@ -23,6 +23,7 @@ from parley.contracts.events.room import (
     ParticipantRemoved,
     SpaceCreated,
     SpaceEnded,
+    SpaceSettings,
     SpaceStarted,
     SpaceUpdated,
     SpeakerMuted,
@@ -41,6 +42,7 @@ from parley.media_relay.domain.roles import (
     admit,
     evolve,
 )
+from parley.media_relay.projections.roles import roles_from_json, roles_to_json
 
 SPACE = "sp_roles"
 HOST = "usr_host"
@@ -285,3 +287,25 @@ def test_the_end_hangs_everyone_up_and_nobody_is_heard() -> None:
 def test_unknown_events_change_nothing(unknown: DomainEvent) -> None:
     roles = given(*PHASES["live"])
     assert evolve(roles, unknown) is roles
+
+
+def test_a_recorded_space_puts_its_program_on_the_recording_feed_only_while_live() -> None:
+    recorded = SpaceCreated(
+        space_id=SPACE, host_id=HOST, title="Talk", settings=SpaceSettings(recording=True)
+    )
+    assert given(recorded).recording
+    assert not given(recorded).records_program  # the host preparing is not recorded
+    assert given(recorded, STARTED).records_program
+    assert not given(recorded, STARTED, ENDED).records_program
+    assert not given(CREATED, STARTED).records_program  # recording off (the default)
+
+
+def test_the_recording_flag_survives_the_projections_json() -> None:
+    recorded = SpaceCreated(
+        space_id=SPACE, host_id=HOST, title="Talk", settings=SpaceSettings(recording=True)
+    )
+    roles = given(recorded, STARTED)
+    assert roles_from_json(SPACE, roles_to_json(roles)) == roles
+    # A row written before the flag existed reads as not recorded.
+    old = '{"phase":"live","host_id":"h","cohosts":[],"speakers":[],"open_mics":[],"removed":[]}'
+    assert not roles_from_json(SPACE, old).recording

@@ -5,6 +5,11 @@ Subjects
 - ``media.feed.<space_id>.program``: the mixed program of a Space, encoded **once** by the
   origin worker. Body: one Opus packet (48 kHz mono, 20 ms). Edge workers fan it out to their
   listeners; recording and HLS consume it.
+- ``media.recfeed.<space_id>.program``: the same packets, **stored** (JetStream stream
+  ``RECFEED``, :data:`parley.contracts.streams.RECORDING_FEED`), published by the origin only
+  while a Space with recording on is live, so that the recorder loses nothing when it restarts
+  (ADR 21). Each message also carries ``Nats-Msg-Id`` ``<space_id>.<epoch>.<seq>`` (a retried
+  publish is stored once) and :data:`HEADER_EPOCH`.
 - ``media.feed.<space_id>.speaker.<user_id>``: one stage member's audio while they may be heard.
   Body: 20 ms of PCM, signed 16-bit little-endian, mono, 16 kHz (what speech recognition eats).
 - ``media.workers``: every relay worker's heartbeat (:class:`WorkerHeartbeat`, JSON), ~1/s.
@@ -34,12 +39,28 @@ HEADER_PTS = "Parley-Feed-Pts"
 HEADER_RATE = "Parley-Feed-Rate"
 HEADER_CAPTURED_AT = "Parley-Captured-At-Ns"
 HEADER_CODEC = "Parley-Feed-Codec"
+# Which run of an origin's mixing clock numbered the packet: a new origin (the old one died,
+# ADR 21) starts its own seq and pts again, so a consumer compares (epoch, seq), never seq alone.
+HEADER_EPOCH = "Parley-Feed-Epoch"
 
 WORKERS_SUBJECT = "media.workers"
 
 
 def program_feed_subject(space_id: str) -> str:
     return f"media.feed.{check_token(space_id)}.program"
+
+
+def recording_feed_subject(space_id: str) -> str:
+    """Where the origin stores a recorded Space's program while it is live (ADR 21)."""
+    return f"media.recfeed.{check_token(space_id)}.program"
+
+
+RECORDING_FEED_FILTER = "media.recfeed.*.program"
+
+
+def space_of_recording_feed(subject: str) -> str:
+    """``media.recfeed.<space_id>.program`` -> ``<space_id>``."""
+    return subject.split(".")[2]
 
 
 def speaker_feed_subject(space_id: str, user_id: str) -> str:
@@ -63,15 +84,19 @@ class FeedHeaders:
     sample_rate: int
     codec: str  # "opus" or "pcm_s16le"
     captured_at_ns: int
+    epoch: str = ""  # the origin's run of its mixing clock (program feeds only)
 
     def to_headers(self) -> dict[str, str]:
-        return {
+        headers = {
             HEADER_SEQ: str(self.seq),
             HEADER_PTS: str(self.pts),
             HEADER_RATE: str(self.sample_rate),
             HEADER_CODEC: self.codec,
             HEADER_CAPTURED_AT: str(self.captured_at_ns),
         }
+        if self.epoch:
+            headers[HEADER_EPOCH] = self.epoch
+        return headers
 
     @classmethod
     def from_headers(cls, headers: dict[str, str] | None) -> FeedHeaders:
@@ -82,6 +107,7 @@ class FeedHeaders:
             sample_rate=int(headers.get(HEADER_RATE, str(PROGRAM_SAMPLE_RATE))),
             codec=headers.get(HEADER_CODEC, "opus"),
             captured_at_ns=int(headers.get(HEADER_CAPTURED_AT, str(time.time_ns()))),
+            epoch=headers.get(HEADER_EPOCH, ""),
         )
 
 

@@ -62,8 +62,26 @@ MEDIA = StreamSpec(
 )
 
 SCHEDULING = context_stream("SCHEDULING", "scheduling", owner="scheduling")
+RECORDING = context_stream("RECORDING", "recording", owner="recording")
 
-ALL: tuple[StreamSpec, ...] = (IDENTITY, ROOM, MEDIA, SCHEDULING)
+# Not a context's events (so not in ALL): the program packets of recorded Spaces while they are
+# live, ``media.recfeed.<space_id>.program`` (ADR 21). The relay owns it: it must exist before
+# the first packet of a recorded Space whether or not the recorder runs yet (a recorder started
+# late, or restarting, reads what it missed here), and the relay's live path must never wait for
+# the recorder. Bounded by age and bytes: it is a buffer in front of the recorder, not an archive
+# (the recordings are objects in the ``recordings`` bucket). Four tokens: it overlaps none of
+# MEDIA's ``media.*.<Event>``. Each message is ~110 bytes of Opus + ~300 of headers: one Space
+# is ~70 MB a hour, so 8 GiB hold ~110 Space-hours.
+RECORDING_FEED = StreamSpec(
+    "RECFEED",
+    "media",
+    owner="media_relay",
+    subjects=("media.recfeed.*.program",),
+    max_age_s=24 * 3600,
+    extra={"max_bytes": 8 * 1024**3, "allow_atomic": False},
+)
+
+ALL: tuple[StreamSpec, ...] = (IDENTITY, ROOM, MEDIA, SCHEDULING, RECORDING)
 
 
 def stream_of(context: str) -> StreamSpec:

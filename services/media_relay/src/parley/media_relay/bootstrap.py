@@ -80,7 +80,8 @@ async def build(infra: Infrastructure) -> ServiceParts:
 
 definition = ServiceDefinition(
     name=SERVICE,
-    streams=[streams.MEDIA, streams.ROOM],
+    # RECFEED is ours too (ADR 21): it must exist before a recorded Space's first packet.
+    streams=[streams.MEDIA, streams.ROOM, streams.RECORDING_FEED],
     migrations=MIGRATIONS,
     build=build,
     settings_type=MediaSettings,

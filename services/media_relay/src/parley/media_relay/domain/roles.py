@@ -64,6 +64,14 @@ class SpaceRoles:
     speakers: frozenset[str] = field(default_factory=frozenset)
     open_mics: frozenset[str] = field(default_factory=frozenset)
     removed: frozenset[str] = field(default_factory=frozenset)
+    # Fixed at creation (room's SpaceCreated settings): while live, the origin also puts the
+    # program on the durable recording feed (ADR 21).
+    recording: bool = False
+
+    @property
+    def records_program(self) -> bool:
+        """The program goes to the durable recording feed now: a recorded Space, live."""
+        return self.recording and self.phase == "live"
 
     def on_stage(self, user_id: str) -> bool:
         return user_id == self.host_id or user_id in self.cohosts or user_id in self.speakers
@@ -151,8 +159,8 @@ ROLE_EVENTS: tuple[type[DomainEvent], ...] = (
 def evolve(roles: SpaceRoles, event: DomainEvent) -> SpaceRoles:
     """Apply one event of the Space aggregate; unknown events change nothing."""
     match event:
-        case SpaceCreated(host_id=host_id):
-            return replace(roles, phase="created", host_id=host_id)
+        case SpaceCreated(host_id=host_id, settings=settings):
+            return replace(roles, phase="created", host_id=host_id, recording=settings.recording)
         case SpaceStarted(host_id=host_id):
             return replace(roles, phase="live", host_id=host_id or roles.host_id)
         case SpaceEnded():

@@ -134,6 +134,8 @@ class SpaceMedia:
                 encoder.encode(warm_up, pts - FRAME_SAMPLES)
             await session.out.send(encoder.encode(pcm, pts), pts)
         await self._feeds.program(program, pts, captured_at_ns)
+        if self.roles.records_program:  # a recorded Space, live (ADR 21)
+            await self._feeds.recorded(program)
         for user, pcm in heard.items():
             await self._feeds.speaker(user, self._to_feed_rate(user, pcm), pts)
 

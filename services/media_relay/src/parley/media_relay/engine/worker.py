@@ -180,6 +180,8 @@ class RelayWorker:
         # in ``sessions``, so its Space was not forgotten above: its clock must not outlive us.
         for space in list(self.spaces.values()):
             await space.stop()
+        with contextlib.suppress(Exception):
+            await self.feeds.drain()  # the recorded packets sent last are stored (ADR 21)
         for task in list(self._tasks):
             task.cancel()
 

@@ -13,6 +13,7 @@ from faststream.nats import NatsRouter
 from parley.contracts.media import (
     HEADER_CAPTURED_AT,
     HEADER_CODEC,
+    HEADER_EPOCH,
     HEADER_PTS,
     HEADER_RATE,
     HEADER_SEQ,
@@ -20,6 +21,7 @@ from parley.contracts.media import (
 
 PROGRAM_FEED = "media.feed.{space_id}.program"
 SPEAKER_FEED = "media.feed.{space_id}.speaker.{user_id}"
+RECORDING_FEED = "media.recfeed.{space_id}.program"
 HEADERS = (
     f"headers {HEADER_SEQ} (per feed), {HEADER_PTS} (in samples of the feed's clock), "
     f"{HEADER_RATE}, {HEADER_CODEC}, {HEADER_CAPTURED_AT}"
@@ -35,6 +37,17 @@ def document_feeds(router: NatsRouter) -> None:
             "The Space's mixed program, encoded once by its origin worker: one Opus packet "
             f"(48 kHz mono, 20 ms) per message; {HEADERS}. Edge workers, recording and HLS "
             "subscribe to it"
+        ),
+    )
+    router.publisher(
+        RECORDING_FEED,
+        schema=bytes,
+        title=f"{RECORDING_FEED}:publish",
+        description=(
+            "The same program packets, stored on the RECFEED stream (ADR 21) while a Space "
+            f"with recording on is live; {HEADERS}, {HEADER_EPOCH} (the origin's run of its "
+            "mixing clock) and Nats-Msg-Id <space_id>.<epoch>.<seq>. The recording service "
+            "reads it from the stream"
         ),
     )
     router.publisher(

@@ -38,6 +38,7 @@ def roles_to_json(roles: SpaceRoles) -> str:
             "speakers": sorted(roles.speakers),
             "open_mics": sorted(roles.open_mics),
             "removed": sorted(roles.removed),
+            "recording": roles.recording,
         }
     )
 
@@ -52,6 +53,7 @@ def roles_from_json(space_id: str, text: str) -> SpaceRoles:
         speakers=frozenset(data["speakers"]),
         open_mics=frozenset(data["open_mics"]),
         removed=frozenset(data["removed"]),
+        recording=data.get("recording", False),  # rows written before ADR 21 have none
     )
 
 
