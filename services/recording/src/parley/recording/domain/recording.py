@@ -1,0 +1,188 @@
+"""A Space's recording: ``decide(command, state) -> events``, ``evolve(state, event) -> state``.
+
+    (none) --start--> recording --segment*--> --stop--> stopped --segment*--> --finalize--> ready
+    ready --delete--> deleted
+
+A segment is accepted only as the next one (its index, and feed packets after the last one
+stored): two recorders racing on one Space cannot both store a segment, and a recorder that
+stored one already (a re-run) changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import ClassVar, Literal
+
+from parley.contracts.events.recording import (
+    FeedGap,
+    RecordingDeleted,
+    RecordingFinalized,
+    RecordingSegmentStored,
+    RecordingStarted,
+    RecordingStopped,
+)
+from parley.contracts.registry import DomainEvent
+from parley.recording.domain.ogg_opus import FIRST_AUDIO_PAGE
+from parley.recording.domain.timeline import Position
+
+Phase = Literal["none", "recording", "stopped", "ready", "deleted"]
+
+
+@dataclass(frozen=True)
+class Recording:
+    phase: Phase = "none"
+    host_id: str = ""
+    segments: tuple[str, ...] = ()  # object names, in order
+    last_feed_seq: int = 0
+    next_page: int = FIRST_AUDIO_PAGE
+    position: Position = field(default_factory=Position)
+    gaps: tuple[FeedGap, ...] = ()
+    object_name: str | None = None
+
+    @property
+    def capturing(self) -> bool:
+        return self.phase in ("recording", "stopped")
+
+
+@dataclass(frozen=True)
+class StartRecording:
+    space_id: str
+    host_id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class StoreSegment:
+    segment: RecordingSegmentStored
+
+
+@dataclass(frozen=True)
+class StopRecording:
+    space_id: str
+    ended_at_ns: int
+
+
+@dataclass(frozen=True)
+class FinalizeRecording:
+    space_id: str
+    object_name: str
+    duration_ms: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class DeleteRecording:
+    space_id: str
+    actor: str
+    reason: Literal["host_deleted", "expired"] = "host_deleted"
+
+
+Command = StartRecording | StoreSegment | StopRecording | FinalizeRecording | DeleteRecording
+
+
+class RecordingRejected(Exception):
+    status: ClassVar[int] = 409
+    slug: ClassVar[str] = "recording-rejected"
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(detail)
+
+
+class RecordingNotFound(RecordingRejected):
+    status = 404
+    slug = "recording-not-found"
+
+
+class NotTheHost(RecordingRejected):
+    status = 403
+    slug = "not-the-host"
+
+
+class RecordingNotReady(RecordingRejected):
+    slug = "recording-not-ready"
+
+
+class SegmentOutOfOrder(RecordingRejected):
+    slug = "segment-out-of-order"
+
+
+def decide(command: Command, state: Recording) -> list[DomainEvent]:
+    match command:
+        case StartRecording(space_id=space_id, host_id=host_id, title=title):
+            if state.phase != "none":
+                return []
+            return [RecordingStarted(space_id=space_id, host_id=host_id, title=title)]
+        case StoreSegment(segment=segment):
+            return _store(segment, state)
+        case StopRecording(space_id=space_id, ended_at_ns=ended_at_ns):
+            if state.phase != "recording":
+                return []
+            return [RecordingStopped(space_id=space_id, ended_at_ns=ended_at_ns)]
+        case FinalizeRecording() as final:
+            if state.phase != "stopped":
+                return []
+            return [
+                RecordingFinalized(
+                    space_id=final.space_id,
+                    object_name=final.object_name,
+                    duration_ms=final.duration_ms,
+                    bytes=final.bytes,
+                    gaps=list(state.gaps),
+                )
+            ]
+        case DeleteRecording(space_id=space_id, actor=actor, reason=reason):
+            return _delete(space_id, actor, reason, state)
+    return []
+
+
+def _store(segment: RecordingSegmentStored, state: Recording) -> list[DomainEvent]:
+    if not state.capturing:
+        raise SegmentOutOfOrder(f"the recording is {state.phase}: no segment goes in")
+    if segment.index < len(state.segments) or segment.last_feed_seq <= state.last_feed_seq:
+        return []  # stored already (by this recorder before a restart, or another one)
+    if segment.index != len(state.segments) or segment.first_feed_seq <= state.last_feed_seq:
+        raise SegmentOutOfOrder(
+            f"segment {segment.index} from feed seq {segment.first_feed_seq}: the recording "
+            f"has {len(state.segments)} segments up to seq {state.last_feed_seq}"
+        )
+    return [segment]
+
+
+def _delete(space_id: str, actor: str, reason: str, state: Recording) -> list[DomainEvent]:
+    if state.phase == "none":
+        raise RecordingNotFound(f"{space_id} has no recording")
+    if reason == "host_deleted" and actor != state.host_id:
+        raise NotTheHost("only the host deletes the recording")
+    if state.phase == "deleted":
+        return []  # deleted already: a re-run only deletes the audio again
+    if state.phase != "ready":
+        raise RecordingNotReady("the recording is still being made: delete it once it is ready")
+    return [RecordingDeleted(space_id=space_id, reason=reason)]
+
+
+def evolve(state: Recording, event: DomainEvent) -> Recording:
+    match event:
+        case RecordingStarted(host_id=host_id):
+            return replace(state, phase="recording", host_id=host_id)
+        case RecordingSegmentStored() as segment:
+            return replace(
+                state,
+                segments=(*state.segments, segment.object_name),
+                last_feed_seq=segment.last_feed_seq,
+                next_page=state.next_page + segment.pages,
+                position=Position(
+                    granule=segment.end_granule,
+                    epoch=segment.epoch,
+                    last_pts=segment.last_pts,
+                    last_captured_at_ns=segment.last_captured_at_ns,
+                ),
+                gaps=(*state.gaps, *segment.gaps),
+            )
+        case RecordingStopped():
+            return replace(state, phase="stopped")
+        case RecordingFinalized(object_name=object_name):
+            return replace(state, phase="ready", object_name=object_name)
+        case RecordingDeleted():
+            return replace(state, phase="deleted", object_name=None)
+    return state

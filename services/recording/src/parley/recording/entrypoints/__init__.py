@@ -1,0 +1,1 @@
+"""The only NATS-facing code: routes, reactions, and the capture supervisor."""

@@ -1,0 +1,1 @@
+"""Read models of the recording database, rebuildable from the RECORDING stream."""

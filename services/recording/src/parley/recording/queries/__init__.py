@@ -1,0 +1,1 @@
+"""Read helpers over the recordings projection."""
