@@ -24,9 +24,11 @@ def interfere_after_the_join_looked(
     real_facts = join_space.actor_facts
     done = False
 
-    async def facts_then_interfere(deps: Any, space: Space, user_id: str) -> Actor:
+    async def facts_then_interfere(
+        deps: Any, space: Space, user_id: str, *, keep: bool = True
+    ) -> Actor:
         nonlocal done
-        facts = await real_facts(deps, space, user_id)
+        facts = await real_facts(deps, space, user_id, keep=keep)
         if not done:
             done = True
             await interference()

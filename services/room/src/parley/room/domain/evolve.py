@@ -36,6 +36,8 @@ from parley.contracts.events.room import (
 )
 from parley.contracts.registry import DomainEvent
 from parley.room.domain.state import (
+    JOINED,
+    NOT_JOINED,
     Invitation,
     Membership,
     PinnedPost,
@@ -158,8 +160,8 @@ def _updated(space: Space, event: SpaceUpdated) -> Space:
 def evolve_membership(state: Membership, event: DomainEvent) -> Membership:
     match event:
         case ListenerJoined():
-            return Membership(joined=True)
+            return JOINED
         case ParticipantLeft():
-            return Membership(joined=False)
+            return NOT_JOINED
         case _:
             return state

@@ -158,8 +158,14 @@ class Space:
 SpaceState = Space | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Membership:
-    """One user's presence in one Space as a participant (``joined``)."""
+    """One user's presence in one Space as a participant (``joined``). There are two: the
+    state cache keeps one per membership, so every membership shares :data:`JOINED` or
+    :data:`NOT_JOINED` instead of an object of its own."""
 
     joined: bool = False
+
+
+JOINED = Membership(joined=True)
+NOT_JOINED = Membership(joined=False)

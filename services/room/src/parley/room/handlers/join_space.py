@@ -27,7 +27,7 @@ from parley.room.views import Viewer
 async def join_space(deps: RoomDeps, payload: SpaceRef, ctx: RequestContext) -> JoinResult:
     actor_id = named_user(require_actor(ctx, "join a Space"))
     space, _ = await load_space(deps, payload.space_id)
-    joiner = await actor_facts(deps, space, actor_id)
+    joiner = await actor_facts(deps, space, actor_id, keep=False)
     listener_count = await _listeners_if_capped(deps, space)
     metadata = ctx.event_metadata()
     join = Join(joiner=joiner, space=space, listener_count=listener_count)

@@ -18,7 +18,7 @@ from parley.room.domain.errors import NotFound, space_not_found
 from parley.room.domain.evolve import evolve, evolve_membership
 from parley.room.domain.membership import decide_membership
 from parley.room.domain.rules import is_valid_id
-from parley.room.domain.state import Membership, Space, SpaceState
+from parley.room.domain.state import NOT_JOINED, Membership, Space, SpaceState
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.projections.participants import ParticipantsProjection
 from parley.room.queries.identity import IdentityFacts, identity_facts, user_cards
@@ -31,7 +31,7 @@ space_decider: Decider[SpaceCommand, SpaceState] = Decider(
     initial_state=None, decide=decide, evolve=evolve
 )
 membership_decider: Decider[MembershipCommand, Membership] = Decider(
-    initial_state=Membership(), decide=decide_membership, evolve=evolve_membership
+    initial_state=NOT_JOINED, decide=decide_membership, evolve=evolve_membership
 )
 
 
@@ -67,16 +67,23 @@ async def is_joined(deps: RoomDeps, space_id: str, user_id: str) -> bool:
     return membership.joined
 
 
-async def facts_about(deps: RoomDeps, user_id: str, host_id: str) -> IdentityFacts:
+async def facts_about(
+    deps: RoomDeps, user_id: str, host_id: str, *, keep: bool = True
+) -> IdentityFacts:
+    """``keep=False`` for a read unlikely to come again soon (a listener's join: each user
+    joins once, and keeping the facts of every listener costs memory and saves nothing)."""
+
     async def read() -> IdentityFacts:
         async with deps.sessions() as session:
             return await identity_facts(session, user_id, host_id)
 
+    if not keep:
+        return await read()
     return await deps.reads.get(("facts", user_id, host_id), IDENTITY, read)
 
 
-async def actor_facts(deps: RoomDeps, space: Space, user_id: str) -> Actor:
-    facts = await facts_about(deps, user_id, space.host_id)
+async def actor_facts(deps: RoomDeps, space: Space, user_id: str, *, keep: bool = True) -> Actor:
+    facts = await facts_about(deps, user_id, space.host_id, keep=keep)
     return Actor(
         user_id=user_id,
         joined=await is_joined(deps, space.space_id, user_id),

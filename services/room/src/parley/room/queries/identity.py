@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,7 @@ from parley.room.projections.tables import blocks, follows, users
 from parley.room.views import UserCard
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdentityFacts:
     """What room knows of one user, and of the relation between them and a Space's host."""
 
@@ -29,11 +30,14 @@ async def identity_facts(session: AsyncSession, user_id: str, host_id: str) -> I
     blocked = exists().where(blocks.c.blocker_id == host_id, blocks.c.blocked_id == user_id)
     followed = exists().where(follows.c.follower_id == host_id, follows.c.followee_id == user_id)
     row = (await session.execute(select(suspended, blocked, followed))).one()
+    return _facts(row[0] is not None, bool(row[0]), bool(row[1]), bool(row[2]))
+
+
+@cache
+def _facts(known: bool, suspended: bool, blocked: bool, followed: bool) -> IdentityFacts:
+    """One object per combination (16 in all): the read cache keeps facts of many users."""
     return IdentityFacts(
-        known=row[0] is not None,
-        suspended=bool(row[0]),
-        blocked_by_host=bool(row[1]),
-        followed_by_host=bool(row[2]),
+        known=known, suspended=suspended, blocked_by_host=blocked, followed_by_host=followed
     )
 
 

@@ -29,12 +29,17 @@ class ReadCache:
         self._positions = positions
         self._max = max_entries
         self._entries: dict[Hashable, tuple[Stamp, object]] = {}
+        self._last_stamp: Stamp = ()
 
     def _stamp(self, projections: Sequence[str]) -> Stamp | None:
         positions = self._positions
         if positions is None or not all(positions.applies(name) for name in projections):
             return None
-        return tuple(positions.known(name) for name in projections)
+        stamp = tuple(positions.known(name) for name in projections)
+        if stamp == self._last_stamp:  # entries made meanwhile share one stamp object
+            return self._last_stamp
+        self._last_stamp = stamp
+        return stamp
 
     async def get(
         self, key: Hashable, projections: Sequence[str], read: Callable[[], Awaitable[T]]
