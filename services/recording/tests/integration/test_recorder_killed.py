@@ -12,8 +12,8 @@ from nats.aio.client import Client as NATS
 
 from parley.chassis.bus import RequestContext
 from parley.contracts.api import recording as api
+from parley.contracts.ogg_opus import PRE_SKIP
 from parley.recording.adapters.objects import BUCKET
-from parley.recording.domain.ogg_opus import PRE_SKIP
 from parley.testing.processes import service_process
 
 from .conftest import Origin, Room, decode, tone_packets

@@ -17,9 +17,9 @@ from parley.chassis.bus import RequestContext
 from parley.chassis.errors import DomainError
 from parley.chassis.service import start_service
 from parley.contracts.api import recording as api
+from parley.contracts.ogg_opus import PRE_SKIP
 from parley.recording.adapters.objects import BUCKET
 from parley.recording.bootstrap import definition
-from parley.recording.domain.ogg_opus import PRE_SKIP
 from parley.recording.settings import RecordingSettings
 from parley.testing.routes import route_subjects
 

@@ -8,7 +8,7 @@ import struct
 import av
 import numpy as np
 
-from parley.recording.domain import ogg_opus
+from parley.contracts import ogg_opus
 
 
 def _pages(data: bytes) -> list[tuple[int, int, int, bytes]]:

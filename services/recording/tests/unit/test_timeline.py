@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parley.contracts.events.recording import FeedGap
-from parley.recording.domain.ogg_opus import SILENCE
+from parley.contracts.ogg_opus import SILENCE
 from parley.recording.domain.timeline import FeedPacket, Position, place
 
 

@@ -1,2 +1,3 @@
-"""Recording's pure parts: the recording decider (``recording.py``), how feed packets become
-the recording's timeline (``timeline.py``) and the Ogg Opus muxer (``ogg_opus.py``)."""
+"""Recording's pure parts: the recording decider (``recording.py``) and how feed packets become
+the recording's timeline (``timeline.py``). The Ogg Opus muxer is shared with clipping:
+``parley.contracts.ogg_opus``."""

@@ -21,8 +21,8 @@ from parley.contracts.events.recording import (
     RecordingStarted,
     RecordingStopped,
 )
+from parley.contracts.ogg_opus import FIRST_AUDIO_PAGE
 from parley.contracts.registry import DomainEvent
-from parley.recording.domain.ogg_opus import FIRST_AUDIO_PAGE
 from parley.recording.domain.timeline import Position
 
 Phase = Literal["none", "recording", "stopped", "ready", "deleted"]

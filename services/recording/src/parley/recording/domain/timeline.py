@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from parley.contracts.events.recording import FeedGap
-from parley.recording.domain.ogg_opus import SAMPLE_RATE, SAMPLES_PER_PACKET, SILENCE
+from parley.contracts.ogg_opus import SAMPLE_RATE, SAMPLES_PER_PACKET, SILENCE
 
 FRAME_NS = 20_000_000
 # A new origin more than this after the old one's last packet is not filled in full (an origin

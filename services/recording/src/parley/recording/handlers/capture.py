@@ -16,8 +16,8 @@ import time
 from parley.chassis.decider import execute, load_state
 from parley.chassis.event_store import EventMetadata
 from parley.chassis.logs import get_logger
+from parley.contracts import ogg_opus
 from parley.contracts.events.recording import RecordingSegmentStored
-from parley.recording.domain import ogg_opus
 from parley.recording.domain.recording import FinalizeRecording, Recording, StoreSegment
 from parley.recording.domain.timeline import FeedPacket, place
 from parley.recording.handlers.dependencies import RecordingDeps, recording_decider

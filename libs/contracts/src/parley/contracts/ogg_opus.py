@@ -1,4 +1,7 @@
-"""Ogg Opus muxing (RFC 3533 pages, RFC 7845 Opus in Ogg): pure, no I/O, no re-encoding.
+"""Ogg Opus muxing and demuxing (RFC 3533 pages, RFC 7845 Opus in Ogg): pure, no I/O, no
+re-encoding. The format of the recordings and clips objects, shared by the recording service
+(which writes recordings) and clipping (which reads a recording's packets back with
+:func:`read_packets` and writes clips with :func:`mux`).
 
 The relay's Opus packets go into Ogg pages as they are. A recording is laid out so that it can
 be written in segments, each a run of whole pages, and joined at the end by concatenation:
@@ -153,3 +156,79 @@ def end_page(*, serial: int, sequence: int, granule: int) -> bytes:
 def duration_ms(granule: int) -> int:
     """What a player plays: every packet's samples less the pre-skip."""
     return max(0, granule - PRE_SKIP) * 1000 // SAMPLE_RATE
+
+
+def mux(packets: Sequence[bytes], *, serial: int, comments: Sequence[str] = ()) -> bytes:
+    """A whole Ogg Opus file of ``packets`` (20 ms each): header pages, audio pages, end page."""
+    audio = audio_pages(packets, serial=serial, first_sequence=FIRST_AUDIO_PAGE, start_granule=0)
+    end = end_page(
+        serial=serial, sequence=FIRST_AUDIO_PAGE + audio.count, granule=audio.end_granule
+    )
+    return header_pages(serial, comments=comments) + audio.data + end
+
+
+# -- reading (demuxing) ------------------------------------------------------------------------
+
+
+class NotOggOpus(ValueError):
+    """The bytes are not an Ogg Opus stream this module can read."""
+
+
+@dataclass(frozen=True)
+class OggPage:
+    flags: int
+    granule: int
+    serial: int
+    sequence: int
+    segments: tuple[bytes, ...]  # the page's body cut at its lacing values' packet ends
+    ends: tuple[bool, ...]  # whether each segment ends its packet (False: it goes on)
+
+    @property
+    def continued(self) -> bool:
+        return bool(self.flags & _CONTINUED)
+
+
+def read_pages(data: bytes) -> list[OggPage]:
+    """Every page of ``data``, checked (capture pattern, CRC)."""
+    out: list[OggPage] = []
+    at = 0
+    while at < len(data):
+        if len(data) - at < _HEADER.size or data[at : at + 4] != b"OggS":
+            raise NotOggOpus(f"no Ogg page at byte {at}")
+        _, _, flags, granule, serial, sequence, crc, count = _HEADER.unpack_from(data, at)
+        lacing = data[at + _HEADER.size : at + _HEADER.size + count]
+        size = _HEADER.size + count + sum(lacing)
+        whole = data[at : at + size]
+        if len(whole) != size or ogg_crc(whole[:22] + b"\0\0\0\0" + whole[26:]) != crc:
+            raise NotOggOpus(f"a damaged Ogg page at byte {at}")
+        body_at = at + _HEADER.size + count
+        segments: list[bytes] = []
+        ends: list[bool] = []
+        start = length = 0
+        for value in lacing:
+            length += value
+            if value < _MAX_LACING:
+                segments.append(data[body_at + start : body_at + start + length])
+                ends.append(True)
+                start, length = start + length, 0
+        if length:  # the last packet goes on on the next page
+            segments.append(data[body_at + start : body_at + start + length])
+            ends.append(False)
+        out.append(OggPage(flags, granule, serial, sequence, tuple(segments), tuple(ends)))
+        at += size
+    return out
+
+
+def read_packets(data: bytes) -> list[bytes]:
+    """The audio packets of an Ogg Opus file, in order (OpusHead and OpusTags left out)."""
+    packets: list[bytes] = []
+    partial = b""
+    for each in read_pages(data):
+        for segment, ends in zip(each.segments, each.ends, strict=True):
+            partial += segment
+            if ends:
+                packets.append(partial)
+                partial = b""
+    if len(packets) < 2 or not packets[0].startswith(b"OpusHead"):
+        raise NotOggOpus("no OpusHead: not an Ogg Opus stream")
+    return packets[2:]
