@@ -3,8 +3,9 @@
 - ``/assets/…``: the client's ES modules, styles and icons. ``Cache-Control: no-cache`` with
   validators, so a new deployment is picked up on the next load without renamed files.
 - ``/`` and the client's own routes (``/spaces/<id>`` is a Space's share link, ``/u/<handle>``,
-  ``/notifications``, ``/new``, ``/login``, ``/signup``) answer ``index.html``; the client reads
-  the path and shows the screen.
+  ``/notifications``, ``/new``, ``/login``, ``/signup``, ``/spaces/<id>/replay``,
+  ``/me/recordings``, ``/clips/<id>`` a clip's share link) answer ``index.html``; the client
+  reads the path and shows the screen.
 
 The client routes are listed one by one instead of a catch-all: nothing here can shadow
 ``/api/*``, ``/healthz`` or ``/readyz``, and a mistyped API path stays a JSON problem.
@@ -30,6 +31,9 @@ CLIENT_ROUTES = [
     "/new",
     "/notifications",
     "/spaces/{space_id:str}",
+    "/spaces/{space_id:str}/replay",
+    "/me/recordings",
+    "/clips/{clip_id:str}",
     "/u/{handle:str}",
 ]
 

@@ -158,6 +158,20 @@ export const spaces = {
   analytics: (id) => get(space(id, "/analytics")),
 };
 
+export const recordings = {
+  get: (id) => get(space(id, "/recording")),
+  audioUrl: (id) => BASE + space(id, "/recording/audio"),
+  remove: (id) => del(space(id, "/recording")),
+  mine: () => get("/me/recordings"),
+};
+
+export const clips = {
+  /** Clip 30 s: the last 30 s of a live Space (no `startS`), or from `startS` of its replay. */
+  create: (spaceId, startS = null) => post(space(spaceId, "/clips"), startS === null ? {} : { start_s: startS }),
+  get: (id) => get(`/clips/${enc(id)}`),
+  audioUrl: (id) => `${BASE}/clips/${enc(id)}/audio`,
+};
+
 export const media = {
   offer: (id, sdp) => post(space(id, "/media/offer"), { sdp, type: "offer" }),
   hangUp: (id, options) => del(space(id, "/media"), options),

@@ -78,3 +78,12 @@ export const SPEAK_POLICIES = {
   followed: "People you follow",
   invited: "Only people you invite",
 };
+
+/** A length of audio as a player shows it: 4:05, 1:02:09. */
+export function clock(seconds) {
+  const total = Math.max(0, Math.floor(seconds || 0));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}

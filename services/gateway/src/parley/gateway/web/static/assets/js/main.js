@@ -7,9 +7,12 @@ import { session } from "./session.js";
 import { spaceView } from "./space/page.js";
 import { toast } from "./ui/toast.js";
 import { loginView, signupView } from "./views/auth.js";
+import { clipView } from "./views/clip.js";
 import { createView } from "./views/create.js";
 import { notificationsView } from "./views/notifications.js";
 import { profileView } from "./views/profile.js";
+import { recordingsView } from "./views/recordings.js";
+import { replayView } from "./views/replay.js";
 import { mountShell } from "./views/shell.js";
 import { spacesView } from "./views/spaces.js";
 
@@ -19,6 +22,9 @@ route("/signup", signupView);
 route("/new", createView);
 route("/notifications", notificationsView);
 route("/spaces/:id", spaceView);
+route("/spaces/:id/replay", replayView);
+route("/me/recordings", recordingsView);
+route("/clips/:id", clipView);
 route("/u/:handle", profileView);
 
 async function boot() {

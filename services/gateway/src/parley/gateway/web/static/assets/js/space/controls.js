@@ -7,6 +7,7 @@ import { h, icon, render, unchanged } from "../dom.js";
 import { count, when } from "../format.js";
 import { session } from "../session.js";
 import { avatar } from "../ui/avatar.js";
+import { makeClip } from "../ui/clip.js";
 import { actionSheet } from "../ui/dialog.js";
 import { inviteForm, removeDialog } from "./actions.js";
 import { reactionPicker } from "./reactions.js";
@@ -18,7 +19,7 @@ export class Controls {
     const bar = this.els.bar;
     const model = this.model;
     const view = model.view;
-    const key = [this.phase, model.role, model.myMuted, view.my_speaker_request, model.requests.length, this.pickerOpen, view.settings, this.busy, session.signedIn, view.state, view.listener_count, view.scheduled_start, view.reminded, view.reminder_count, view.title, view.description, view.topics];
+    const key = [this.phase, model.role, model.myMuted, view.my_speaker_request, model.requests.length, this.pickerOpen, view.settings, this.busy, session.signedIn, view.state, view.listener_count, view.scheduled_start, view.reminded, view.reminder_count, view.title, view.description, view.topics, this.clipping];
     if (unchanged(bar, key)) return;
     bar.classList.toggle("hidden", ["ended", "removed", "refused"].includes(this.phase));
     if (this.phase === "ended" || this.phase === "removed" || this.phase === "refused") {
@@ -59,6 +60,12 @@ export class Controls {
         },
         icon("heart"),
       ),
+      this.canClip() &&
+        h(
+          "button",
+          { class: "icon-btn bar-btn bar-clip", "aria-label": "Clip last 30 s", title: "Clip last 30 s", disabled: this.clipping, onclick: () => this.clipLast30() },
+          icon("scissors"),
+        ),
       h("button", { class: "icon-btn bar-btn bar-share", "aria-label": "Share link", onclick: () => this.share() }, icon("share")),
       model.onStage
         ? h(
@@ -75,6 +82,24 @@ export class Controls {
         : this.requestButton(view),
     );
     this.drawAudioStatus();
+  }
+
+  /** Anyone in a live recorded Space may clip its last 30 s, unless the host turned clips off. */
+  canClip() {
+    const view = this.model.view;
+    return session.signedIn && view.state === "live" && Boolean(view.settings?.recording) && Boolean(view.settings?.clipping);
+  }
+
+  async clipLast30() {
+    if (this.clipping) return;
+    this.clipping = true;
+    this.drawBar();
+    try {
+      await makeClip(this.id);
+    } finally {
+      this.clipping = false;
+      this.drawBar();
+    }
   }
 
   requestButton(view) {

@@ -53,6 +53,7 @@ class SpacePage {
     this.warning = null;
     this.caption = null;
     this.analytics = null;
+    this.clipping = false;
     this.selfMuting = false;
     this.timers = { poll: 0, meter: 0, caption: 0 };
     this.destroyed = false;

@@ -290,7 +290,12 @@ export class RoomView {
         "spaces",
         view.state === "canceled" ? "This Space was canceled" : "This Space has ended",
         view.ended_at ? `Ended ${timeAgo(view.ended_at)} · hosted by ${view.host.display_name || view.host.handle}` : `Hosted by ${view.host.display_name || view.host.handle}`,
-        [h("a", { href: "/", class: "btn btn-primary" }, "Find more Spaces"), session.signedIn && h("a", { href: "/new", class: "btn btn-outline" }, "Start your own")],
+        view.state === "ended" && view.settings?.recording
+          ? [
+              h("a", { href: `/spaces/${encodeURIComponent(view.id)}/replay`, class: "btn btn-primary" }, icon("play", { size: 16 }), "Play the recording"),
+              this.model.isHost ? h("a", { href: "/me/recordings", class: "btn btn-outline" }, "Your recordings") : h("a", { href: "/", class: "btn btn-outline" }, "Find more Spaces"),
+            ]
+          : [h("a", { href: "/", class: "btn btn-primary" }, "Find more Spaces"), session.signedIn && h("a", { href: "/new", class: "btn btn-outline" }, "Start your own")],
       ),
       stats,
     );

@@ -116,6 +116,7 @@ function accountChip(user) {
           title: `@${user.handle}`,
           actions: [
             { label: "Your profile", icon: "user", run: () => navigate(`/u/${user.handle}`) },
+            { label: "Your recordings", icon: "play", run: () => navigate("/me/recordings") },
             { label: "Log out", icon: "logout", danger: true, run: () => logOut() },
           ],
         }),
