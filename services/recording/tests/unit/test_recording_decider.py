@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from functools import reduce
 
 import pytest
@@ -15,12 +16,15 @@ from parley.contracts.events.recording import (
 )
 from parley.contracts.registry import DomainEvent
 from parley.recording.domain.recording import (
+    PLAY_WINDOW,
     DeleteRecording,
     FinalizeRecording,
     NotTheHost,
     Recording,
+    RecordingGone,
     RecordingNotFound,
     RecordingNotReady,
+    RecordPlay,
     SegmentOutOfOrder,
     StartRecording,
     StopRecording,
@@ -109,3 +113,55 @@ def test_only_the_host_deletes_a_ready_recording() -> None:
     deleted = RecordingDeleted(space_id=SPACE, reason="host_deleted")
     assert decide(DeleteRecording(SPACE, HOST), ready) == [deleted]
     assert decide(DeleteRecording(SPACE, HOST), given(STARTED, stopped, final, deleted)) == []
+
+
+# -- plays (ADR 22) ----------------------------------------------------------------------------
+
+
+def _ready() -> Recording:
+    state = Recording()
+    for event in (
+        RecordingStarted(space_id="sp_1", host_id="usr_host", title="T"),
+        RecordingStopped(space_id="sp_1", ended_at_ns=1),
+        RecordingFinalized(space_id="sp_1", object_name="sp_1.ogg", duration_ms=1000, bytes=10),
+    ):
+        state = evolve(state, event)
+    return state
+
+
+def _play(state: Recording, listener: str, at: datetime) -> tuple[Recording, bool]:
+    events = decide(RecordPlay(space_id="sp_1", listener=listener, at=at), state)
+    for event in events:
+        state = evolve(state, event)
+    return state, bool(events)
+
+
+def test_a_play_counts_once_per_listener_within_the_window() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    state, counted = _play(_ready(), "usr:a", start)
+    assert counted and state.plays == 1
+    state, counted = _play(state, "usr:a", start + timedelta(minutes=5))
+    assert not counted and state.plays == 1
+    state, counted = _play(state, "usr:b", start + timedelta(minutes=6))
+    assert counted and state.plays == 2
+    state, counted = _play(state, "usr:a", start + PLAY_WINDOW + timedelta(seconds=1))
+    assert counted and state.plays == 3
+    assert len(state.recent_plays) == 2  # usr:a's first play left the window
+
+
+def test_a_play_needs_a_ready_recording() -> None:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    with pytest.raises(RecordingNotFound):
+        decide(RecordPlay(space_id="sp_1", listener="usr:a", at=at), Recording())
+    started = evolve(Recording(), RecordingStarted(space_id="sp_1", host_id="usr_host"))
+    with pytest.raises(RecordingNotReady):
+        decide(RecordPlay(space_id="sp_1", listener="usr:a", at=at), started)
+    deleted = evolve(_ready(), RecordingDeleted(space_id="sp_1", reason="expired"))
+    with pytest.raises(RecordingGone) as gone:
+        decide(RecordPlay(space_id="sp_1", listener="usr:a", at=at), deleted)
+    assert (gone.value.status, gone.value.slug) == (410, "recording-deleted")
+
+
+def test_an_expiry_deletes_without_a_host() -> None:
+    events = decide(DeleteRecording(space_id="sp_1", actor="", reason="expired"), _ready())
+    assert events == [RecordingDeleted(space_id="sp_1", reason="expired")]

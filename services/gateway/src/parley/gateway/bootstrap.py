@@ -41,6 +41,12 @@ from parley.gateway.notifications.notifications_controller import NotificationsC
 from parley.gateway.openapi import openapi_config, openapi_document, render_openapi_document
 from parley.gateway.problems import EXCEPTION_HANDLERS
 from parley.gateway.rate_limits import RateLimiter, SharedHits, SharedWindowLimiter
+from parley.gateway.recordings.audio_objects import AudioObjects
+from parley.gateway.recordings.plays import Plays
+from parley.gateway.recordings.recordings_controller import (
+    MyRecordingsController,
+    RecordingsController,
+)
 from parley.gateway.request_ids import echo_request_id
 from parley.gateway.settings import GatewaySettings
 from parley.gateway.spaces.audience_controller import AudienceController
@@ -72,6 +78,8 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     InteractionController,
     MediaController,
     NotificationsController,
+    RecordingsController,
+    MyRecordingsController,
     LiveController,
     TicketsController,
     *WEB_CLIENT,
@@ -151,6 +159,7 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
     hub = LiveHub(broker)
     presence = HostPresence(bus, refresh_s=settings.host_presence_refresh_s)
     scheduled = ScheduledSpaces(bus)
+    plays = Plays(bus)
     views = SpaceViews(bus, scheduled, speaking_timeout_s=settings.speaking_timeout_s)
     live = LiveChannels(
         hub=hub,
@@ -174,6 +183,7 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
 
     async def disconnect() -> None:
         await watcher.stop()
+        await plays.close()
         await presence.close()
         await hub.close()
         await _stop(broker)
@@ -189,6 +199,8 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
             "views": provide(views),
             "scheduled": provide(scheduled),
             "live": provide(live),
+            "audio_objects": provide(AudioObjects(broker)),
+            "plays": provide(plays),
             "readiness": provide(Readiness(broker, suspended)),
         },
         state=State(gatekeeper.state()),

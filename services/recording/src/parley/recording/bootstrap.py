@@ -6,17 +6,20 @@ Recording owns the RECORDING stream and the ``recordings`` object store bucket; 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from parley.chassis.event_store import EventStore
 from parley.chassis.service import Infrastructure, ServiceDefinition, ServiceParts
 from parley.chassis.settings import own_settings
+from parley.chassis.timers import Timers
 from parley.contracts import streams
 from parley.recording.adapters.feed import RecordingFeed
 from parley.recording.adapters.objects import RecordingObjects
 from parley.recording.entrypoints.captures import Captures
 from parley.recording.entrypoints.reactions import reactions
 from parley.recording.entrypoints.routes import routes
+from parley.recording.entrypoints.timers import timer_firings
 from parley.recording.handlers.dependencies import RecordingDeps
 from parley.recording.projections.recordings import RecordingsProjection
 from parley.recording.settings import RecordingSettings
@@ -37,12 +40,15 @@ async def build(infra: Infrastructure) -> ServiceParts:
         objects=await RecordingObjects.open(infra.nc, replicas=settings.stream_replicas),
         segment_packets=settings.recording_segment_packets,
         end_quiet_s=settings.recording_end_quiet_s,
+        timers=await Timers.open(infra.nc, SERVICE, replicas=settings.stream_replicas),
+        retention=timedelta(seconds=settings.recording_retention_s),
     )
     captures = Captures(deps)
     return ServiceParts(
         routers=[
             routes(deps, queue=SERVICE, outcomes=infra.outcomes),
             reactions(deps, dead_letters=infra.dead_letters),
+            timer_firings(deps, dead_letters=infra.dead_letters),
         ],
         projections=[(streams.RECORDING, RecordingsProjection())],
         background=[captures.run],

@@ -3,9 +3,10 @@
 
 Commands (``cmd.recording.<name>``):
     delete_recording(RecordingRef) -> RecordingView        the host
+    record_play(RecordPlay) -> PlayRecorded                 the gateway, for a play (ADR 22)
 
 Queries (``qry.recording.<name>``):
-    get_recording(RecordingRef) -> RecordingView           anyone
+    get_recording(RecordingRef) -> RecordingView           anyone (410 once deleted)
     list_my_recordings(MyRecordings) -> RecordingPage      actor: the host's history
 """
 
@@ -18,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from parley.contracts.routes import Routes
 
 CONTEXT = "recording"
+RECORDINGS_BUCKET = (
+    "recordings"  # the JetStream object store bucket: recording's; the gateway reads it
+)
 
 RecordingState = Literal["recording", "processing", "ready", "deleted"]
 
@@ -30,8 +34,26 @@ class RecordingRef(_Payload):
     space_id: str = Field(min_length=1, max_length=100)
 
 
+class RecordPlay(_Payload):
+    space_id: str = Field(min_length=1, max_length=100)
+    listener: str = Field(
+        min_length=1,
+        max_length=120,
+        description="Who plays: the user id, or for an anonymous listener a hash of their "
+        "address and browser. One play per listener per recording within the play window",
+    )
+
+
+class PlayRecorded(BaseModel):
+    counted: bool = Field(description="False when this listener's play was counted already")
+    plays: int = Field(description="The recording's plays, this one included")
+
+
 class MyRecordings(_Payload):
     limit: int = Field(default=50, ge=1, le=200, description="At most this many, newest first")
+    cursor: str | None = Field(
+        default=None, max_length=200, description="next_cursor of the previous page"
+    )
 
 
 class RecordingView(BaseModel):
@@ -47,10 +69,15 @@ class RecordingView(BaseModel):
     object_name: str | None = Field(default=None, description="The audio object once ready")
     started_at: str | None = Field(default=None, description="RFC 3339, when capture began")
     ready_at: str | None = Field(default=None, description="RFC 3339, when it became playable")
+    expires_at: str | None = Field(
+        default=None, description="RFC 3339, when it will be deleted (once ready)"
+    )
+    plays: int = Field(default=0, description="Plays counted (ADR 22)")
 
 
 class RecordingPage(BaseModel):
     recordings: list[RecordingView]
+    next_cursor: str | None = Field(default=None, description="The next page, if any")
 
 
 ROUTES = Routes(CONTEXT)
@@ -59,19 +86,27 @@ DELETE_RECORDING = ROUTES.command(
     RecordingRef,
     RecordingView,
     problems=("unauthenticated", "recording-not-found", "not-the-host", "recording-not-ready"),
-    description="The host deletes their Space's recording (its audio goes at once)",
+    description="The host deletes their Space's recording (its audio goes at once; "
+    "RecordingDeleted tells clipping to delete its clips)",
 )
 GET_RECORDING = ROUTES.query(
     "get_recording",
     RecordingRef,
     RecordingView,
-    problems=("recording-not-found",),
-    description="A Space's recording: state, duration, size",
+    problems=("recording-not-found", "recording-deleted"),
+    description="A Space's recording: state, duration, size, plays (410 once deleted)",
+)
+RECORD_PLAY = ROUTES.command(
+    "record_play",
+    RecordPlay,
+    PlayRecorded,
+    problems=("recording-not-found", "recording-deleted", "recording-not-ready"),
+    description="Count a play of a ready recording (once per listener per play window)",
 )
 LIST_MY_RECORDINGS = ROUTES.query(
     "list_my_recordings",
     MyRecordings,
     RecordingPage,
-    problems=("unauthenticated",),
-    description="The actor's recordings as host, newest first",
+    problems=("unauthenticated", "invalid-cursor"),
+    description="The actor's recordings as host (deleted ones left out), newest first",
 )

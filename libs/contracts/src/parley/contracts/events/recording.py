@@ -9,6 +9,8 @@ feed sequence. At the end the segments become one object, ``<space_id>.ogg``.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 from parley.contracts.registry import DomainEvent
@@ -68,8 +70,18 @@ class RecordingFinalized(DomainEvent, context=CONTEXT, version=1):
     gaps: list[FeedGap] = Field(default_factory=list, description="Silence put in for gaps")
 
 
+class RecordingPlayed(DomainEvent, context=CONTEXT, version=1):
+    """Someone played the ready recording (ADR 22: a request for its audio from byte 0,
+    counted once per listener within the play window)."""
+
+    space_id: str
+    listener: str = Field(description="The user id, or a hash for an anonymous listener")
+    played_at: datetime = Field(description="When the play began (UTC)")
+
+
 class RecordingDeleted(DomainEvent, context=CONTEXT, version=1):
-    """The recording and its audio are gone (the host deleted it, or it expired)."""
+    """The recording and its audio are gone (the host deleted it, or it expired): its clips go
+    with it (clipping reacts to this event)."""
 
     space_id: str
     reason: str = Field(description="host_deleted or expired")

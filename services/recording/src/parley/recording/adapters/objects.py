@@ -11,7 +11,9 @@ from nats.js import api
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 from nats.js.object_store import ObjectStore
 
-BUCKET = "recordings"
+from parley.contracts.api.recording import RECORDINGS_BUCKET
+
+BUCKET = RECORDINGS_BUCKET
 
 
 class RecordingObjects:

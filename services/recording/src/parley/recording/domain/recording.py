@@ -1,7 +1,10 @@
 """A Space's recording: ``decide(command, state) -> events``, ``evolve(state, event) -> state``.
 
     (none) --start--> recording --segment*--> --stop--> stopped --segment*--> --finalize--> ready
-    ready --delete--> deleted
+    ready --play*--> --delete (the host, or its retention expired)--> deleted
+
+A play counts once per listener within ``PLAY_WINDOW`` (ADR 22): the Range requests of one
+playback, and a browser asking for the start again, are not more plays.
 
 A segment is accepted only as the next one (its index, and feed packets after the last one
 stored): two recorders racing on one Space cannot both store a segment, and a recorder that
@@ -11,12 +14,14 @@ stored one already (a re-run) changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import ClassVar, Literal
 
 from parley.contracts.events.recording import (
     FeedGap,
     RecordingDeleted,
     RecordingFinalized,
+    RecordingPlayed,
     RecordingSegmentStored,
     RecordingStarted,
     RecordingStopped,
@@ -26,6 +31,8 @@ from parley.contracts.registry import DomainEvent
 from parley.recording.domain.timeline import Position
 
 Phase = Literal["none", "recording", "stopped", "ready", "deleted"]
+
+PLAY_WINDOW = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,8 @@ class Recording:
     position: Position = field(default_factory=Position)
     gaps: tuple[FeedGap, ...] = ()
     object_name: str | None = None
+    plays: int = 0
+    recent_plays: tuple[tuple[str, datetime], ...] = ()  # (listener, played_at) in the window
 
     @property
     def capturing(self) -> bool:
@@ -77,7 +86,16 @@ class DeleteRecording:
     reason: Literal["host_deleted", "expired"] = "host_deleted"
 
 
-Command = StartRecording | StoreSegment | StopRecording | FinalizeRecording | DeleteRecording
+@dataclass(frozen=True)
+class RecordPlay:
+    space_id: str
+    listener: str
+    at: datetime
+
+
+Command = (
+    StartRecording | StoreSegment | StopRecording | FinalizeRecording | DeleteRecording | RecordPlay
+)
 
 
 class RecordingRejected(Exception):
@@ -101,6 +119,11 @@ class NotTheHost(RecordingRejected):
 
 class RecordingNotReady(RecordingRejected):
     slug = "recording-not-ready"
+
+
+class RecordingGone(RecordingRejected):
+    status = 410
+    slug = "recording-deleted"
 
 
 class SegmentOutOfOrder(RecordingRejected):
@@ -133,7 +156,22 @@ def decide(command: Command, state: Recording) -> list[DomainEvent]:
             ]
         case DeleteRecording(space_id=space_id, actor=actor, reason=reason):
             return _delete(space_id, actor, reason, state)
+        case RecordPlay() as play:
+            return _play(play, state)
     return []
+
+
+def _play(play: RecordPlay, state: Recording) -> list[DomainEvent]:
+    if state.phase == "none":
+        raise RecordingNotFound(f"{play.space_id} has no recording")
+    if state.phase == "deleted":
+        raise RecordingGone(f"the recording of {play.space_id} was deleted")
+    if state.phase != "ready":
+        raise RecordingNotReady("the recording is still being made")
+    for listener, played_at in state.recent_plays:
+        if listener == play.listener and play.at - played_at < PLAY_WINDOW:
+            return []  # the same playback (or the same listener again within the window)
+    return [RecordingPlayed(space_id=play.space_id, listener=play.listener, played_at=play.at)]
 
 
 def _store(segment: RecordingSegmentStored, state: Recording) -> list[DomainEvent]:
@@ -183,6 +221,13 @@ def evolve(state: Recording, event: DomainEvent) -> Recording:
             return replace(state, phase="stopped")
         case RecordingFinalized(object_name=object_name):
             return replace(state, phase="ready", object_name=object_name)
+        case RecordingPlayed(listener=listener, played_at=played_at):
+            recent = tuple(
+                (who, at) for who, at in state.recent_plays if played_at - at < PLAY_WINDOW
+            )
+            return replace(
+                state, plays=state.plays + 1, recent_plays=(*recent, (listener, played_at))
+            )
         case RecordingDeleted():
-            return replace(state, phase="deleted", object_name=None)
+            return replace(state, phase="deleted", object_name=None, recent_plays=())
     return state

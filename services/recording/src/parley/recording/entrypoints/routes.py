@@ -11,6 +11,7 @@ from parley.recording.handlers.delete_recording import delete_recording
 from parley.recording.handlers.dependencies import RecordingDeps
 from parley.recording.handlers.get_recording import get_recording
 from parley.recording.handlers.list_my_recordings import list_my_recordings
+from parley.recording.handlers.record_play import record_play
 
 
 def routes(deps: RecordingDeps, *, queue: str, outcomes: CommandOutcomes) -> NatsRouter:
@@ -18,4 +19,5 @@ def routes(deps: RecordingDeps, *, queue: str, outcomes: CommandOutcomes) -> Nat
     answers.answer(api.GET_RECORDING, get_recording)
     answers.answer(api.LIST_MY_RECORDINGS, list_my_recordings)
     answers.answer(api.DELETE_RECORDING, delete_recording)
+    answers.answer(api.RECORD_PLAY, record_play)
     return answers.router

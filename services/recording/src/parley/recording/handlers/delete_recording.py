@@ -2,7 +2,9 @@
 
 The event first, then the object: a recorder or a reader never finds a recording that says
 ready without its audio, and a delete interrupted between the two is finished by running the
-command again (it then appends nothing and deletes the object)."""
+command again (it then appends nothing and deletes the object). Its expiry timer is disarmed
+(a firing already on its way finds the recording deleted and changes nothing).
+``RecordingDeleted`` is what clipping deletes the recording's clips on."""
 
 from __future__ import annotations
 
@@ -11,7 +13,11 @@ from parley.chassis.decider import execute
 from parley.contracts.api.recording import RecordingRef, RecordingView
 from parley.recording.domain.recording import DeleteRecording, RecordingNotFound
 from parley.recording.handlers.capture import recording_object_name
-from parley.recording.handlers.dependencies import RecordingDeps, recording_decider
+from parley.recording.handlers.dependencies import (
+    RecordingDeps,
+    expiry_timer_id,
+    recording_decider,
+)
 from parley.recording.projections.recordings import RecordingsProjection
 from parley.recording.queries.recordings import recording_of
 
@@ -30,8 +36,10 @@ async def delete_recording(
         cache=deps.cache,
     )
     await deps.objects.delete(recording_object_name(payload.space_id))
+    if deps.timers is not None:
+        await deps.timers.disarm(expiry_timer_id(payload.space_id))
     await deps.positions.wait(RecordingsProjection.name, outcome.version)
-    view = await recording_of(deps.sessions, payload.space_id)
+    view = await recording_of(deps.sessions, payload.space_id, deps.retention)
     if view is None:
         raise RecordingNotFound(f"{payload.space_id} has no recording")
     return view

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,6 +39,26 @@ class Objects(Protocol):
     async def delete(self, name: str) -> None: ...
 
 
+class Timers(Protocol):
+    """Durable timers on the broker (``parley.chassis.timers.Timers``, ADR 19): arming again
+    replaces the earlier arming; disarming an unknown one is fine."""
+
+    async def arm(self, timer_id: str, at: datetime, payload: bytes = b"") -> None: ...
+
+    async def disarm(self, timer_id: str) -> None: ...
+
+
+class Fired(Protocol):
+    """A timer that came due (``parley.chassis.timers.FiredTimer``)."""
+
+    @property
+    def timer_id(self) -> str: ...
+
+
+def expiry_timer_id(space_id: str) -> str:
+    return f"{space_id}.expiry"
+
+
 @dataclass(frozen=True)
 class RecordingDeps:
     store: EventStore
@@ -47,4 +68,6 @@ class RecordingDeps:
     objects: Objects
     segment_packets: int = 250
     end_quiet_s: float = 1.0
+    timers: Timers | None = None  # None: nothing expires (a recorder-only test)
+    retention: timedelta = timedelta(days=30)
     cache: StateCache = field(default_factory=StateCache)

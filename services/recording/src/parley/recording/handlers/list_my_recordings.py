@@ -12,4 +12,6 @@ async def list_my_recordings(
     deps: RecordingDeps, payload: MyRecordings, ctx: RequestContext
 ) -> RecordingPage:
     host_id = require_actor(ctx, "see your recordings")
-    return RecordingPage(recordings=await recordings_of_host(deps.sessions, host_id, payload.limit))
+    return await recordings_of_host(
+        deps.sessions, host_id, payload.limit, deps.retention, payload.cursor
+    )

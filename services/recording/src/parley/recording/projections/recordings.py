@@ -1,4 +1,4 @@
-"""Every recording's state, host and audio: what the queries answer and which recordings the
+"""Every recording's state, host, audio and plays: what the queries answer and which recordings the
 capture supervisor keeps a recorder for. The runner commits these rows and its position
 together."""
 
@@ -14,6 +14,7 @@ from parley.contracts.events.recording import (
     CONTEXT,
     RecordingDeleted,
     RecordingFinalized,
+    RecordingPlayed,
     RecordingStarted,
     RecordingStopped,
 )
@@ -51,6 +52,12 @@ class RecordingsProjection:
                     bytes=final.bytes,
                     object_name=final.object_name,
                     ready_at=at,
+                )
+            case RecordingPlayed(space_id=space_id):
+                await session.execute(
+                    update(recordings)
+                    .where(recordings.c.space_id == space_id)
+                    .values(plays=recordings.c.plays + 1)
                 )
             case RecordingDeleted(space_id=space_id):
                 await _set(session, space_id, state="deleted", object_name=None)

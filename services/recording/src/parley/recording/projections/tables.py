@@ -22,6 +22,7 @@ recordings = Table(
     Column("object_name", String(120), nullable=True),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("ready_at", DateTime(timezone=True), nullable=True),
+    Column("plays", BigInteger, nullable=False, server_default="0"),
     Column("seq", BigInteger, nullable=False),  # stream sequence of RecordingStarted
     Index("ix_recordings_host", "host_id", "seq"),
     Index("ix_recordings_state", "state"),
