@@ -161,10 +161,25 @@ def test_mic_pins_settings_and_end_messages() -> None:
     assert (kind, data["host_connected"], data["state"]) == ("space.updated", False, "live")
     ended = SpaceEnded(space_id=SPACE, by=None, reason="host_timeout", ended_at=NOW)
     assert messages(ended, *BUSY, ended) == [
-        (space_subject(SPACE), "space.ended", {"reason": "host_timeout", "version": 9})
+        (
+            space_subject(SPACE),
+            "space.ended",
+            {"reason": "host_timeout", "recording_state": "processing", "version": 9},
+        )
     ]
     invitation = StageInvitationSent(space_id=SPACE, user_id=LISTENER, role="speaker", by=HOST)
     assert messages(invitation) == []  # notifications, not the live Space, tell the invitee
+
+
+def test_everyone_watching_sees_rec_while_a_recorded_space_is_live() -> None:
+    going_live = started(recording=True)
+    sent = messages(going_live[-1], *going_live)
+    updated = [data for _, kind, data in sent if kind == "space.updated"]
+    assert [data["recording_state"] for data in updated] == ["recording"]
+    assert messages(going_live[-1], *started())[-1][2]["recording_state"] == "off"
+    ended = SpaceEnded(space_id=SPACE, by=HOST, reason="host_ended", ended_at=NOW)
+    ((_, kind, data),) = messages(ended, *going_live, ended)
+    assert (kind, data["recording_state"]) == ("space.ended", "processing")
 
 
 def test_a_removal_tells_the_removed_user() -> None:

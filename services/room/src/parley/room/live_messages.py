@@ -33,7 +33,15 @@ from parley.contracts.events.room import (
 from parley.contracts.live import LiveMessage, space_subject, user_subject
 from parley.contracts.registry import DomainEvent
 from parley.room.domain.state import Space
-from parley.room.views import UNKNOWN_USER, UserCard, pins, settings, speaker_requests, stage
+from parley.room.views import (
+    UNKNOWN_USER,
+    UserCard,
+    pins,
+    recording_state,
+    settings,
+    speaker_requests,
+    stage,
+)
 
 Outgoing = tuple[str, LiveMessage]
 
@@ -119,7 +127,12 @@ def _data(
     if kind == "pins.changed":
         return {"pins": [pin.model_dump(mode="json") for pin in pins(space)], "version": version}
     if kind == "space.ended":
-        return {"reason": space.end_reason, "version": version}
+        # recording_state: everyone sees REC turn into "processing" (then the replay) at the end
+        return {
+            "reason": space.end_reason,
+            "recording_state": recording_state(space),
+            "version": version,
+        }
     return {
         "title": space.title,
         "description": space.description,
@@ -127,6 +140,9 @@ def _data(
         "settings": settings(space).model_dump(mode="json"),
         "state": space.phase,
         "host_connected": space.host_connected,
+        # REC for everyone watching, as getSpace says it: "recording" while a recorded Space
+        # is live (a Space that goes live while they watch gets it here, not only on connect)
+        "recording_state": recording_state(space),
         "version": version,
     }
 
