@@ -1,6 +1,7 @@
 """Listening inside a page: what the web client plays (its ``<audio data-role=space-audio>``
-element's stream) is analysed with WebAudio, and a test waits until a given tone is heard —
-non-silent samples whose loudest band is that tone's frequency.
+element's stream, or an ``<audio>`` element playing a URL: a replay, a clip) is analysed with
+WebAudio, and a test waits until a given tone is heard — non-silent samples whose loudest band
+is that tone's frequency.
 """
 
 from __future__ import annotations
@@ -59,3 +60,48 @@ def wait_until_hears(
     except Exception as error:
         heard = page.evaluate("window.__parleyHeard || null")
         raise AssertionError(f"never heard {hz} Hz; last analysis: {heard}") from error
+
+
+# The same analysis for an <audio> element playing a URL: its output is taken with
+# createMediaElementSource (and still sent to the speakers). Each element gets one probe.
+_ELEMENT_HEARS = (
+    _HEARS.replace(
+        "([hz, others]) => {",
+        "([hz, others, selector]) => {",
+    )
+    .replace(
+        """  const el = document.querySelector('audio[data-role="space-audio"]');
+  if (!el || !el.srcObject) return false;
+  let probe = window.__parleyProbe;
+  if (!probe || probe.stream !== el.srcObject) {""",
+        """  const el = document.querySelector(selector);
+  if (!el) return false;
+  let probe = window.__parleyProbe;
+  if (!probe || probe.stream !== el) {""",
+    )
+    .replace(
+        "context.createMediaStreamSource(el.srcObject).connect(analyser);",
+        "context.createMediaElementSource(el).connect(analyser);\n"
+        "    analyser.connect(context.destination);",
+    )
+    .replace("stream: el.srcObject, context", "stream: el, context")
+)
+
+
+def wait_until_element_plays(
+    page: Any,
+    selector: str,
+    hz: float,
+    *,
+    not_hz: tuple[float, ...] = (),
+    timeout_ms: int = 20_000,
+) -> None:
+    """Wait until the ``<audio>`` element ``selector`` (playing a URL) sounds a tone of ``hz``.
+    Call it once before the element plays: the probe takes over the element's output."""
+    try:
+        page.wait_for_function(
+            _ELEMENT_HEARS, arg=[hz, list(not_hz), selector], polling=100, timeout=timeout_ms
+        )
+    except Exception as error:
+        heard = page.evaluate("window.__parleyHeard || null")
+        raise AssertionError(f"never heard {hz} Hz from {selector}; last: {heard}") from error
