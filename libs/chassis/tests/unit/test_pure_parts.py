@@ -90,6 +90,7 @@ def test_every_stream_has_one_owner_and_holds_one_context() -> None:
         "media": "media_relay",
         "scheduling": "scheduling",
         "recording": "recording",
+        "clipping": "clipping",
     }
     assert len({spec.name for spec in streams.ALL}) == len(streams.ALL)
     for spec in streams.ALL:

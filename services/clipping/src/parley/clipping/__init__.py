@@ -1,0 +1,1 @@
+"""Parley clipping: 30-second clips of recorded Spaces, live or from the replay."""

@@ -1,0 +1,67 @@
+"""``clips``: every clip's state, window, audio and transcript (CLIPPING): what get_clip
+answers, and the clips of a Space when its recording is deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Table, insert, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parley.chassis.event_store import StoredEvent
+from parley.clipping.projections.tables import clips
+from parley.contracts.events.clipping import (
+    CONTEXT,
+    ClipDeleted,
+    ClipExpired,
+    ClipFailed,
+    ClipReady,
+    ClipRequested,
+    ClipTranscriptAttached,
+)
+from parley.contracts.subjects import context_filter
+
+
+class ClipsProjection:
+    name = "clipping_clips"
+    filter_subjects: Sequence[str] = (context_filter(CONTEXT),)
+    tables: Sequence[Table] = (clips,)
+
+    async def apply(self, session: AsyncSession, event: StoredEvent) -> None:
+        match event.event:
+            case ClipRequested() as requested:
+                await session.execute(
+                    insert(clips).values(
+                        clip_id=requested.clip_id,
+                        space_id=requested.space_id,
+                        state="pending",
+                        source=requested.source,
+                        start_s=requested.start_s,
+                        transcript="",
+                        created_by=requested.by,
+                        created_at=event.envelope.occurred_at,
+                        seq=event.stream_seq,
+                    )
+                )
+            case ClipReady() as ready:
+                await _set(
+                    session,
+                    ready.clip_id,
+                    state="ready",
+                    object_name=ready.object_name,
+                    duration_ms=ready.duration_ms,
+                    bytes=ready.bytes,
+                    expires_at=ready.expires_at,
+                )
+            case ClipFailed(clip_id=clip_id, reason=reason):
+                await _set(session, clip_id, state="failed", failure=reason[:300])
+            case ClipTranscriptAttached(clip_id=clip_id, text=text):
+                await _set(session, clip_id, transcript=text)
+            case ClipExpired(clip_id=clip_id):
+                await _set(session, clip_id, state="expired", object_name=None, bytes=None)
+            case ClipDeleted(clip_id=clip_id):
+                await _set(session, clip_id, state="deleted", object_name=None, bytes=None)
+
+
+async def _set(session: AsyncSession, clip_id: str, **values: object) -> None:
+    await session.execute(update(clips).where(clips.c.clip_id == clip_id).values(**values))

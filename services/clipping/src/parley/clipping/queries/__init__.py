@@ -1,0 +1,1 @@
+"""Reads of clipping's read models, used by its handlers and policies."""

@@ -1,0 +1,164 @@
+"""Fixtures for clipping's integration tests: a private nats-server with the streams of room,
+recording and the relay made by the test (those services are not running), and helpers that
+stand in for them: room's events, the relay's program feed, a finished recording."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import AsyncIterator
+
+import av
+import numpy as np
+import pytest
+from nats.aio.client import Client as NATS
+from nats.js import api
+
+from parley.chassis.event_store import EventMetadata, EventStore
+from parley.chassis.messaging import connect, ensure_stream
+from parley.contracts import media, ogg_opus, streams
+from parley.contracts.events import recording, room
+from parley.contracts.registry import DomainEvent
+
+
+@pytest.fixture
+async def stand_in(private_nats: str) -> AsyncIterator[NATS]:
+    """A connection standing in for room, recording and the relay (owners of what we read)."""
+    nc = await connect(private_nats, name="room-recording-relay-stand-in")
+    for spec in (streams.ROOM, streams.RECORDING, streams.RECORDING_FEED):
+        await ensure_stream(nc, spec)
+    try:
+        yield nc
+    finally:
+        await nc.close()
+
+
+class Events:
+    """Appends another context's events as its owner would."""
+
+    def __init__(self, nc: NATS, spec: streams.StreamSpec) -> None:
+        self._store = EventStore(nc, stream=spec.name, context=spec.context)
+        self._versions: dict[str, int] = {}
+
+    async def append(self, aggregate_id: str, event: DomainEvent) -> None:
+        self._versions[aggregate_id] = await self._store.append(
+            aggregate_id,
+            [event],
+            expected_version=self._versions.get(aggregate_id, 0),
+            metadata=EventMetadata(correlation_id="cor_test"),
+        )
+
+
+class Room(Events):
+    def __init__(self, nc: NATS) -> None:
+        super().__init__(nc, streams.ROOM)
+
+    async def live(self, space_id: str, *, recording: bool = True, clipping: bool = True) -> None:
+        settings = room.SpaceSettings(recording=recording, clipping=clipping)
+        await self.append(
+            space_id,
+            room.SpaceCreated(space_id=space_id, host_id="usr_host", title="T", settings=settings),
+        )
+        await self.append(space_id, room.SpaceStarted(space_id=space_id, host_id="usr_host"))
+
+    async def join(self, space_id: str, user_id: str) -> None:
+        await self.append(
+            room.membership_id(space_id, user_id),
+            room.ListenerJoined(space_id=space_id, user_id=user_id),
+        )
+
+    async def clipping_off(self, space_id: str) -> None:
+        await self.append(space_id, room.ClippingDisabled(space_id=space_id, by="usr_host"))
+
+    async def end(self, space_id: str) -> None:
+        await self.append(
+            space_id, room.SpaceEnded(space_id=space_id, by="usr_host", reason="host_ended")
+        )
+
+
+async def finished_recording(nc: NATS, space_id: str, packets: list[bytes]) -> None:
+    """``<space_id>.ogg`` in the recordings bucket and recording's events, as it makes them."""
+    objects = await nc.jetstream().create_object_store(
+        "recordings", config=api.ObjectStoreConfig(storage=api.StorageType.FILE)
+    )
+    data = ogg_opus.mux(packets, serial=ogg_opus.stream_serial(space_id))
+    await objects.put(f"{space_id}.ogg", data)
+    events = Events(nc, streams.RECORDING)
+    await events.append(space_id, recording.RecordingStarted(space_id=space_id, host_id="usr_host"))
+    await events.append(space_id, recording.RecordingStopped(space_id=space_id, ended_at_ns=1))
+    await events.append(
+        space_id,
+        recording.RecordingFinalized(
+            space_id=space_id,
+            object_name=f"{space_id}.ogg",
+            duration_ms=ogg_opus.duration_ms(len(packets) * 960),
+            bytes=len(data),
+        ),
+    )
+
+
+async def delete_recording(nc: NATS, space_id: str) -> None:
+    store = EventStore(nc, stream=streams.RECORDING.name, context=streams.RECORDING.context)
+    _, version = await store.load(space_id)
+    await store.append(
+        space_id,
+        [recording.RecordingDeleted(space_id=space_id, reason="host_deleted")],
+        expected_version=version,
+        metadata=EventMetadata(correlation_id="cor_test"),
+    )
+
+
+async def publish_program(nc: NATS, space_id: str, packets: list[bytes], end_ns: int) -> None:
+    """The packets on RECFEED as the relay's origin stores them, the last captured at
+    ``end_ns`` (20 ms apart before it)."""
+    js = nc.jetstream()
+    for n, payload in enumerate(packets):
+        seq = n + 1
+        headers = media.FeedHeaders(
+            seq=seq,
+            pts=n * 960,
+            sample_rate=48_000,
+            codec="opus",
+            captured_at_ns=end_ns - (len(packets) - 1 - n) * 20_000_000,
+            epoch="e1",
+        ).to_headers()
+        headers["Nats-Msg-Id"] = f"{space_id}.e1.{seq}"
+        await js.publish(media.recording_feed_subject(space_id), payload, headers=headers)
+
+
+def tone_packets(parts: list[tuple[float, float]]) -> list[bytes]:
+    """20 ms Opus packets of tones: ``[(hz, seconds), ...]`` one after the other."""
+    encoder = av.CodecContext.create("libopus", "w")
+    encoder.sample_rate, encoder.layout, encoder.format = 48_000, "mono", "s16"
+    encoder.bit_rate = 32_000
+    encoder.options = {"application": "audio", "frame_duration": "20"}
+    pcm = np.concatenate(
+        [np.sin(2 * np.pi * hz * np.arange(int(s * 48_000)) / 48_000) for hz, s in parts]
+    )
+    pcm = (pcm * 8000).astype(np.int16)
+    packets: list[bytes] = []
+    for n in range(len(pcm) // 960):
+        frame = av.AudioFrame.from_ndarray(
+            pcm[n * 960 : (n + 1) * 960].reshape(1, -1), format="s16", layout="mono"
+        )
+        frame.sample_rate, frame.pts = 48_000, n * 960
+        packets.extend(bytes(packet) for packet in encoder.encode(frame))
+    return packets
+
+
+def decode(data: bytes) -> np.ndarray:
+    with av.open(io.BytesIO(data), format="ogg") as container:
+        return np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
+
+
+def dominant_hz(pcm: np.ndarray) -> float:
+    spectrum = np.abs(np.fft.rfft(pcm.astype(np.float64)))
+    return float(np.argmax(spectrum) * 48_000 / len(pcm))
+
+
+def hz_at(pcm: np.ndarray, from_s: float, to_s: float) -> float:
+    return dominant_hz(pcm[int(from_s * 48_000) : int(to_s * 48_000)])
+
+
+def now_ns() -> int:
+    return time.time_ns()
