@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley.gateway.recordings.byte_ranges import ByteRange, Unsatisfiable, requested_range
+from parley.gateway.byte_ranges import ByteRange, Unsatisfiable, requested_range
 
 SIZE = 1000
 

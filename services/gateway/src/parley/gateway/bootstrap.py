@@ -21,6 +21,7 @@ from parley.chassis.bus import BusClient
 from parley.chassis.logs import get_logger
 from parley.chassis.messaging import make_broker
 from parley.chassis.tokens import TokenVerifier
+from parley.contracts.api import clipping, recording
 from parley.gateway.accounts.auth_controller import AuthController
 from parley.gateway.accounts.me_controller import MeController
 from parley.gateway.accounts.moderation_controller import ModerationController
@@ -28,6 +29,7 @@ from parley.gateway.accounts.ping_controller import PingController
 from parley.gateway.accounts.users_controller import UsersController
 from parley.gateway.auth import Authenticator, TokenCookie
 from parley.gateway.bodies import GatewayRequest
+from parley.gateway.clips.clips_controller import ClipsController
 from parley.gateway.dependencies import REQUEST_DEPENDENCIES, provide
 from parley.gateway.guards import Gatekeeper
 from parley.gateway.health import HealthController, Readiness
@@ -41,7 +43,6 @@ from parley.gateway.notifications.notifications_controller import NotificationsC
 from parley.gateway.openapi import openapi_config, openapi_document, render_openapi_document
 from parley.gateway.problems import EXCEPTION_HANDLERS
 from parley.gateway.rate_limits import RateLimiter, SharedHits, SharedWindowLimiter
-from parley.gateway.recordings.audio_objects import AudioObjects
 from parley.gateway.recordings.plays import Plays
 from parley.gateway.recordings.recordings_controller import (
     MyRecordingsController,
@@ -56,6 +57,7 @@ from parley.gateway.spaces.scheduling_controller import SchedulingController
 from parley.gateway.spaces.spaces_controller import SpacesController
 from parley.gateway.spaces.speaking import SpaceViews
 from parley.gateway.spaces.stage_controller import StageController
+from parley.gateway.stored_audio import AudioObjects
 from parley.gateway.suspensions import SuspendedUsers, SuspensionWatcher, suspension_events
 from parley.gateway.telemetry import trace_requests
 from parley.gateway.web.routes import ROUTE_HANDLERS as WEB_CLIENT
@@ -80,6 +82,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     NotificationsController,
     RecordingsController,
     MyRecordingsController,
+    ClipsController,
     LiveController,
     TicketsController,
     *WEB_CLIENT,
@@ -199,8 +202,9 @@ def build_gateway(settings: GatewaySettings, deps: GatewayDeps) -> Gateway:
             "views": provide(views),
             "scheduled": provide(scheduled),
             "live": provide(live),
-            "audio_objects": provide(AudioObjects(broker)),
+            "audio_objects": provide(AudioObjects(broker, recording.RECORDINGS_BUCKET)),
             "plays": provide(plays),
+            "clip_audio": provide(AudioObjects(broker, clipping.BUCKET)),
             "readiness": provide(Readiness(broker, suspended)),
         },
         state=State(gatekeeper.state()),

@@ -63,6 +63,9 @@ REQUIRED = [
     ("post", "/api/v1/ws-tickets", "createWsTicket"),
     ("get", "/api/v1/spaces/{space_id}/live", "connectSpaceLive"),
     ("get", "/api/v1/notifications/live", "connectNotificationsLive"),
+    ("post", "/api/v1/spaces/{space_id}/clips", "createClip"),
+    ("get", "/api/v1/clips/{clip_id}", "getClip"),
+    ("get", "/api/v1/clips/{clip_id}/audio", "getClipAudio"),
 ]
 
 
@@ -157,7 +160,10 @@ async def test_live_channels_are_documented_as_websocket_upgrades(api, document)
 
 # -- issue 9, defect 7: the document agrees with the server --------------------------------
 
-ANONYMOUS_OK = {"getUser", "listFollowers", "listFollowing", "listSpaces", "getSpace"}
+ANONYMOUS_OK = {
+    *("getUser", "listFollowers", "listFollowing", "listSpaces", "getSpace"),
+    *("getClip", "getClipAudio"),  # a clip's share link opens for anyone
+}
 OPTIONAL = [{}, {"bearer": []}, {"cookie": []}]
 REQUIRED_TOKEN = [{"bearer": []}, {"cookie": []}]
 
@@ -188,7 +194,9 @@ async def test_every_operations_security_is_what_the_server_does(api, document):
     for method, path, operation in operations_of(document):
         if "426" in operation["responses"]:
             continue
-        url = path.format(handle="bob", space_id="sp_1", user_id="usr_b", pin_id="pin_1")
+        url = path.format(
+            handle="bob", space_id="sp_1", user_id="usr_b", pin_id="pin_1", clip_id="clp_1"
+        )
         response = await api.request(method.upper(), url)
         security = operation.get("security")
         anonymous_ok = security is None or {} in security

@@ -15,11 +15,10 @@ from parley.contracts.api import recording as api
 from parley.gateway.dependencies import BusDep, ContextDep
 from parley.gateway.guards import caller_of, optional_login, requires_login
 from parley.gateway.problems import Problem, problem_responses
-from parley.gateway.recordings.audio_objects import AudioObjects
-from parley.gateway.recordings.byte_ranges import Unsatisfiable, requested_range
 from parley.gateway.recordings.plays import Plays, listener_key
 from parley.gateway.recordings.views import Recording, RecordingList, recording
 from parley.gateway.spaces.schemas import SpaceId
+from parley.gateway.stored_audio import AudioObjects, ranged
 
 AudioObjectsDep: TypeAlias = NamedDependency[AudioObjects]
 PlaysDep: TypeAlias = NamedDependency[Plays]
@@ -88,21 +87,13 @@ class RecordingsController(Controller):
         audio = await audio_objects.find(view.object_name)
         if audio is None:  # deleted between the two reads
             raise gone(space_id)
-        etag = f'"{audio.nuid}"'
-        header = request.headers.get("range")
-        if_range = request.headers.get("if-range")
-        if if_range is not None and if_range != etag:
-            header = None  # the client's copy is another object: send it whole
-        try:
-            wanted = requested_range(header, audio.size)
-        except Unsatisfiable as refused:
-            raise Problem(
-                416,
-                "range-not-satisfiable",
-                "Range not satisfiable",
-                refused.detail,
-                headers={"Content-Range": refused.content_range, "Accept-Ranges": "bytes"},
-            ) from None
+        answer, wanted = ranged(
+            audio_objects,
+            audio,
+            request.headers.get("range"),
+            request.headers.get("if-range"),
+            media_type=MEDIA_TYPE,
+        )
         if wanted is None or wanted.start == 0:
             caller = caller_of(request)
             listener = listener_key(
@@ -111,21 +102,7 @@ class RecordingsController(Controller):
                 request.headers.get("user-agent", ""),
             )
             plays.started(space_id, listener, ctx)
-        headers = {
-            "Accept-Ranges": "bytes",
-            "ETag": etag,
-            "Cache-Control": "private, no-cache",
-        }
-        start, end = (0, audio.size - 1) if wanted is None else (wanted.start, wanted.end)
-        headers["Content-Length"] = str(end - start + 1)
-        if wanted is not None:
-            headers["Content-Range"] = wanted.content_range(audio.size)
-        return Stream(
-            audio_objects.read(audio, start, end),
-            status_code=200 if wanted is None else 206,
-            media_type=MEDIA_TYPE,
-            headers=headers,
-        )
+        return answer
 
     @delete(
         operation_id="deleteRecording",

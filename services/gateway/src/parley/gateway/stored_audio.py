@@ -1,8 +1,8 @@
-"""The recordings' audio, read from the ``recordings`` object store bucket on the gateway's
-one NATS connection (ADR 22). Read only: the recording service owns the bucket; the gateway
-never creates or writes it.
+"""Stored audio (a recording, a clip) read from its object store bucket on the gateway's one
+NATS connection, and served with ``Range`` (ADR 22). Read only: the recording and clipping
+services own their buckets; the gateway never creates or writes them.
 
-A JetStream object is its chunks, messages in order on ``$O.recordings.C.<nuid>`` of the
+A JetStream object is its chunks, messages in order on ``$O.<bucket>.C.<nuid>`` of the
 bucket's stream. To serve a byte range the gateway needs each chunk's stream sequence and
 size: the object's *chunk index*, read once per object with a headers-only ordered consumer
 (the server sends each chunk's sequence and ``Nats-Msg-Size``, none of its bytes) and kept
@@ -20,13 +20,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from faststream.nats import NatsBroker
+from litestar.response import Stream
 from nats.errors import Error as NatsError
 from nats.js.errors import BucketNotFoundError, NotFoundError, ObjectNotFoundError
 
-from parley.contracts.api.recording import RECORDINGS_BUCKET
+from parley.gateway.byte_ranges import ByteRange, Unsatisfiable, requested_range
 from parley.gateway.problems import Problem
 
-STREAM = f"OBJ_{RECORDINGS_BUCKET}"
 INDEX_TIMEOUT_S = 5.0
 MAX_INDEXES = 1024  # objects whose chunk index is kept (a few KiB each for an hour of audio)
 
@@ -60,20 +60,24 @@ def unavailable(detail: str) -> Problem:
 
 
 class AudioObjects:
-    def __init__(self, broker: NatsBroker) -> None:
+    """The objects of one bucket (``recordings``, ``clips``)."""
+
+    def __init__(self, broker: NatsBroker, bucket: str) -> None:
         self._broker = broker
+        self._bucket = bucket
+        self._stream = f"OBJ_{bucket}"
         self._indexes: OrderedDict[str, ChunkIndex] = OrderedDict()
 
     async def find(self, name: str) -> AudioObject | None:
         """The object's size and chunks, ``None`` if it is not (or no longer) there."""
         js = self._broker.connection.jetstream()
         try:
-            store = await js.object_store(RECORDINGS_BUCKET)
+            store = await js.object_store(self._bucket)
             info = await store.get_info(name)
         except (BucketNotFoundError, ObjectNotFoundError, NotFoundError):
             return None
         except (NatsError, TimeoutError) as error:
-            raise unavailable(f"the recordings store did not answer: {error!r}") from error
+            raise unavailable(f"the {self._bucket} store did not answer: {error!r}") from error
         if info.deleted or not info.nuid:
             return None
         return AudioObject(name, info.size or 0, info.nuid, info.chunks or 0)
@@ -85,7 +89,7 @@ class AudioObjects:
         chunk = index.first_chunk(start)
         position = start
         while position <= end and chunk < len(index.seqs):
-            message = await js.get_msg(STREAM, seq=index.seqs[chunk], direct=True)
+            message = await js.get_msg(self._stream, seq=index.seqs[chunk], direct=True)
             data = message.data or b""
             offset = index.offsets[chunk]
             yield data[position - offset : end - offset + 1]
@@ -105,7 +109,7 @@ class AudioObjects:
 
     async def _read_index(self, audio: AudioObject) -> ChunkIndex:
         js = self._broker.connection.jetstream()
-        subject = f"$O.{RECORDINGS_BUCKET}.C.{audio.nuid}"
+        subject = f"$O.{self._bucket}.C.{audio.nuid}"
         seqs: list[int] = []
         offsets: list[int] = []
         offset = 0
@@ -117,7 +121,48 @@ class AudioObjects:
                 offsets.append(offset)
                 offset += int((message.headers or {}).get("Nats-Msg-Size", "0"))
         except (NatsError, TimeoutError) as error:
-            raise unavailable(f"the recording's chunks did not come: {error!r}") from error
+            raise unavailable(
+                f"the {self._bucket} object's chunks did not come: {error!r}"
+            ) from error
         finally:
             await sub.unsubscribe()
         return ChunkIndex(tuple(seqs), tuple(offsets), offset)
+
+
+def ranged(
+    objects: AudioObjects,
+    audio: AudioObject,
+    range_header: str | None,
+    if_range: str | None,
+    *,
+    media_type: str,
+) -> tuple[Stream, ByteRange | None]:
+    """The answer to a GET of ``audio``: 200 with the whole object, or 206 with the one byte
+    range asked for (several: the whole, 200), streamed a chunk at a time; 416 with
+    ``Content-Range: bytes */<size>`` for a range that cannot be served. Also the range
+    served (``None``: the whole)."""
+    etag = f'"{audio.nuid}"'
+    if if_range is not None and if_range != etag:
+        range_header = None  # the client's copy is another object: send it whole
+    try:
+        wanted = requested_range(range_header, audio.size)
+    except Unsatisfiable as refused:
+        raise Problem(
+            416,
+            "range-not-satisfiable",
+            "Range not satisfiable",
+            refused.detail,
+            headers={"Content-Range": refused.content_range, "Accept-Ranges": "bytes"},
+        ) from None
+    headers = {"Accept-Ranges": "bytes", "ETag": etag, "Cache-Control": "private, no-cache"}
+    start, end = (0, audio.size - 1) if wanted is None else (wanted.start, wanted.end)
+    headers["Content-Length"] = str(end - start + 1)
+    if wanted is not None:
+        headers["Content-Range"] = wanted.content_range(audio.size)
+    stream = Stream(
+        objects.read(audio, start, end),
+        status_code=200 if wanted is None else 206,
+        media_type=media_type,
+        headers=headers,
+    )
+    return stream, wanted
