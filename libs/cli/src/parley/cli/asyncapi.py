@@ -36,6 +36,7 @@ from parley.chassis.settings import ServiceSettings
 from parley.chassis.tokens import generate_key_pair
 from parley.cli.registry import SERVICES, split_installed
 from parley.contracts import streams
+from parley.contracts.streams import StreamSpec
 
 REGENERATE = "make asyncapi"
 GATEWAY = "gateway"
@@ -91,12 +92,13 @@ def documented_services(names: Sequence[str] | None = None) -> list[str]:
 
 async def generate(names: Sequence[str], work_dir: Path) -> dict[str, Json]:
     """Service name -> its document. Every stream is created first (as its owner would), so
-    that services start one at a time whichever streams they read."""
+    that services start one at a time whichever streams they read: the contexts' streams and
+    any other a service lists (the relay's durable program feed, which a recorder reads)."""
     server = EmbeddedNats(work_dir / "nats").start()
     try:
         nc = await connect(server.url, name="asyncapi")
         try:
-            for spec in streams.ALL:
+            for spec in _every_stream(documented_services()):
                 await ensure_stream(nc, spec)
         finally:
             await nc.close()
@@ -104,6 +106,17 @@ async def generate(names: Sequence[str], work_dir: Path) -> dict[str, Json]:
         return {name: await _document(name, place) for name in names}
     finally:
         server.stop()
+
+
+def _every_stream(names: Sequence[str]) -> list[StreamSpec]:
+    specs = {spec.name: spec for spec in streams.ALL}
+    for name in names:
+        definition = getattr(
+            importlib.import_module(f"parley.{name}.bootstrap"), "definition", None
+        )
+        if isinstance(definition, ServiceDefinition):
+            specs.update({spec.name: spec for spec in definition.streams})
+    return list(specs.values())
 
 
 async def _document(name: str, place: _Place) -> Json:
