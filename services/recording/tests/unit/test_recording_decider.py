@@ -139,13 +139,17 @@ def _play(state: Recording, listener: str, at: datetime) -> tuple[Recording, boo
 def test_a_play_counts_once_per_listener_within_the_window() -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     state, counted = _play(_ready(), "usr:a", start)
-    assert counted and state.plays == 1
+    assert counted
+    assert state.plays == 1
     state, counted = _play(state, "usr:a", start + timedelta(minutes=5))
-    assert not counted and state.plays == 1
+    assert not counted
+    assert state.plays == 1
     state, counted = _play(state, "usr:b", start + timedelta(minutes=6))
-    assert counted and state.plays == 2
+    assert counted
+    assert state.plays == 2
     state, counted = _play(state, "usr:a", start + PLAY_WINDOW + timedelta(seconds=1))
-    assert counted and state.plays == 3
+    assert counted
+    assert state.plays == 3
     assert len(state.recent_plays) == 2  # usr:a's first play left the window
 
 

@@ -58,6 +58,7 @@ class Infrastructure:
     positions: Positions
     bus: BusClient
     outcomes: CommandOutcomes  # of commands, by command id (idempotency)
+    leases: Leases  # work one replica at a time (a projection's runner, a Space's recorder)
 
     @property
     def nc(self) -> NATS:
@@ -192,7 +193,7 @@ async def start_service(
             broker.connection, definition.name, replicas=settings.stream_replicas
         )
         infra = Infrastructure(
-            settings, broker, engine, sessions, positions, BusClient(broker), outcomes
+            settings, broker, engine, sessions, positions, BusClient(broker), outcomes, leases
         )
         parts = await definition.build(infra)
         for stream, projection in parts.projections:

@@ -43,7 +43,7 @@ async def build(infra: Infrastructure) -> ServiceParts:
         timers=await Timers.open(infra.nc, SERVICE, replicas=settings.stream_replicas),
         retention=timedelta(seconds=settings.recording_retention_s),
     )
-    captures = Captures(deps)
+    captures = Captures(deps, infra.leases)
     return ServiceParts(
         routers=[
             routes(deps, queue=SERVICE, outcomes=infra.outcomes),

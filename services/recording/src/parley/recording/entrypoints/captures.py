@@ -1,15 +1,21 @@
-"""The capture supervisor (a background job): one recorder task per recording being made.
+"""The capture supervisor (a background job): one recorder per recording being made, in one
+replica at a time.
 
 It reads which recordings are being made from the read model every half second (a recording
-that starts is picked up within that; its packets wait in the feed meanwhile) and starts a
-recorder for each one that has none. A recorder that fails or lost a race is started again
-from the stream on the next round."""
+that starts is picked up within that; its packets wait in the feed meanwhile). Each Space's
+recorder runs under a lease (``recording.capture.<space_id>``, ``parley.chassis.leases``): of
+the replicas, the one holding it records, the others stand by, and one of them takes over
+when the holder stops or dies, resuming after the last stored segment (the recording's own
+events are the cursor). A recorder that fails gives its lease up and starts again, here or in
+another replica; where two ever overlap, the segment's expected-version append lets one store
+it (:class:`~parley.recording.handlers.capture.CaptureRaced` for the other)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 
+from parley.chassis.leases import LeaseKeeper, Leases
 from parley.chassis.logs import get_logger
 from parley.recording.handlers.capture import CaptureRaced, capture
 from parley.recording.handlers.dependencies import RecordingDeps
@@ -19,27 +25,48 @@ log = get_logger(__name__)
 
 
 class Captures:
-    def __init__(self, deps: RecordingDeps, *, poll_s: float = 0.5) -> None:
+    def __init__(self, deps: RecordingDeps, leases: Leases, *, poll_s: float = 0.5) -> None:
         self._deps = deps
+        self._leases = leases
         self._poll_s = poll_s
+        self._keepers: dict[str, LeaseKeeper] = {}
         self._recorders: dict[str, asyncio.Task[None]] = {}
+
+    def recording_here(self, space_id: str) -> bool:
+        """This replica runs the Space's recorder now."""
+        recorder = self._recorders.get(space_id)
+        return recorder is not None and not recorder.done()
 
     async def run(self) -> None:
         while True:
             try:
-                being_made = await recordings_being_made(self._deps.sessions)
-                for space_id, recorder in list(self._recorders.items()):
-                    if recorder.done() and space_id not in being_made:
-                        del self._recorders[space_id]
-                for space_id in being_made:
-                    running = self._recorders.get(space_id)
-                    if running is None or running.done():
-                        self._recorders[space_id] = asyncio.create_task(
-                            self._record(space_id), name=f"record-{space_id}"
-                        )
+                being_made = set(await recordings_being_made(self._deps.sessions))
+                for space_id in [space for space in self._keepers if space not in being_made]:
+                    await self._keepers.pop(space_id).end()
+                for space_id in being_made - self._keepers.keys():
+                    keeper = self._leases.keeper(
+                        f"capture.{space_id}",
+                        start=lambda space_id=space_id: self._start(space_id),  # type: ignore[misc]
+                        stop=lambda space_id=space_id: self._stop(space_id),  # type: ignore[misc]
+                        alive=lambda space_id=space_id: self.recording_here(space_id),  # type: ignore[misc]
+                    )
+                    self._keepers[space_id] = keeper
+                    await keeper.begin()
             except Exception:
                 log.exception("recording.supervisor_failed")
             await asyncio.sleep(self._poll_s)
+
+    async def _start(self, space_id: str) -> None:
+        self._recorders[space_id] = asyncio.create_task(
+            self._record(space_id), name=f"record-{space_id}"
+        )
+
+    async def _stop(self, space_id: str) -> None:
+        recorder = self._recorders.pop(space_id, None)
+        if recorder is not None:
+            recorder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await recorder
 
     async def _record(self, space_id: str) -> None:
         try:
@@ -50,9 +77,6 @@ class Captures:
             log.exception("recording.capture_failed", space=space_id)
 
     async def stop(self) -> None:
-        for recorder in self._recorders.values():
-            recorder.cancel()
-        for recorder in self._recorders.values():
-            with contextlib.suppress(asyncio.CancelledError):
-                await recorder
-        self._recorders.clear()
+        for keeper in self._keepers.values():
+            await keeper.end()
+        self._keepers.clear()
