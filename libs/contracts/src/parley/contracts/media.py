@@ -24,6 +24,7 @@ consumer can order, detect gaps and align feeds.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
@@ -118,3 +119,29 @@ class WorkerHeartbeat(BaseModel):
     origins: list[str] = Field(default_factory=list, description="Spaces it mixes (origin of)")
     leaving: bool = Field(default=False, description="It is shutting down: place nothing there")
     at_ns: int = Field(default_factory=time.time_ns)
+
+
+@dataclass(frozen=True)
+class FeedPacket:
+    """One message of the durable program feed (``RECFEED``) with the headers that place it:
+    what the recorder stores and a live clip is cut from."""
+
+    stream_seq: int  # RECFEED stream sequence
+    epoch: str  # the origin's run (a new origin, a new epoch)
+    pts: int  # samples of the origin's mixing clock
+    captured_at_ns: int
+    payload: bytes
+
+    @classmethod
+    def stored(
+        cls, stream_seq: int, headers: Mapping[str, str] | None, payload: bytes
+    ) -> FeedPacket:
+        """The packet of a RECFEED message."""
+        found = headers or {}
+        return cls(
+            stream_seq=stream_seq,
+            epoch=found.get(HEADER_EPOCH, ""),
+            pts=int(found.get(HEADER_PTS, "0")),
+            captured_at_ns=int(found.get(HEADER_CAPTURED_AT, "0")),
+            payload=payload,
+        )

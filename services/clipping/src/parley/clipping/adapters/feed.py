@@ -43,15 +43,8 @@ class ProgramFeed:
                     msg = await subscription.next_msg(timeout=timeout)
                 except nats.errors.TimeoutError:
                     break
-                headers = msg.headers or {}
                 packets.append(
-                    FeedPacket(
-                        stream_seq=msg.metadata.sequence.stream,
-                        epoch=headers.get(media.HEADER_EPOCH, ""),
-                        pts=int(headers.get(media.HEADER_PTS, "0")),
-                        captured_at_ns=int(headers.get(media.HEADER_CAPTURED_AT, "0")),
-                        payload=msg.data,
-                    )
+                    FeedPacket.stored(msg.metadata.sequence.stream, msg.headers, msg.data)
                 )
                 if msg.metadata.num_pending == 0:
                     break  # the newest message of the Space's feed

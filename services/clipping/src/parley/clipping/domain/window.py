@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from parley.clipping.domain.errors import window_out_of_range
 from parley.contracts.api.clipping import CLIP_SECONDS
 from parley.contracts.media import FRAME_MS
+from parley.contracts.media import FeedPacket as FeedPacket
 from parley.contracts.ogg_opus import SAMPLES_PER_PACKET, SILENCE
 
 PACKETS_PER_SECOND = 1000 // FRAME_MS
@@ -56,17 +57,6 @@ def replay_window(start_s: float, recording_ms: int) -> ReplayWindow:
             f"{last_start / PACKETS_PER_SECOND:g}"
         )
     return ReplayWindow(first, CLIP_PACKETS)
-
-
-@dataclass(frozen=True)
-class FeedPacket:
-    """One message of the durable program feed (``RECFEED``) with the headers that place it."""
-
-    stream_seq: int
-    epoch: str
-    pts: int  # samples of the origin's mixing clock
-    captured_at_ns: int
-    payload: bytes
 
 
 def live_window(

@@ -33,16 +33,7 @@ class FeedReader:
                 msg = await self._subscription.next_msg(timeout=wait)
             except nats.errors.TimeoutError:
                 break
-            headers = msg.headers or {}
-            packets.append(
-                FeedPacket(
-                    stream_seq=msg.metadata.sequence.stream,
-                    epoch=headers.get(media.HEADER_EPOCH, ""),
-                    pts=int(headers.get(media.HEADER_PTS, "0")),
-                    captured_at_ns=int(headers.get(media.HEADER_CAPTURED_AT, "0")),
-                    payload=msg.data,
-                )
-            )
+            packets.append(FeedPacket.stored(msg.metadata.sequence.stream, msg.headers, msg.data))
             if self._subscription.pending_msgs == 0:
                 break
             wait = 0.05

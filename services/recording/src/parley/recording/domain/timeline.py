@@ -15,21 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from parley.contracts.events.recording import FeedGap
+from parley.contracts.media import FeedPacket as FeedPacket
 from parley.contracts.ogg_opus import SAMPLE_RATE, SAMPLES_PER_PACKET, SILENCE
 
 FRAME_NS = 20_000_000
 # A new origin more than this after the old one's last packet is not filled in full (an origin
 # that came back hours later, a clock gone wrong): the gap recorded says what happened.
 MAX_GAP_FRAMES = 10 * 60 * 50
-
-
-@dataclass(frozen=True)
-class FeedPacket:
-    stream_seq: int  # RECFEED stream sequence
-    epoch: str
-    pts: int
-    captured_at_ns: int
-    payload: bytes
 
 
 @dataclass(frozen=True)
