@@ -1,7 +1,8 @@
 """Fixtures for room's integration tests: the real service, in-process, on a private
 nats-server (its stream and durable consumer names are fixed, so each test gets its own), with
 identity's facts published straight onto the IDENTITY stream (identity itself is not running),
-scheduling's events onto the SCHEDULING stream (nor is scheduling), and room events scripted
+scheduling's events onto the SCHEDULING stream (nor is scheduling), recording's and clipping's
+onto RECORDING and CLIPPING (nor are they), and room events scripted
 straight onto the ROOM stream where a test needs a timeline that no command makes (chosen
 times, a stage without a request)."""
 
@@ -139,8 +140,11 @@ class Room:
         self.identity = EventStore(self.nc, stream=streams.IDENTITY.name, context="identity")
         self.room_events = EventStore(self.nc, stream=streams.ROOM.name, context=CONTEXT)
         self.scheduling = EventStore(self.nc, stream=streams.SCHEDULING.name, context="scheduling")
+        self.recording = EventStore(self.nc, stream=streams.RECORDING.name, context="recording")
+        self.clipping = EventStore(self.nc, stream=streams.CLIPPING.name, context="clipping")
         self._identity_versions: dict[str, int] = {}
         self._scheduling_versions: dict[str, int] = {}
+        self._other_versions: dict[tuple[str, str], int] = {}
         self.versions: dict[str, int] = {}
 
     # -- the bus -----------------------------------------------------------------------------
@@ -231,6 +235,27 @@ class Room:
             metadata=EventMetadata(correlation_id="cor_test"),
         )
         self._scheduling_versions[aggregate_id] = version
+        return version
+
+    # -- recording's and clipping's events, as they would publish them -------------------------
+
+    async def recording_event(self, space_id: str, event: DomainEvent) -> int:
+        """Append to RECORDING (one aggregate per recorded Space: its id)."""
+        return await self._append_other(self.recording, space_id, event)
+
+    async def clipping_event(self, clip_id: str, event: DomainEvent) -> int:
+        """Append to CLIPPING (one aggregate per clip)."""
+        return await self._append_other(self.clipping, clip_id, event)
+
+    async def _append_other(self, store: EventStore, aggregate_id: str, event: DomainEvent) -> int:
+        key = (store.stream, aggregate_id)
+        version = await store.append(
+            aggregate_id,
+            [event],
+            expected_version=self._other_versions.get(key, 0),
+            metadata=EventMetadata(correlation_id="cor_test"),
+        )
+        self._other_versions[key] = version
         return version
 
     # -- room events scripted onto the stream --------------------------------------------------
@@ -346,10 +371,10 @@ async def client_broker(nats_url: str, name: str) -> NatsBroker:
 
 
 async def other_streams_exist(broker: NatsBroker) -> None:
-    """What identity and scheduling (the owners of IDENTITY and SCHEDULING) do at their start:
-    room only waits for them."""
-    await ensure_stream(broker.connection, streams.IDENTITY)
-    await ensure_stream(broker.connection, streams.SCHEDULING)
+    """What identity, scheduling, recording and clipping (the owners of IDENTITY, SCHEDULING,
+    RECORDING and CLIPPING) do at their start: room only waits for them."""
+    for spec in (streams.IDENTITY, streams.SCHEDULING, streams.RECORDING, streams.CLIPPING):
+        await ensure_stream(broker.connection, spec)
 
 
 @contextlib.asynccontextmanager

@@ -8,6 +8,7 @@ import json
 from parley.contracts import streams
 from parley.contracts.api.room import ROUTES
 from parley.contracts.events.identity import UserSuspended
+from parley.contracts.events.recording import RecordingFinalized
 from parley.contracts.events.scheduling import (
     ReminderDue,
     ScheduledSpaceCanceled,
@@ -44,6 +45,7 @@ async def test_room_serves_exactly_its_declared_routes(room: Room) -> None:
                 ReminderDue,
             )
         ),
+        event_type_filter("recording", RecordingFinalized.event_type()),
         RAW_REACTIONS,  # the reaction aggregator
         SPACE_ENDED,  # reactions stop when a Space ends,
         PARTICIPANT_LEFT,  # when a participant leaves,
@@ -56,10 +58,12 @@ async def test_room_serves_exactly_its_declared_routes(room: Room) -> None:
         assert json.loads(reply.data)["type"] == "invalid-input", route
 
 
-def test_room_owns_its_stream_and_only_reads_identity_s_and_scheduling_s() -> None:
+def test_room_owns_its_stream_and_only_reads_the_others() -> None:
     assert [spec.name for spec in definition.streams if spec.owner == "room"] == ["ROOM"]
     assert [spec.name for spec in definition.streams] == [
         streams.ROOM.name,
         streams.IDENTITY.name,
         streams.SCHEDULING.name,
+        streams.RECORDING.name,
+        streams.CLIPPING.name,
     ]

@@ -1,7 +1,8 @@
 """The composition root: the only module that names concrete infrastructure.
 
-Room owns the ROOM stream and reads IDENTITY (identity's) and SCHEDULING (scheduling's: its
-copy of each scheduled Space, the reminders, the timers that came due; ADR 20). It serves its
+Room owns the ROOM stream and reads IDENTITY (identity's), SCHEDULING (scheduling's: its
+copy of each scheduled Space, the reminders, the timers that came due; ADR 20), RECORDING
+(recording's: a recording ready, its plays) and CLIPPING (clipping's: the clips made). It serves its
 contract's routes, runs its read models and its live publisher on the projection runner, its
 policies as durable consumers, and in the background the live senders and the host-grace
 timer's clock.
@@ -38,6 +39,7 @@ from parley.room.projections.identity import RoomIdentityProjection
 from parley.room.projections.notifications import NotificationsProjection
 from parley.room.projections.participants import ParticipantsProjection
 from parley.room.projections.reminders import RemindersProjection
+from parley.room.projections.replays import ClipsProjection, ReplayPlaysProjection
 from parley.room.projections.timers import HostGraceTimers
 from parley.room.queries.discovery import Trending
 from parley.room.queries.read_cache import ReadCache
@@ -85,6 +87,8 @@ async def build(infra: Infrastructure, *, clock: Callable[[], datetime] = utc_no
         projections=[
             (streams.IDENTITY, RoomIdentityProjection()),
             (streams.SCHEDULING, RemindersProjection()),
+            (streams.RECORDING, ReplayPlaysProjection()),
+            (streams.CLIPPING, ClipsProjection()),
             (streams.ROOM, HostGraceTimers()),
             (streams.ROOM, ParticipantsProjection(on_count_changed=listener_counts.changed)),
             (streams.ROOM, CatalogProjection()),
@@ -103,7 +107,13 @@ async def build(infra: Infrastructure, *, clock: Callable[[], datetime] = utc_no
 
 definition = ServiceDefinition(
     name=SERVICE,
-    streams=[streams.ROOM, streams.IDENTITY, streams.SCHEDULING],
+    streams=[
+        streams.ROOM,
+        streams.IDENTITY,
+        streams.SCHEDULING,
+        streams.RECORDING,
+        streams.CLIPPING,
+    ],
     migrations=MIGRATIONS,
     build=build,
     settings_type=RoomSettings,

@@ -152,6 +152,19 @@ class SpaceEnded(DomainEvent, context=CONTEXT, version=1):
     )
 
 
+class RecordingReadyNoted(DomainEvent, context=CONTEXT, version=1):
+    """The Space's recording is ready to play (recording's RecordingFinalized), noted once per
+    recording: the host and everyone who was on its stage are told."""
+
+    space_id: str
+    host_id: str
+    stage: list[str] = Field(
+        default_factory=list,
+        description="Everyone other than the host who was ever on its stage (not removed)",
+    )
+    duration_ms: int = Field(description="The recording's playable duration")
+
+
 class ListenerJoined(DomainEvent, context=CONTEXT, version=1):
     """On the membership aggregate: the user is in the Space (as a listener unless on stage)."""
 

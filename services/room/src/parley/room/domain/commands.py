@@ -140,6 +140,16 @@ class NoteScheduledTime:
     before_s: int | None = None
 
 
+# -- the Space: its recording ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteRecordingReady:
+    """Recording's RecordingFinalized: the Space's recording can be played."""
+
+    duration_ms: int
+
+
 # -- the Space: stage -------------------------------------------------------------------------
 
 
@@ -262,6 +272,7 @@ SpaceCommand = (
     | CopyScheduledEdit
     | CopyScheduledCancel
     | NoteScheduledTime
+    | NoteRecordingReady
     | RequestToSpeak
     | WithdrawSpeakerRequest
     | AcceptSpeakerRequest

@@ -1,8 +1,9 @@
 """``decide(command, state) -> events`` for a Space: every rule, as a pure function.
 
 An empty list means "already so" (a repeated start, request, mute...), so clients may retry.
-The rules themselves live by topic in ``lifecycle``, ``stage``, ``pins`` and
-``scheduled_copy`` (room's copy of a Space scheduling holds).
+The rules themselves live by topic in ``lifecycle``, ``stage``, ``pins``,
+``scheduled_copy`` (room's copy of a Space scheduling holds) and ``recording`` (its recording
+became ready).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from parley.contracts.registry import DomainEvent
-from parley.room.domain import lifecycle, pins, scheduled_copy, stage
+from parley.room.domain import lifecycle, pins, recording, scheduled_copy, stage
 from parley.room.domain.commands import (
     AcceptInvitation,
     AcceptSpeakerRequest,
@@ -29,6 +30,7 @@ from parley.room.domain.commands import (
     MoveToAudience,
     MuteAll,
     MuteSpeaker,
+    NoteRecordingReady,
     NoteScheduledTime,
     PinPost,
     RemoveParticipant,
@@ -68,6 +70,8 @@ def decide(command: SpaceCommand, state: SpaceState) -> list[DomainEvent]:
             return scheduled_copy.copy_cancel(command, state)
         case NoteScheduledTime():
             return scheduled_copy.note_time(command, state)
+        case NoteRecordingReady():
+            return recording.note_ready(command, state)
         case RequestToSpeak():
             return stage.request_to_speak(command, state)
         case WithdrawSpeakerRequest():

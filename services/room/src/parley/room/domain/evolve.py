@@ -19,6 +19,7 @@ from parley.contracts.events.room import (
     ParticipantRemoved,
     PostPinned,
     PostUnpinned,
+    RecordingReadyNoted,
     ScheduledStartCame,
     SpaceCanceled,
     SpaceCreated,
@@ -119,11 +120,21 @@ def _evolve_space(space: Space, event: DomainEvent) -> Space:
             return space.without_invitation(user_id)
         case SpeakerPromoted(user_id=user_id):
             promoted = space.without_request(user_id).without_invitation(user_id).off_stage(user_id)
-            return replace(promoted, speakers=(*promoted.speakers, Seat(user_id, muted=True)))
+            return replace(
+                promoted,
+                speakers=(*promoted.speakers, Seat(user_id, muted=True)),
+                been_on_stage=space.been_on_stage | {user_id},
+            )
         case CohostAdded(user_id=user_id):
             seat = Seat(user_id, muted=space.is_muted(user_id))
             added = space.without_request(user_id).without_invitation(user_id).off_stage(user_id)
-            return replace(added, cohosts=(*added.cohosts, seat))
+            return replace(
+                added,
+                cohosts=(*added.cohosts, seat),
+                been_on_stage=space.been_on_stage | {user_id},
+            )
+        case RecordingReadyNoted():
+            return replace(space, recording_ready_noted=True)
         case MovedToAudience(user_id=user_id):
             return space.off_stage(user_id)
         case SpeakerMuted(user_id=user_id):

@@ -72,6 +72,10 @@ class Space:
     # the start itself).
     copied_seq: int | None = None
     noted: frozenset[tuple[datetime, int | None]] = field(default_factory=frozenset)
+    # Everyone other than the host who was ever a speaker or co-host (told when the recording
+    # is ready), and whether that was noted (once per recording: a Space has one).
+    been_on_stage: frozenset[str] = field(default_factory=frozenset)
+    recording_ready_noted: bool = False
 
     @property
     def ended(self) -> bool:

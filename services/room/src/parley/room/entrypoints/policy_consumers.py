@@ -11,6 +11,7 @@ from faststream.nats import NatsRouter
 from parley.chassis.dead_letters import DeadLetters
 from parley.chassis.policies import Policy, subscribe_policy
 from parley.room.handlers.dependencies import RoomDeps
+from parley.room.policies.when_recording_finalized_note_it import when_recording_finalized_note_it
 from parley.room.policies.when_scheduled_time_comes_note_it import (
     when_host_reminder_due_note_it,
     when_scheduled_start_due_note_it,
@@ -35,6 +36,7 @@ def policy_consumers(deps: RoomDeps, catch_up: CatchUp, *, dead_letters: DeadLet
         when_scheduled_space_canceled_cancel_the_copy(deps),
         when_scheduled_start_due_note_it(deps, catch_up),
         when_host_reminder_due_note_it(deps),
+        when_recording_finalized_note_it(deps),
     ]
     for policy in policies:
         subscribe_policy(router, policy, dead_letters=dead_letters)

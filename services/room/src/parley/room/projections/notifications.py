@@ -12,6 +12,7 @@
 | ScheduledStartCame (its time came) | the host and everyone reminded | ``reminder`` |
 | HostReminderCame | the host | ``scheduled_starts_soon`` (``data.before_s``) |
 | SpaceCanceled, reason ``auto`` | everyone reminded | ``scheduled_canceled`` |
+| RecordingReadyNoted | the host and everyone who was on stage | ``recording_ready`` |
 
 Who is reminded of a scheduled Space is ``room_reminders`` (scheduling's reminders), read as the
 event is applied, as the followers are from ``room_identity``: to rebuild both, rebuild those
@@ -39,6 +40,7 @@ from parley.contracts.events.room import (
     HostReminderCame,
     MovedToAudience,
     ParticipantRemoved,
+    RecordingReadyNoted,
     ScheduledStartCame,
     SpaceCanceled,
     SpaceCreated,
@@ -109,6 +111,7 @@ class NotificationsProjection:
         ScheduledStartCame,
         HostReminderCame,
         SpaceCanceled,
+        RecordingReadyNoted,
     )
     tables: Sequence[Table] = (notifications, notify_spaces, notify_cohosts)
 
@@ -176,6 +179,10 @@ class NotificationsProjection:
             case SpaceCanceled(space_id=space_id, reason="auto"):
                 reminded = await reminded_users(session, space_id)
                 await self._notify(session, event, "scheduled_canceled", space_id, None, reminded)
+            case RecordingReadyNoted(space_id=space_id, host_id=host_id, stage=stage):
+                await self._notify(
+                    session, event, "recording_ready", space_id, None, [host_id, *stage]
+                )
             case _:
                 pass
 

@@ -15,7 +15,10 @@ Each projection owns its tables (a rebuild clears exactly those):
 - ``room_notifications``: ``room_notifications`` (the inbox) and its own fold of who hosts and
   co-hosts each Space (``room_notify_spaces``, ``room_notify_cohosts``);
 - ``room_reminders``: ``room_reminders`` (who set a reminder for which scheduled Space, from
-  scheduling's stream).
+  scheduling's stream);
+- ``room_replay_plays``: ``room_replay_plays`` (counted plays of each Space's recording, from
+  recording's stream); ``room_clips``: ``room_space_clips`` (each clip made of a Space, from
+  clipping's stream): host analytics.
 
 Not derived from events, so outside every projection (a rebuild keeps them):
 ``room_reaction_totals`` (written by the reaction aggregator) and ``room_notification_reads``
@@ -216,6 +219,22 @@ reminders = Table(
     metadata,
     Column("space_id", String(ID), primary_key=True),
     Column("user_id", String(ID), primary_key=True),
+)
+
+# -- room_replay_plays (from RECORDING), room_clips (from CLIPPING) ----------------------------
+
+replay_plays = Table(
+    "room_replay_plays",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("plays", BigInteger, nullable=False),
+)
+
+space_clips = Table(
+    "room_space_clips",
+    metadata,
+    Column("space_id", String(ID), primary_key=True),
+    Column("clip_id", String(ID), primary_key=True),
 )
 
 # -- not derived from events -------------------------------------------------------------------

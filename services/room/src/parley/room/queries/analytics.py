@@ -8,7 +8,10 @@
 - ``speakers``: distinct users other than the host who were ever on stage (speaker or
   co-host), whether or not they spoke;
 - ``reactions``: accepted reactions, as counted by the aggregator;
-- ``replay_plays``, ``clips``: 0 until recording and clipping exist.
+- ``replay_plays``: counted plays of its recording (recording's ``RecordingPlayed``: once per
+  listener within the play window, ADR 22);
+- ``clips``: clips made of it (clipping's ``ClipReady``), live or from the replay, including
+  those since expired or deleted.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from parley.room.projections.tables import (
     participants,
     presence,
     reaction_totals,
+    replay_plays,
+    space_clips,
     space_speakers,
 )
 
@@ -64,6 +69,10 @@ async def space_analytics(
     reactions = await session.scalar(
         select(reaction_totals.c.total).where(reaction_totals.c.space_id == space_id)
     )
+    plays = await session.scalar(
+        select(replay_plays.c.plays).where(replay_plays.c.space_id == space_id)
+    )
+    clips = await session.scalar(select(func.count()).where(space_clips.c.space_id == space_id))
     return SpaceAnalytics(
         space_id=space_id,
         unique_listeners=unique,
@@ -71,4 +80,6 @@ async def space_analytics(
         average_listening_s=round(total_s / unique, 3) if unique else 0.0,
         speakers=int(speakers or 0),
         reactions=int(reactions or 0),
+        replay_plays=int(plays or 0),
+        clips=int(clips or 0),
     )
