@@ -4,7 +4,7 @@
                                                 # bench/results/ and the figures in bench/README.md
     uv run python bench/run.py --quick          # smoke run in a few seconds; writes *-quick files
     uv run python bench/run.py --only room      # one benchmark: event_store, bus, room, media,
-                                                # timers
+                                                # timers, recording
     uv run python bench/run.py --only room --baseline 8612e92 --profile --memory
                                                 # room: old code side by side (default
                                                 # baseline 8612e92; --baseline none: this
@@ -35,6 +35,7 @@ import chart
 import machine
 import media_bench
 import nats
+import recording_bench
 import report
 import room_bench
 import timers_bench
@@ -217,7 +218,7 @@ async def measure(nats_url: str, sizes: Sizes) -> dict[str, Any]:
         await nc.close()
 
 
-BENCHMARKS = ("event_store", "bus", "room", "media", "timers")
+BENCHMARKS = ("event_store", "bus", "room", "media", "timers", "recording")
 
 
 def main() -> int:
@@ -264,6 +265,8 @@ def main() -> int:
             code |= room_bench.run(BENCH_DIR, quick=args.quick, options=options)
         elif name == "timers":
             code |= timers_bench.run(BENCH_DIR, quick=args.quick)
+        elif name == "recording":
+            code |= recording_bench.run(BENCH_DIR, quick=args.quick)
         else:
             code |= media_bench.run(BENCH_DIR, quick=args.quick)
     print(f"done in {time.perf_counter() - started:.0f}s")
