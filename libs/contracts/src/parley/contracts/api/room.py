@@ -253,8 +253,10 @@ class SpaceAnalytics(BaseModel):
     average_listening_s: float
     speakers: int
     reactions: int
-    replay_plays: int = 0
-    clips: int = 0
+    replay_plays: int = Field(
+        default=0, description="Counted plays of its recording (once per listener per window)"
+    )
+    clips: int = Field(default=0, description="Clips made of it, live or from the replay")
 
 
 NotificationKind = Literal[
@@ -273,7 +275,8 @@ NotificationKind = Literal[
 """``reminder``: a scheduled Space's time came (to the host and everyone reminded);
 ``scheduled_starts_soon``: to the host, ``data.before_s`` ahead of it; ``scheduled_live``: it
 started (to everyone reminded); ``scheduled_canceled``: canceled because it did not start in
-time (to everyone reminded)."""
+time (to everyone reminded); ``recording_ready``: its recording can be played (to the host and
+everyone who was on its stage; ``space_id`` is the Space, its replay)."""
 
 
 class Notification(BaseModel):
