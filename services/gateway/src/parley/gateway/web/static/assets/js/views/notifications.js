@@ -16,8 +16,11 @@ const KIND_ICONS = {
   scheduled_starts_soon: "calendar",
   scheduled_live: "spaces",
   scheduled_canceled: "close",
-  recording_ready: "star",
+  recording_ready: "play",
 };
+
+// Where a notification of each kind leads, under its Space (default: the Space itself).
+const KIND_PAGES = { recording_ready: "/replay" };
 
 export const notificationsView = {
   name: "notifications",
@@ -46,7 +49,7 @@ export const notificationsView = {
               { class: "empty-state" },
               h("div", { class: "empty-art", "aria-hidden": "true" }, icon("bell", { size: 36 })),
               h("h2", {}, notifications.status === "open" || notifications.status === "closed" ? "Nothing yet" : "Loading…"),
-              h("p", {}, "Requests to speak, invitations, reminders and Spaces from people you follow show up here."),
+              h("p", {}, "Requests to speak, invitations, reminders, recordings ready and Spaces from people you follow show up here."),
             ),
       );
       more.hidden = !notifications.nextCursor;
@@ -73,6 +76,6 @@ function row(item, unseen) {
   ];
   const attrs = { class: ["notification", { unseen }], dataset: { kind: item.kind } };
   return item.space_id && item.kind !== "removed"
-    ? h("a", { ...attrs, href: `/spaces/${encodeURIComponent(item.space_id)}` }, body)
+    ? h("a", { ...attrs, href: `/spaces/${encodeURIComponent(item.space_id)}${KIND_PAGES[item.kind] ?? ""}` }, body)
     : h("div", attrs, body);
 }
