@@ -21,6 +21,11 @@ TEST_WORKERS ?= 0
 CHROMIUM := /usr/bin/chromium
 APT_INSTALL := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	chromium fonts-noto-color-emoji
+# The captions tests make their test speech with Debian's espeak-ng, installed the same
+# way; where it cannot be, those tests are skipped, saying why.
+ESPEAK := /usr/bin/espeak-ng
+APT_INSTALL_ESPEAK := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	espeak-ng
 
 .PHONY: help up test lint format bench clean deps asyncapi asyncapi-validate conformance
 
@@ -72,7 +77,7 @@ clean: ## Delete local state (.parley/: NATS store, databases, keys, logs) and c
 	rm -rf .parley .mypy_cache .ruff_cache .pytest_cache
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
 
-deps: | $(CHROMIUM) ## Install what is missing: uv, the locked dependencies, Debian's chromium
+deps: | $(CHROMIUM) $(ESPEAK) ## Install what is missing: uv, the locked dependencies, Debian's chromium and espeak-ng
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
 		|| python3 -m pip install --quiet --user uv
 	$(UV) sync --frozen
@@ -85,3 +90,12 @@ $(CHROMIUM):
 	echo "installing Debian's chromium for the browser tests (tests-e2e/browser)"; \
 	$$sudo $(APT_INSTALL) || { $$sudo apt-get update && $$sudo $(APT_INSTALL); } \
 		|| echo "could not install chromium: the browser tests will be skipped" >&2
+
+$(ESPEAK):
+	@command -v apt-get >/dev/null 2>&1 || { echo "no apt-get: install espeak-ng yourself" \
+		"for the captions tests (they are skipped without it)" >&2; exit 0; }; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; elif [ -t 0 ]; then sudo="sudo"; \
+	else sudo="sudo -n"; fi; \
+	echo "installing Debian's espeak-ng for the captions tests (test speech)"; \
+	$$sudo $(APT_INSTALL_ESPEAK) || { $$sudo apt-get update && $$sudo $(APT_INSTALL_ESPEAK); } \
+		|| echo "could not install espeak-ng: the captions speech tests will be skipped" >&2

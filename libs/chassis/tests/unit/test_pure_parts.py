@@ -91,6 +91,7 @@ def test_every_stream_has_one_owner_and_holds_one_context() -> None:
         "scheduling": "scheduling",
         "recording": "recording",
         "clipping": "clipping",
+        "captions": "captions",
     }
     assert len({spec.name for spec in streams.ALL}) == len(streams.ALL)
     for spec in streams.ALL:

@@ -64,6 +64,7 @@ MEDIA = StreamSpec(
 SCHEDULING = context_stream("SCHEDULING", "scheduling", owner="scheduling")
 RECORDING = context_stream("RECORDING", "recording", owner="recording")
 CLIPPING = context_stream("CLIPPING", "clipping", owner="clipping")
+CAPTIONS = context_stream("CAPTIONS", "captions", owner="captions")
 
 # Not a context's events (so not in ALL): the program packets of recorded Spaces while they are
 # live, ``media.recfeed.<space_id>.program`` (ADR 21). The relay owns it: it must exist before
@@ -82,7 +83,7 @@ RECORDING_FEED = StreamSpec(
     extra={"max_bytes": 8 * 1024**3, "allow_atomic": False},
 )
 
-ALL: tuple[StreamSpec, ...] = (IDENTITY, ROOM, MEDIA, SCHEDULING, RECORDING, CLIPPING)
+ALL: tuple[StreamSpec, ...] = (IDENTITY, ROOM, MEDIA, SCHEDULING, RECORDING, CLIPPING, CAPTIONS)
 
 
 def stream_of(context: str) -> StreamSpec:

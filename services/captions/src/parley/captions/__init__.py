@@ -1,0 +1,1 @@
+"""Parley captions: live captions per speaker, transcripts and their search, offline."""

@@ -1,0 +1,1 @@
+"""One module per query or piece of work: (deps, payload[, ctx]) -> result."""

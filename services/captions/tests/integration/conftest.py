@@ -1,0 +1,139 @@
+"""Fixtures for captions' integration tests: a private nats-server with room's stream made by
+the test (room and the relay are not running), room's events written as room does, test speech
+made with espeak-ng, and a speaker's feed published as the relay publishes it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import wave
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from nats.aio.client import Client as NATS
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeout
+
+from parley.chassis.event_store import EventMetadata, EventStore
+from parley.chassis.messaging import connect, ensure_stream
+from parley.contracts import media, streams
+from parley.contracts.events.room import (
+    CaptionsToggled,
+    SpaceCreated,
+    SpaceEnded,
+    SpaceSettings,
+    SpaceStarted,
+)
+
+RATE = media.SPEAKER_FEED_SAMPLE_RATE
+FRAME_SAMPLES = RATE * media.FRAME_MS // 1000
+ESPEAK = shutil.which("espeak-ng")
+
+
+@pytest.fixture
+async def stand_in(private_nats: str) -> AsyncIterator[NATS]:
+    """A connection standing in for room (the owner of ROOM) and the relay (the feeds)."""
+    nc = await connect(private_nats, name="room-and-relay-stand-in")
+    await ensure_stream(nc, streams.ROOM)
+    try:
+        yield nc
+    finally:
+        await nc.close()
+
+
+class Room:
+    def __init__(self, nc: NATS) -> None:
+        self._store = EventStore(nc, stream=streams.ROOM.name, context="room")
+        self._versions: dict[str, int] = {}
+
+    async def _append(self, space_id: str, event: object) -> None:
+        version = await self._store.append(
+            space_id,
+            [event],  # type: ignore[list-item]
+            expected_version=self._versions.get(space_id, 0),
+            metadata=EventMetadata(correlation_id="cor_test"),
+        )
+        self._versions[space_id] = version
+
+    async def go_live(self, space_id: str, *, captions: bool) -> None:
+        settings = SpaceSettings(captions=captions)
+        created = SpaceCreated(space_id=space_id, host_id="usr_host", title="T", settings=settings)
+        await self._append(space_id, created)
+        await self._append(space_id, SpaceStarted(space_id=space_id, host_id="usr_host"))
+
+    async def toggle_captions(self, space_id: str, *, enabled: bool) -> None:
+        toggled = CaptionsToggled(space_id=space_id, by="usr_host", enabled=enabled)
+        await self._append(space_id, toggled)
+
+    async def end(self, space_id: str) -> None:
+        ended = SpaceEnded(space_id=space_id, by="usr_host", reason="host_ended")
+        await self._append(space_id, ended)
+
+
+def speech(sentence: str, voice: str = "en-us", wpm: int = 130) -> bytes:
+    """``sentence`` spoken by espeak-ng at a speaker's pace (espeak's own 175 words a minute is
+    faster than people talk, and tiny.en mishears its first words): s16le mono 16 kHz, the
+    speaker feed's format (espeak's 22.05 kHz resampled in the frequency domain)."""
+    if ESPEAK is None:
+        pytest.skip("espeak-ng is not installed (`make deps` installs it): no test speech")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "speech.wav"
+        subprocess.run([ESPEAK, "-v", voice, "-s", str(wpm), "-w", str(path), sentence], check=True)
+        with wave.open(str(path)) as spoken:
+            rate = spoken.getframerate()
+            samples = np.frombuffer(spoken.readframes(spoken.getnframes()), dtype="<i2")
+    count = len(samples) * RATE // rate
+    spectrum = np.fft.rfft(samples.astype(np.float64))[: count // 2 + 1]
+    resampled = np.fft.irfft(spectrum, count) * count / len(samples)
+    return np.clip(resampled, -32768, 32767).astype("<i2").tobytes()
+
+
+def silence(ms: int) -> bytes:
+    return bytes(ms * RATE // 1000 * 2)
+
+
+async def speak(nc: NATS, space_id: str, user_id: str, pcm: bytes, *, at_ms: int) -> None:
+    """``pcm`` on the speaker's feed, 20 ms a message with the relay's headers, from ``at_ms``
+    on the Space's clock (sent faster than real time: the service goes by the pts)."""
+    subject = media.speaker_feed_subject(space_id, user_id)
+    frame_bytes = FRAME_SAMPLES * 2
+    pts = at_ms * RATE // 1000
+    for seq, offset in enumerate(range(0, len(pcm) - frame_bytes + 1, frame_bytes), start=1):
+        headers = media.FeedHeaders(
+            seq=seq, pts=pts, sample_rate=RATE, codec="pcm_s16le", captured_at_ns=time.time_ns()
+        )
+        await nc.publish(subject, pcm[offset : offset + frame_bytes], headers=headers.to_headers())
+        pts += FRAME_SAMPLES
+        if seq % 50 == 0:
+            await nc.flush()
+    await nc.flush()
+
+
+async def followed(nc: NATS, space_id: str) -> bool:
+    """Someone subscribes to the Space's speaker feeds (a request to a subject nobody
+    subscribes to is answered "no responders" at once; a subscriber that never replies makes
+    it time out)."""
+    try:
+        await nc.request(media.speaker_feed_subject(space_id, "usr_probe"), b"", timeout=0.2)
+    except NoRespondersError:
+        return False
+    except NatsTimeout:
+        return True
+    return True
+
+
+async def until_followed(nc: NATS, space_id: str, want: bool, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while await followed(nc, space_id) != want:
+        assert time.monotonic() < deadline, f"{space_id}'s feeds followed is not {want}"
+        await asyncio.sleep(0.1)
+
+
+def words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
