@@ -151,5 +151,6 @@ class SpacesController(Controller):
     async def get_space_analytics(
         self, space_id: SpaceId, bus: BusDep, ctx: ContextDep
     ) -> SpaceAnalytics:
-        """Listeners, peak, average listening time, speakers and reactions (host only)."""
+        """Listeners, peak, average listening time, speakers, reactions, replay plays and clips
+        (host only)."""
         return await bus.call(room.GET_SPACE_ANALYTICS, SpaceRef(space_id=space_id), ctx)

@@ -9,7 +9,7 @@ import { toast } from "./ui/toast.js";
 import { loginView, signupView } from "./views/auth.js";
 import { clipView } from "./views/clip.js";
 import { createView } from "./views/create.js";
-import { notificationsView } from "./views/notifications.js";
+import { notificationPath, notificationsView } from "./views/notifications.js";
 import { profileView } from "./views/profile.js";
 import { recordingsView } from "./views/recordings.js";
 import { replayView } from "./views/replay.js";
@@ -42,7 +42,7 @@ async function boot() {
   notifications.addEventListener("arrived", ({ detail: item }) => {
     const here = location.pathname === "/notifications" || (item.space_id && location.pathname === `/spaces/${item.space_id}`);
     if (here) return;
-    const action = item.space_id && item.kind !== "removed" ? { label: "Open", run: () => navigate(`/spaces/${encodeURIComponent(item.space_id)}`) } : null;
+    const action = item.space_id && item.kind !== "removed" ? { label: "Open", run: () => navigate(notificationPath(item)) } : null;
     toast(item.text, { action });
   });
   notifications.start();

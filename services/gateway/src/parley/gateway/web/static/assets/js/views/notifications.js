@@ -22,6 +22,11 @@ const KIND_ICONS = {
 // Where a notification of each kind leads, under its Space (default: the Space itself).
 const KIND_PAGES = { recording_ready: "/replay" };
 
+/** Where a notification about a Space leads (a recording's, to its replay). */
+export function notificationPath(item) {
+  return `/spaces/${encodeURIComponent(item.space_id)}${KIND_PAGES[item.kind] ?? ""}`;
+}
+
 export const notificationsView = {
   name: "notifications",
   nav: "notifications",
@@ -76,6 +81,6 @@ function row(item, unseen) {
   ];
   const attrs = { class: ["notification", { unseen }], dataset: { kind: item.kind } };
   return item.space_id && item.kind !== "removed"
-    ? h("a", { ...attrs, href: `/spaces/${encodeURIComponent(item.space_id)}${KIND_PAGES[item.kind] ?? ""}` }, body)
+    ? h("a", { ...attrs, href: notificationPath(item) }, body)
     : h("div", attrs, body);
 }
