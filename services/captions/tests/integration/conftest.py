@@ -20,7 +20,6 @@ from nats.aio.client import Client as NATS
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
-from parley.chassis.event_store import EventMetadata, EventStore
 from parley.chassis.messaging import connect, ensure_stream
 from parley.contracts import media, streams
 from parley.contracts.events.room import (
@@ -30,6 +29,7 @@ from parley.contracts.events.room import (
     SpaceSettings,
     SpaceStarted,
 )
+from parley.testing.events import Appender
 
 RATE = media.SPEAKER_FEED_SAMPLE_RATE
 FRAME_SAMPLES = RATE * media.FRAME_MS // 1000
@@ -47,33 +47,25 @@ async def stand_in(private_nats: str) -> AsyncIterator[NATS]:
         await nc.close()
 
 
-class Room:
-    def __init__(self, nc: NATS) -> None:
-        self._store = EventStore(nc, stream=streams.ROOM.name, context="room")
-        self._versions: dict[str, int] = {}
+class Room(Appender):
+    """Appends room's events as room does."""
 
-    async def _append(self, space_id: str, event: object) -> None:
-        version = await self._store.append(
-            space_id,
-            [event],  # type: ignore[list-item]
-            expected_version=self._versions.get(space_id, 0),
-            metadata=EventMetadata(correlation_id="cor_test"),
-        )
-        self._versions[space_id] = version
+    def __init__(self, nc: NATS) -> None:
+        super().__init__(nc, streams.ROOM)
 
     async def go_live(self, space_id: str, *, captions: bool) -> None:
         settings = SpaceSettings(captions=captions)
         created = SpaceCreated(space_id=space_id, host_id="usr_host", title="T", settings=settings)
-        await self._append(space_id, created)
-        await self._append(space_id, SpaceStarted(space_id=space_id, host_id="usr_host"))
+        await self.append(space_id, created)
+        await self.append(space_id, SpaceStarted(space_id=space_id, host_id="usr_host"))
 
     async def toggle_captions(self, space_id: str, *, enabled: bool) -> None:
         toggled = CaptionsToggled(space_id=space_id, by="usr_host", enabled=enabled)
-        await self._append(space_id, toggled)
+        await self.append(space_id, toggled)
 
     async def end(self, space_id: str) -> None:
         ended = SpaceEnded(space_id=space_id, by="usr_host", reason="host_ended")
-        await self._append(space_id, ended)
+        await self.append(space_id, ended)
 
 
 def speech(sentence: str, voice: str = "en-us", wpm: int = 130) -> bytes:

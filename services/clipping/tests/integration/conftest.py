@@ -4,11 +4,9 @@ stand in for them: room's events, the relay's program feed, a finished recording
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import AsyncIterator
 
-import av
 import numpy as np
 import pytest
 from nats.aio.client import Client as NATS
@@ -18,7 +16,8 @@ from parley.chassis.event_store import EventMetadata, EventStore
 from parley.chassis.messaging import connect, ensure_stream
 from parley.contracts import media, ogg_opus, streams
 from parley.contracts.events import recording, room
-from parley.contracts.registry import DomainEvent
+from parley.testing import audio
+from parley.testing.events import Appender
 
 
 @pytest.fixture
@@ -33,23 +32,9 @@ async def stand_in(private_nats: str) -> AsyncIterator[NATS]:
         await nc.close()
 
 
-class Events:
-    """Appends another context's events as its owner would."""
+class Room(Appender):
+    """Appends room's events as room does."""
 
-    def __init__(self, nc: NATS, spec: streams.StreamSpec) -> None:
-        self._store = EventStore(nc, stream=spec.name, context=spec.context)
-        self._versions: dict[str, int] = {}
-
-    async def append(self, aggregate_id: str, event: DomainEvent) -> None:
-        self._versions[aggregate_id] = await self._store.append(
-            aggregate_id,
-            [event],
-            expected_version=self._versions.get(aggregate_id, 0),
-            metadata=EventMetadata(correlation_id="cor_test"),
-        )
-
-
-class Room(Events):
     def __init__(self, nc: NATS) -> None:
         super().__init__(nc, streams.ROOM)
 
@@ -83,7 +68,7 @@ async def finished_recording(nc: NATS, space_id: str, packets: list[bytes]) -> N
     )
     data = ogg_opus.mux(packets, serial=ogg_opus.stream_serial(space_id))
     await objects.put(f"{space_id}.ogg", data)
-    events = Events(nc, streams.RECORDING)
+    events = Appender(nc, streams.RECORDING)
     await events.append(space_id, recording.RecordingStarted(space_id=space_id, host_id="usr_host"))
     await events.append(space_id, recording.RecordingStopped(space_id=space_id, ended_at_ns=1))
     await events.append(
@@ -128,27 +113,11 @@ async def publish_program(nc: NATS, space_id: str, packets: list[bytes], end_ns:
 
 def tone_packets(parts: list[tuple[float, float]]) -> list[bytes]:
     """20 ms Opus packets of tones: ``[(hz, seconds), ...]`` one after the other."""
-    encoder = av.CodecContext.create("libopus", "w")
-    encoder.sample_rate, encoder.layout, encoder.format = 48_000, "mono", "s16"
-    encoder.bit_rate = 32_000
-    encoder.options = {"application": "audio", "frame_duration": "20"}
-    pcm = np.concatenate(
-        [np.sin(2 * np.pi * hz * np.arange(int(s * 48_000)) / 48_000) for hz, s in parts]
-    )
-    pcm = (pcm * 8000).astype(np.int16)
-    packets: list[bytes] = []
-    for n in range(len(pcm) // 960):
-        frame = av.AudioFrame.from_ndarray(
-            pcm[n * 960 : (n + 1) * 960].reshape(1, -1), format="s16", layout="mono"
-        )
-        frame.sample_rate, frame.pts = 48_000, n * 960
-        packets.extend(bytes(packet) for packet in encoder.encode(frame))
-    return packets
+    return audio.tone_packets(parts)
 
 
 def decode(data: bytes) -> np.ndarray:
-    with av.open(io.BytesIO(data), format="ogg") as container:
-        return np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
+    return audio.decode_ogg(data)
 
 
 def dominant_hz(pcm: np.ndarray) -> float:

@@ -18,7 +18,6 @@ import pytest
 from nats.aio.client import Client as NATS
 from nats.js.errors import NotFoundError
 
-from parley.chassis.event_store import EventMetadata, EventStore
 from parley.chassis.messaging import connect, ensure_stream
 from parley.chassis.service import RunningService, start_service
 from parley.chassis.timers import Timers
@@ -28,6 +27,8 @@ from parley.contracts.events.room import SpaceCreated, SpaceEnded, SpaceSettings
 from parley.contracts.subjects import event_subject
 from parley.recording.bootstrap import definition
 from parley.recording.settings import RecordingSettings
+from parley.testing import audio
+from parley.testing.events import Appender
 
 HOST = "usr_host"
 LOW, HIGH = 440.0, 1760.0
@@ -75,20 +76,8 @@ async def start_recording(nats_url: str, tmp_path: Path, stand_in: NATS) -> Asyn
 
 
 def tone_packets(count: int, hz: float) -> list[bytes]:
-    encoder = av.CodecContext.create("libopus", "w")
-    encoder.sample_rate, encoder.layout, encoder.format = 48_000, "mono", "s16"
-    encoder.bit_rate = 256_000  # large packets: the object spans several store chunks
-    encoder.options = {"application": "audio", "frame_duration": "20"}
-    t = np.arange(count * 960) / 48_000
-    pcm = (np.sin(2 * np.pi * hz * t) * 8000).astype(np.int16)
-    packets: list[bytes] = []
-    for n in range(count):
-        frame = av.AudioFrame.from_ndarray(
-            pcm[n * 960 : (n + 1) * 960].reshape(1, -1), format="s16", layout="mono"
-        )
-        frame.sample_rate, frame.pts = 48_000, n * 960
-        packets.extend(bytes(packet) for packet in encoder.encode(frame))
-    return packets
+    # large packets: the object spans several store chunks
+    return audio.tone_packets([(hz, count * 0.02)], bit_rate=256_000)
 
 
 class Space:
@@ -96,18 +85,12 @@ class Space:
 
     def __init__(self, nc: NATS, space_id: str) -> None:
         self.nc, self.space_id = nc, space_id
-        self._room = EventStore(nc, stream=streams.ROOM.name, context="room")
-        self._version = 0
+        self._room = Appender(nc, streams.ROOM)
         self._seq = 0
         self._started_ns = time.time_ns()
 
     async def _append(self, event: Any) -> None:
-        self._version = await self._room.append(
-            self.space_id,
-            [event],
-            expected_version=self._version,
-            metadata=EventMetadata(correlation_id="cor_test"),
-        )
+        await self._room.append(self.space_id, event)
 
     async def create_and_start(self) -> None:
         settings = SpaceSettings(recording=True)
