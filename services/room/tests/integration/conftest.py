@@ -63,7 +63,6 @@ def room_settings(
         "database_url": database_url,
         "data_dir": tmp_path / "data",
         "public_url": "https://parley.test",
-        "timer_poll_s": 0.1,
         # Presence is not remembered, so a test sees a leave or an end at once.
         "reaction_presence_cache_s": 0.0,
         "log_json": False,

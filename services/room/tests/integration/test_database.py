@@ -109,7 +109,6 @@ async def test_a_space_on_each_database_and_the_read_models_rebuild(
     before = await snapshot(room, owned)
     assert await open_stays(room) == sorted([(first, ann), (first, cat)])
     assert before["room_open_spaces"] == [(first, host)]
-    assert len(before["room_timers"]) == 1
     assert before["room_blocks"] == [(bob, ann)]
     assert sorted(before["room_follows"]) == sorted([(host, ann), (ann, host)])
     assert len(before["room_catalog"]) == 2

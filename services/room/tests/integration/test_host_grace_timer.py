@@ -1,5 +1,6 @@
-"""The host-grace timer: durable across a restart, fires once, and never after the host came
-back. Tiny grace periods stand in for the 10 minutes."""
+"""The host-grace timer, on the broker (``parley.chassis.timers``): durable across a restart,
+fires once, and never after the host came back. Tiny grace periods stand in for the 10
+minutes."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from parley.chassis.event_store import EventStore
+from parley.chassis.timers import Timers
+from parley.contracts.events.room import HostDisconnected
+from parley.room.domain.evolve import parse_time
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.end_if_host_still_away import end_if_host_still_away
-from parley.room.queries.timers import due_timers
+from parley.room.policies.when_host_disconnected_arm_the_grace_timer import grace_timer_id
 
 GRACE_S = 1.0
 FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
@@ -20,10 +24,21 @@ def far_future() -> datetime:
     return FAR_FUTURE
 
 
-async def pending_deadline(room: Any) -> datetime | None:
-    async with room.running.infra.sessions() as session:
-        rows = await due_timers(session, FAR_FUTURE)
-    return rows[0][1] if rows else None
+async def armed_deadline(room: Any, space_id: str) -> datetime | None:
+    """The host-grace timer armed on the broker for the Space, if any."""
+    timers = await Timers.open(room.running.infra.nc, "room")
+    return await timers.armed(grace_timer_id(space_id))
+
+
+async def deadline_of(room: Any, space_id: str) -> datetime:
+    """The grace deadline of the Space's last HostDisconnected, exactly as stored."""
+    stored, _ = await room.room_events.load(space_id)
+    (last, *_) = [
+        item.event for item in reversed(stored) if isinstance(item.event, HostDisconnected)
+    ]
+    deadline = parse_time(last.grace_deadline)
+    assert deadline is not None
+    return deadline
 
 
 async def test_the_space_ends_once_even_across_a_restart(start_room: Any) -> None:
@@ -32,7 +47,7 @@ async def test_the_space_ends_once_even_across_a_restart(start_room: Any) -> Non
         space_id = await room.live_space(host)
         away = await room.command("host_presence", {"space_id": space_id, "connected": False}, host)
         assert away["host_connected"] is False
-        await room.eventually(lambda: pending_deadline(room))  # the timer is stored
+        await room.eventually(lambda: armed_deadline(room, space_id))  # armed on the broker
         assert (await room.query("get_space", {"space_id": space_id}))["state"] == "live"
     # Down while the deadline passes.
     await asyncio.sleep(GRACE_S + 0.2)
@@ -43,9 +58,9 @@ async def test_the_space_ends_once_even_across_a_restart(start_room: Any) -> Non
             return view["state"] == "ended"
 
         await room.eventually(ended)
-        await asyncio.sleep(0.5)  # a few more rounds of the poller: nothing more happens
+        await asyncio.sleep(0.5)  # nothing more happens
         assert (await room.events_of(space_id)).count("SpaceEnded") == 1
-        assert await pending_deadline(room) is None
+        assert await armed_deadline(room, space_id) is None  # fired: nothing left armed
 
 
 async def test_a_host_back_in_time_keeps_the_space_live(start_room: Any) -> None:
@@ -77,7 +92,7 @@ async def test_timers_firing_at_once_in_several_places_end_the_space_once(
         sessions=infra.sessions,
         clock=far_future,
     )
-    when = await room.eventually(lambda: pending_deadline(room))
+    when = await deadline_of(room, space_id)
     fired = await asyncio.gather(*(end_if_host_still_away(deps, space_id, when) for _ in range(5)))
     assert sorted(fired) == [False, False, False, False, True]
     assert (await room.events_of(space_id)).count("SpaceEnded") == 1

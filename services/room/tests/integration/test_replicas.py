@@ -1,7 +1,7 @@
 """Two replicas of room on one database: each read model is applied by one of them (the one
-holding its lease) and the host-grace clock runs there; a Space whose host stays away ends
-exactly once, also when both replicas fire its timer at the same moment and when the replica
-running the clock is killed (``kill -9``) before the deadline."""
+holding its lease); a Space whose host stays away ends exactly once (its host-grace timer is
+the broker's, its firing handled by one replica), also when both replicas fire it at the same
+moment and when a replica is killed (``kill -9``) before the deadline."""
 
 from __future__ import annotations
 
@@ -23,12 +23,13 @@ from parley.contracts.api.room import (
     HostPresence,
     SpaceRef,
 )
-from parley.room.entrypoints.timer_poller import fire_due_timers
 from parley.room.handlers.dependencies import RoomDeps
-from parley.room.projections.timers import HostGraceTimers
+from parley.room.handlers.end_if_host_still_away import end_if_host_still_away
+from parley.room.projections.participants import ParticipantsProjection
 from parley.testing.processes import ServiceProcess
 
 from .conftest import RoomStarter, client_broker, other_streams_exist
+from .test_host_grace_timer import deadline_of
 
 GRACE_S = 1.0
 FAST_LEASES = {"lease_ttl_s": 1.0, "lease_renew_s": 0.2}
@@ -52,9 +53,9 @@ async def test_two_replicas_end_a_space_whose_host_stays_away_once(
     start_room: RoomStarter,
 ) -> None:
     async with replica(start_room, "room-1") as one, replica(start_room, "room-2") as two:
-        timers = HostGraceTimers.name
-        assert one.running.infra.positions.applies(timers)
-        assert not two.running.infra.positions.applies(timers)
+        participants = ParticipantsProjection.name
+        assert one.running.infra.positions.applies(participants)
+        assert not two.running.infra.positions.applies(participants)
         (host,) = await one.register("host")
         spaces = [await one.live_space(host) for _ in range(3)]
         for space_id in spaces:  # commands go to either replica (one queue group)
@@ -73,7 +74,7 @@ async def test_both_replicas_firing_a_timer_at_the_same_moment_end_the_space_onc
         (host,) = await one.register("host")
         space_id = await one.live_space(host)
         await one.command("host_presence", {"space_id": space_id, "connected": False}, host)
-        await asyncio.sleep(GRACE_S * 0.5)  # due once the clocks below say it is far later
+        deadline = await deadline_of(one, space_id)  # due once the clocks below say far later
 
         def late_deps(room: Any) -> RoomDeps:
             infra = room.running.infra
@@ -84,10 +85,13 @@ async def test_both_replicas_firing_a_timer_at_the_same_moment_end_the_space_onc
             )
 
         ended = await asyncio.gather(
-            *(fire_due_timers(late_deps(room)) for room in (one, two, one, two))
+            *(
+                end_if_host_still_away(late_deps(room), space_id, deadline)
+                for room in (one, two, one, two)
+            )
         )
 
-        assert sorted(ended) == [0, 0, 0, 1]
+        assert sorted(ended) == [False, False, False, True]
         await ended_once(two, space_id)
 
 
@@ -96,7 +100,7 @@ async def test_the_space_ends_once_when_the_replica_running_the_clock_is_killed(
 ) -> None:
     """As processes, the way ``parley up --replicas 2`` runs them (default leases: 3 s)."""
     database = f"sqlite+aiosqlite:///{tmp_path / 'room.db'}"
-    env = {"PARLEY_HOST_GRACE_S": "4", "PARLEY_TIMER_POLL_S": "0.1"}
+    env = {"PARLEY_HOST_GRACE_S": "4"}
 
     def room_process(instance: str) -> ServiceProcess:
         return ServiceProcess(
@@ -123,14 +127,14 @@ async def test_the_space_ends_once_when_the_replica_running_the_clock_is_killed(
         await bus.call(HOST_PRESENCE, HostPresence(space_id=space.id, connected=False), host)
         away = time.perf_counter()
 
-        first.kill()  # it held every lease: the timers' read model and its clock go to room-2
+        first.kill()  # the timer's firing goes to the replica still there
 
         store = EventStore(broker.connection, stream=streams.ROOM.name, context="room")
         while (ended := await count_ended(store, space.id)) == 0:
             assert time.perf_counter() - away < 30, second.log[-3000:]
             await asyncio.sleep(0.1)
         took = time.perf_counter() - away
-        await asyncio.sleep(1.0)  # more rounds of the clock: nothing more happens
+        await asyncio.sleep(1.0)  # nothing more happens
         assert await count_ended(store, space.id) == ended == 1
         assert took >= 4.0  # not before the deadline
         assert "room.host_timeout" in second.log
@@ -148,7 +152,7 @@ async def until_both_ready(nc: Any, timeout: float = 60.0) -> None:
         ready = {status["instance"] for status in statuses if status["ready"]}
         if ready == {"room-1", "room-2"}:
             standby = next(s for s in statuses if s["instance"] == "room-2")["standby"]
-            assert standby.get(HostGraceTimers.name) == "room-1"
+            assert standby.get(ParticipantsProjection.name) == "room-1"
             return
         assert time.perf_counter() < deadline, statuses
         await asyncio.sleep(0.2)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+from parley.chassis.timers import fired_prefix
 from parley.contracts import streams
 from parley.contracts.api.room import ROUTES
 from parley.contracts.events.identity import UserSuspended
 from parley.contracts.events.recording import RecordingFinalized
+from parley.contracts.events.room import HostDisconnected
 from parley.contracts.events.scheduling import (
     ReminderDue,
     ScheduledSpaceCanceled,
@@ -46,6 +48,8 @@ async def test_room_serves_exactly_its_declared_routes(room: Room) -> None:
             )
         ),
         event_type_filter("recording", RecordingFinalized.event_type()),
+        event_type_filter("room", HostDisconnected.event_type()),  # arms the host-grace timer
+        fired_prefix("room") + ">",  # the host-grace timers' firings
         RAW_REACTIONS,  # the reaction aggregator
         SPACE_ENDED,  # reactions stop when a Space ends,
         PARTICIPANT_LEFT,  # when a participant leaves,

@@ -4,15 +4,14 @@ Room owns the ROOM stream and reads IDENTITY (identity's), SCHEDULING (schedulin
 copy of each scheduled Space, the reminders, the timers that came due; ADR 20), RECORDING
 (recording's: a recording ready, its plays) and CLIPPING (clipping's: the clips made). It serves its
 contract's routes, runs its read models and its live publisher on the projection runner, its
-policies as durable consumers, and in the background the live senders and the host-grace
-timer's clock.
+policies as durable consumers (one arms the host-grace timers on the broker; their firings
+come to a shared durable consumer), and in the background the live senders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 
 from faststream.nats import NatsRouter
@@ -20,8 +19,10 @@ from faststream.nats import NatsRouter
 from parley.chassis.event_store import EventStore
 from parley.chassis.service import Infrastructure, ServiceDefinition, ServiceParts
 from parley.chassis.settings import own_settings
+from parley.chassis.timers import Timers
 from parley.contracts import streams
 from parley.room.clock import utc_now
+from parley.room.entrypoints.host_grace_timers import host_grace_timers
 from parley.room.entrypoints.listener_counts import ListenerCountPublisher
 from parley.room.entrypoints.live_channel import LiveChannel
 from parley.room.entrypoints.live_publisher import LivePublisher
@@ -30,7 +31,6 @@ from parley.room.entrypoints.policy_consumers import policy_consumers
 from parley.room.entrypoints.presence_endings import forget_presences_when_they_end
 from parley.room.entrypoints.reaction_aggregator import ReactionAggregator
 from parley.room.entrypoints.routes import routes
-from parley.room.entrypoints.timer_poller import poll_host_grace_timers
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.reaction_gate import ReactionGate, TokenBuckets
 from parley.room.projections.catalog import CatalogProjection
@@ -40,7 +40,6 @@ from parley.room.projections.notifications import NotificationsProjection
 from parley.room.projections.participants import ParticipantsProjection
 from parley.room.projections.reminders import RemindersProjection
 from parley.room.projections.replays import ClipsProjection, ReplayPlaysProjection
-from parley.room.projections.timers import HostGraceTimers
 from parley.room.queries.discovery import Trending
 from parley.room.queries.read_cache import ReadCache
 from parley.room.settings import RoomSettings
@@ -79,24 +78,28 @@ async def build(infra: Infrastructure, *, clock: Callable[[], datetime] = utc_no
     aggregator.subscribe(live)
     forget_presences_when_they_end(live, gate)
     live_publisher = LivePublisher(deps, channel, max_age_s=settings.live_max_age_s)
+    timers = await Timers.open(infra.nc, SERVICE, replicas=settings.stream_replicas)
     policies = policy_consumers(
-        deps, CatchUp(infra.nc, infra.positions), dead_letters=infra.dead_letters
+        deps, CatchUp(infra.nc, infra.positions), timers, dead_letters=infra.dead_letters
     )
     return ServiceParts(
-        routers=[routes(deps, queue=SERVICE, outcomes=infra.outcomes), policies, live],
+        routers=[
+            routes(deps, queue=SERVICE, outcomes=infra.outcomes),
+            policies,
+            host_grace_timers(deps, SERVICE, dead_letters=infra.dead_letters),
+            live,
+        ],
         projections=[
             (streams.IDENTITY, RoomIdentityProjection()),
             (streams.SCHEDULING, RemindersProjection()),
             (streams.RECORDING, ReplayPlaysProjection()),
             (streams.CLIPPING, ClipsProjection()),
-            (streams.ROOM, HostGraceTimers()),
             (streams.ROOM, ParticipantsProjection(on_count_changed=listener_counts.changed)),
             (streams.ROOM, CatalogProjection()),
             (streams.ROOM, NotificationsProjection(on_created=notification_push.created)),
             (streams.ROOM, live_publisher),
         ],
         background=[
-            partial(poll_host_grace_timers, deps, settings.timer_poll_s),
             live_publisher.run,
             listener_counts.run,
             notification_push.run,

@@ -38,9 +38,6 @@ class RoomSettings(ServiceSettings):
         description="How long a Space waits for its disconnected host before it ends "
         "(PARLEY_HOST_GRACE_S)",
     )
-    timer_poll_s: float = Field(
-        default=0.5, gt=0, description="How often due host-grace timers are looked for"
-    )
     live_max_age_s: float = Field(
         default=60.0,
         gt=0,

@@ -10,7 +10,11 @@ from faststream.nats import NatsRouter
 
 from parley.chassis.dead_letters import DeadLetters
 from parley.chassis.policies import Policy, subscribe_policy
+from parley.chassis.timers import Timers
 from parley.room.handlers.dependencies import RoomDeps
+from parley.room.policies.when_host_disconnected_arm_the_grace_timer import (
+    when_host_disconnected_arm_the_grace_timer,
+)
 from parley.room.policies.when_recording_finalized_note_it import when_recording_finalized_note_it
 from parley.room.policies.when_scheduled_time_comes_note_it import (
     when_host_reminder_due_note_it,
@@ -27,9 +31,12 @@ from parley.room.policies.when_user_suspended_end_their_spaces_and_remove_them i
 from parley.room.projections.catch_up import CatchUp
 
 
-def policy_consumers(deps: RoomDeps, catch_up: CatchUp, *, dead_letters: DeadLetters) -> NatsRouter:
+def policy_consumers(
+    deps: RoomDeps, catch_up: CatchUp, timers: Timers, *, dead_letters: DeadLetters
+) -> NatsRouter:
     router = NatsRouter()
     policies: list[Policy[Any]] = [
+        when_host_disconnected_arm_the_grace_timer(timers),
         when_user_suspended_end_their_spaces_and_remove_them(deps, catch_up),
         when_space_scheduled_keep_a_copy(deps),
         when_scheduled_space_updated_update_the_copy(deps),

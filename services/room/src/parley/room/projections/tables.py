@@ -5,7 +5,6 @@ Each projection owns its tables (a rebuild clears exactly those):
 
 - ``room_identity``: ``room_users``, ``room_follows``, ``room_blocks`` (what room needs to know
   of identity);
-- ``room_timers``: ``room_timers`` (host-grace deadlines still pending);
 - ``room_participants``: ``room_participants`` (one row per stay of a user in a Space),
   ``room_presence`` (current and peak count per Space), ``room_listener_history`` (the count
   per 10-second bucket, for trending), ``room_open_spaces`` (who hosts each Space not ended);
@@ -75,16 +74,6 @@ blocks = Table(
     Column("blocker_id", String(ID), primary_key=True),
     Column("blocked_id", String(ID), primary_key=True),
     Index("ix_room_blocks_blocked", "blocked_id"),
-)
-
-# -- room_timers --------------------------------------------------------------------------------
-
-timers = Table(
-    "room_timers",
-    metadata,
-    Column("space_id", String(ID), primary_key=True),
-    Column("deadline", DateTime(timezone=True), nullable=False),
-    Index("ix_room_timers_deadline", "deadline"),
 )
 
 # -- room_participants --------------------------------------------------------------------------
