@@ -41,6 +41,7 @@ async def stand_in(private_nats: str) -> AsyncIterator[NATS]:
     """A connection standing in for room (the owner of ROOM) and the relay (the feeds)."""
     nc = await connect(private_nats, name="room-and-relay-stand-in")
     await ensure_stream(nc, streams.ROOM)
+    await ensure_stream(nc, streams.RECORDING)
     try:
         yield nc
     finally:

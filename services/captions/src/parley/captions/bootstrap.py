@@ -1,7 +1,8 @@
 """The composition root: the only module that names concrete infrastructure.
 
 Captions owns the CAPTIONS stream; it reads ROOM (room's: which Spaces are live with captions
-on) and the relay's speaker feeds on core NATS (while, and only while, a Space is captioned).
+on), RECORDING (recording's: which recordings were deleted) and the relay's speaker feeds on
+core NATS (while, and only while, a Space is captioned).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from parley.captions.domain.utterances import Cutting
 from parley.captions.entrypoints.captioning import Captioning
 from parley.captions.entrypoints.routes import routes
 from parley.captions.handlers.dependencies import CaptionsDeps
+from parley.captions.projections.recordings import DeletedRecordingsProjection
 from parley.captions.projections.spaces import SpacesProjection
 from parley.captions.projections.transcripts import TranscriptsProjection
 from parley.captions.settings import CaptionsSettings
@@ -50,6 +52,7 @@ async def build(infra: Infrastructure) -> ServiceParts:
         projections=[
             (streams.CAPTIONS, TranscriptsProjection()),
             (streams.ROOM, SpacesProjection()),
+            (streams.RECORDING, DeletedRecordingsProjection()),
         ],
         background=[captioning.run],
         on_stop=[captioning.stop],
@@ -58,8 +61,9 @@ async def build(infra: Infrastructure) -> ServiceParts:
 
 definition = ServiceDefinition(
     name=SERVICE,
-    # CAPTIONS is ours (created or updated at start); ROOM is room's: we wait for it.
-    streams=[streams.CAPTIONS, streams.ROOM],
+    # CAPTIONS is ours (created or updated at start); ROOM and RECORDING are room's and
+    # recording's: we wait for them.
+    streams=[streams.CAPTIONS, streams.ROOM, streams.RECORDING],
     migrations=MIGRATIONS,
     build=build,
     settings_type=CaptionsSettings,

@@ -29,3 +29,12 @@ segments = Table(
     Column("text", Text, nullable=False),
     Index("ix_caption_segments_space", "space_id", "start_ms"),
 )
+# Full-text search over ``caption_segments.text`` is not declared here: it is the database's own
+# (migration 0002): on SQLite the FTS5 table ``caption_search`` (external content, kept by
+# triggers), on PostgreSQL a GIN index on ``to_tsvector('english', text)``.
+
+deleted_recordings = Table(
+    "captions_deleted_recordings",
+    metadata,
+    Column("space_id", String(80), primary_key=True),
+)
