@@ -354,8 +354,14 @@ class ConcurrentRouteSubscriber(RouteSubscriber, ConcurrentCoreSubscriber):
 
     async def stop(self) -> None:
         await super().stop()  # waits for the requests in flight (graceful timeout)
-        for task in list(self._in_flight):
+        in_flight = list(self._in_flight)
+        for task in in_flight:
             task.cancel()
+        if in_flight:
+            # Their cleanup (a claim given back, a session closed) runs now, while the
+            # connection and the database are still there: left for later, it could wait on
+            # them for ever.
+            await asyncio.wait(in_flight, timeout=STOP_WAIT_S)
 
 
 _ROUTE_SUBSCRIBERS: dict[type[Any], type[Any]] = {
@@ -363,6 +369,8 @@ _ROUTE_SUBSCRIBERS: dict[type[Any], type[Any]] = {
     ConcurrentCoreSubscriber: ConcurrentRouteSubscriber,
 }
 
+
+STOP_WAIT_S = 5.0  # how long a stopping route waits for its cancelled requests to clean up
 
 # Requests answered at once per subscriber (a join storm must not queue behind one slow one);
 # past that, further requests wait in the client (back-pressure).

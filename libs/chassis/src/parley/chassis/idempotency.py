@@ -49,6 +49,7 @@ WINDOW_S = 24 * 3600.0
 # unless it starts within its start-by deadline (``bus.START_WITHIN_S``) and runs in well
 # under a second; the gateway retries a silent attempt after ``bus.ATTEMPT_TIMEOUT_S``.
 PENDING_S = 3.0
+RELEASE_TIMEOUT_S = 1.0  # giving a claim back waits no longer than this
 IN_PROGRESS = "command-in-progress"
 
 
@@ -194,9 +195,10 @@ class CommandOutcomes:
             log.exception("command.outcome_not_stored", command_id=command.command_id)
 
     async def release(self, command: Command) -> None:
-        """Forget a claim whose attempt ended without an outcome to keep (a bug, overload)."""
+        """Forget a claim whose attempt ended without an outcome to keep (a bug, overload, a
+        cancelled attempt). Bounded: a claim not given back expires after ``PENDING_S`` anyway."""
         with contextlib.suppress(Exception):
-            await self._kv.delete(command.key)
+            await asyncio.wait_for(self._kv.delete(command.key), RELEASE_TIMEOUT_S)
 
 
 def _pending(command: Command) -> bytes:
