@@ -29,6 +29,10 @@ from parley.gateway.accounts.ping_controller import PingController
 from parley.gateway.accounts.users_controller import UsersController
 from parley.gateway.auth import Authenticator, TokenCookie
 from parley.gateway.bodies import GatewayRequest
+from parley.gateway.captions.transcripts_controller import (
+    TranscriptController,
+    TranscriptSearchController,
+)
 from parley.gateway.clips.clips_controller import ClipsController
 from parley.gateway.dependencies import REQUEST_DEPENDENCIES, provide
 from parley.gateway.guards import Gatekeeper
@@ -83,6 +87,8 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     RecordingsController,
     MyRecordingsController,
     ClipsController,
+    TranscriptController,
+    TranscriptSearchController,
     LiveController,
     TicketsController,
     *WEB_CLIENT,

@@ -66,6 +66,8 @@ REQUIRED = [
     ("post", "/api/v1/spaces/{space_id}/clips", "createClip"),
     ("get", "/api/v1/clips/{clip_id}", "getClip"),
     ("get", "/api/v1/clips/{clip_id}/audio", "getClipAudio"),
+    ("get", "/api/v1/spaces/{space_id}/transcript", "getTranscript"),
+    ("get", "/api/v1/transcripts/search", "searchTranscripts"),
 ]
 
 
@@ -163,6 +165,7 @@ async def test_live_channels_are_documented_as_websocket_upgrades(api, document)
 ANONYMOUS_OK = {
     *("getUser", "listFollowers", "listFollowing", "listSpaces", "getSpace"),
     *("getClip", "getClipAudio"),  # a clip's share link opens for anyone
+    *("getTranscript", "searchTranscripts"),  # every Space is public
 }
 OPTIONAL = [{}, {"bearer": []}, {"cookie": []}]
 REQUIRED_TOKEN = [{"bearer": []}, {"cookie": []}]

@@ -20,7 +20,7 @@ SEARCH_MAX_LIMIT = 50
 class TranscriptRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    space_id: str = Field(description="The Space", min_length=1, max_length=80)
+    space_id: str = Field(description="The Space", min_length=1, max_length=100)
 
 
 class TranscriptSegment(BaseModel):
