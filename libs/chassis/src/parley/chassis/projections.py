@@ -434,6 +434,16 @@ class Positions:
             with contextlib.suppress(nats.errors.Error):
                 await subscription.unsubscribe()
 
+    async def close(self) -> None:
+        """Cancel the position reads still running (a waiter's request was cancelled, its
+        shared read was not), and wait for them, while the database is still there: one left
+        for later waits on the database's closed connection for ever."""
+        reads = list(self._reads.values())
+        for read in reads:
+            read.cancel()
+        if reads:
+            await asyncio.wait(reads, timeout=5.0)
+
     async def _on_notice(self, msg: Msg) -> None:
         projection = msg.subject[len(self._prefix) :]
         if projection in self._here:  # applied here: this process knows better

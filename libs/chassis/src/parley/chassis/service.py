@@ -147,6 +147,7 @@ class RunningService:
         await self.infra.positions.stop_listening()
         await self.leases.close()
         await self.infra.broker.stop()
+        await self.infra.positions.close()
         await self.infra.engine.dispose()
 
 
