@@ -23,6 +23,9 @@ message is healed by the next one, and several gateways can relay them without c
 | ``space.updated`` | space | ``{title, description, topics, settings, version}`` |
 | ``space.ended`` | space | ``{reason, version}`` |
 | ``speaking`` | space | ``{user_ids: [...], levels: {user_id: dBov}}`` (media relay) |
+| ``captions.partial`` | space | a :class:`CaptionLine` still being spoken (captions service) |
+| ``captions.final`` | space | a :class:`CaptionLine` as transcribed for good: it replaces the |
+| | | partials of the same ``segment_id`` (and is the transcript's segment) |
 | ``you.removed`` | user | ``{space_id, by}`` |
 | ``blocked.speaker.warning`` | user | ``{user_id, handle}`` the speaker the viewer blocked |
 | ``notification`` | user | a ``Notification`` |
@@ -55,3 +58,22 @@ class LiveMessage(BaseModel):
     space_id: str | None = None
     at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+def caption_segment_id(speaker_id: str, start_ms: int) -> str:
+    """One utterance of one speaker: what its partial captions and its final caption share."""
+    return f"{speaker_id}@{start_ms}"
+
+
+class CaptionLine(BaseModel):
+    """The data of ``captions.partial`` and ``captions.final``: what a speaker is saying (or
+    said), shown under them. A partial is the words so far of an utterance still going on (each
+    one replaces the previous of its ``segment_id``); the final replaces them all. Partials are
+    the first thing dropped when captioning is behind (or a client is slow): a client shows the
+    newest line it has for a segment, and the final always comes."""
+
+    segment_id: str = Field(description="speaker_id@start_ms: partials and final share it")
+    speaker_id: str
+    start_ms: int = Field(ge=0, description="Where the words start, on the recording's clock")
+    end_ms: int = Field(ge=0, description="Where the words heard so far end")
+    text: str
