@@ -5,16 +5,9 @@ made with espeak-ng, and a speaker's feed published as the relay publishes it.""
 from __future__ import annotations
 
 import asyncio
-import re
-import shutil
-import subprocess
-import tempfile
 import time
-import wave
 from collections.abc import AsyncIterator
-from pathlib import Path
 
-import numpy as np
 import pytest
 from nats.aio.client import Client as NATS
 from nats.errors import NoRespondersError
@@ -30,10 +23,11 @@ from parley.contracts.events.room import (
     SpaceStarted,
 )
 from parley.testing.events import Appender
+from parley.testing.speech import NoEspeak
+from parley.testing.speech import speech as spoken
 
 RATE = media.SPEAKER_FEED_SAMPLE_RATE
 FRAME_SAMPLES = RATE * media.FRAME_MS // 1000
-ESPEAK = shutil.which("espeak-ng")
 
 
 @pytest.fixture
@@ -70,25 +64,11 @@ class Room(Appender):
 
 
 def speech(sentence: str, voice: str = "en-us", wpm: int = 130) -> bytes:
-    """``sentence`` spoken by espeak-ng at a speaker's pace (espeak's own 175 words a minute is
-    faster than people talk, and tiny.en mishears its first words): s16le mono 16 kHz, the
-    speaker feed's format (espeak's 22.05 kHz resampled in the frequency domain)."""
-    if ESPEAK is None:
-        pytest.skip("espeak-ng is not installed (`make deps` installs it): no test speech")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "speech.wav"
-        subprocess.run([ESPEAK, "-v", voice, "-s", str(wpm), "-w", str(path), sentence], check=True)
-        with wave.open(str(path)) as spoken:
-            rate = spoken.getframerate()
-            samples = np.frombuffer(spoken.readframes(spoken.getnframes()), dtype="<i2")
-    count = len(samples) * RATE // rate
-    spectrum = np.fft.rfft(samples.astype(np.float64))[: count // 2 + 1]
-    resampled = np.fft.irfft(spectrum, count) * count / len(samples)
-    return np.clip(resampled, -32768, 32767).astype("<i2").tobytes()
-
-
-def silence(ms: int) -> bytes:
-    return bytes(ms * RATE // 1000 * 2)
+    """Test speech (``parley.testing.speech``); the test is skipped where espeak-ng is not."""
+    try:
+        return spoken(sentence, voice, wpm)
+    except NoEspeak as missing:
+        pytest.skip(str(missing))
 
 
 async def speak(nc: NATS, space_id: str, user_id: str, pcm: bytes, *, at_ms: int) -> None:
@@ -126,7 +106,3 @@ async def until_followed(nc: NATS, space_id: str, want: bool, timeout: float = 1
     while await followed(nc, space_id) != want:
         assert time.monotonic() < deadline, f"{space_id}'s feeds followed is not {want}"
         await asyncio.sleep(0.1)
-
-
-def words(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())

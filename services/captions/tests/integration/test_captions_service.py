@@ -19,8 +19,9 @@ from parley.chassis.errors import DomainError
 from parley.chassis.service import start_service
 from parley.contracts.api import captions as api
 from parley.testing.routes import route_subjects
+from parley.testing.speech import silence, words
 
-from .conftest import Room, silence, speak, speech, until_followed, words
+from .conftest import Room, speak, speech, until_followed
 
 SENTENCE = "The weather today is sunny with a light breeze from the north."
 ANYONE = RequestContext()
