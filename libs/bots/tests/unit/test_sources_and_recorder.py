@@ -22,10 +22,13 @@ from parley.bots.sources import (
     ClickTrack,
     Silence,
     SilenceTrack,
+    SpeechTrack,
     Tone,
     ToneTrack,
+    Utterances,
     WavAudio,
     WavTrack,
+    resampled_to_48k,
 )
 
 
@@ -140,6 +143,58 @@ async def test_a_click_track_notes_when_each_click_is_handed_over() -> None:
     await track.recv()
     await track.recv()
     assert len(track.click_times) == 3  # a muted click is not a click sent
+
+
+def test_utterances_play_queued_pieces_in_order_then_silence() -> None:
+    utterances = Utterances()
+    assert not np.any(utterances.read(100))
+    first = utterances.queue(np.full(150, 1, dtype=np.int16))
+    second = utterances.queue(np.full(30, 2, dtype=np.int16))
+    read = utterances.read(100)
+    assert np.all(read == 1)
+    assert (utterances.began, utterances.ended) == ([(first, 0)], [])
+    read = utterances.read(100)
+    assert list(read[:50]) == [1] * 50
+    assert list(read[50:80]) == [2] * 30
+    assert not np.any(read[80:])
+    assert utterances.began == [(second, 50)]
+    assert utterances.ended == [(first, 50), (second, 80)]
+    assert not np.any(utterances.read(100))
+    assert (utterances.began, utterances.ended) == ([], [])
+
+
+def test_16k_speech_is_resampled_to_three_times_as_many_samples_in_place() -> None:
+    second = np.arange(16_000)
+    pcm = (np.sin(2 * np.pi * 440 * second / 16_000) * 10_000).astype(np.int16)
+    pcm[:8000] = 0
+    resampled = resampled_to_48k(pcm, 16_000)
+    assert resampled.size == 48_000
+    onset = np.flatnonzero(np.abs(resampled) > 1000)[0]
+    assert abs(onset - 24_000) <= 3
+    assert dominant_frequency(resampled[30_000:], SAMPLE_RATE) == pytest.approx(440, abs=2)
+
+
+async def test_a_speech_track_notes_when_each_piece_went_out() -> None:
+    track = SpeechTrack()
+    assert is_silent(mono_48k(await track.recv()))
+    said = track.say(np.full(700, 5000, dtype=np.int16), rate=16_000)
+    assert said.samples == 2100  # two frames and 180 samples of a third
+    handed: list[float] = []
+    frames = []
+    for _ in range(4):
+        frames.append(await track.recv())
+        handed.append(time.perf_counter())
+    await asyncio.wait_for(said.wait(), 1)
+    assert said.started_at is not None
+    assert said.ended_at is not None
+    assert handed[0] - 0.05 < said.started_at <= handed[0]
+    assert said.ended_at == pytest.approx(said.started_at + said.samples / SAMPLE_RATE, abs=0.01)
+    assert [is_silent(mono_48k(frame)) for frame in frames] == [False, False, False, True]
+
+    track.mute()
+    unheard = track.say(np.full(100, 5000, dtype=np.int16))
+    await track.recv()
+    assert (unheard.started_at, unheard.ended_at) == (None, None)  # nobody heard it
 
 
 def stereo_frame(left: np.ndarray, right: np.ndarray) -> av.AudioFrame:

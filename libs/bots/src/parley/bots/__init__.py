@@ -1,5 +1,5 @@
 """Parley bots: scripted clients that join Spaces over the public API and real WebRTC, play
-tones, WAV files or clicks, and record and analyse what they hear."""
+tones, WAV files, clicks or speech, and record and analyse what they hear."""
 
 from parley.bots.analysis import (
     click_onsets,
@@ -21,11 +21,14 @@ from parley.bots.sources import (
     AudioSource,
     Clicks,
     ClickTrack,
+    Said,
     Silence,
     SilenceTrack,
     SourceTrack,
+    SpeechTrack,
     Tone,
     ToneTrack,
+    Utterances,
     WavAudio,
     WavTrack,
 )
@@ -44,11 +47,14 @@ __all__ = [
     "MediaSession",
     "ReceivedFrame",
     "Recorder",
+    "Said",
     "Silence",
     "SilenceTrack",
     "SourceTrack",
+    "SpeechTrack",
     "Tone",
     "ToneTrack",
+    "Utterances",
     "WavAudio",
     "WavTrack",
     "click_onsets",

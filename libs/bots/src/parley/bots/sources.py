@@ -2,8 +2,8 @@
 
 A track (:class:`SourceTrack`) hands aiortc one 20 ms frame of 48 kHz mono s16 audio per
 ``recv()``, on time; where the samples come from is its *source* (:class:`Tone`,
-:class:`WavAudio`, :class:`Clicks`, :class:`Silence`), which can be swapped while it plays
-(``set_source``), and the track can be muted (it then sends silence).
+:class:`WavAudio`, :class:`Clicks`, :class:`Utterances`, :class:`Silence`), which can be
+swapped while it plays (``set_source``), and the track can be muted (it then sends silence).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import fractions
 import time
+from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -115,6 +117,67 @@ class Clicks:
         return out
 
 
+@dataclass(eq=False)
+class Said:
+    """When one piece of :class:`Utterances` went out: the ``time.perf_counter()`` at which its
+    first sample (``started_at``) and the end of its last (``ended_at``) were handed to the
+    sender; None until then (and for ever for a piece read while the track was muted, which
+    nobody heard: wait for one under a timeout)."""
+
+    samples: int
+    started_at: float | None = None
+    ended_at: float | None = None
+    _ended: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+
+    def start(self, at: float) -> None:
+        self.started_at = at
+
+    def end(self, at: float) -> None:
+        self.ended_at = at
+        self._ended.set()
+
+    async def wait(self) -> None:
+        """Until the piece's last sample has been handed to the sender."""
+        await self._ended.wait()
+
+
+class Utterances:
+    """PCM said when told to: pieces queued with :meth:`queue` are played one after another as
+    they come, silence when none is waiting (a bot that talks, pauses and talks again).
+    ``began`` and ``ended`` are, for the last read, the pieces whose first sample it held (with
+    that sample's offset) and whose last it held (with the offset just past it)."""
+
+    def __init__(self) -> None:
+        self._waiting: deque[tuple[Pcm, Said]] = deque()
+        self._position = 0  # into the first waiting piece
+        self.began: list[tuple[Said, int]] = []
+        self.ended: list[tuple[Said, int]] = []
+
+    def queue(self, pcm: Pcm) -> Said:
+        """Say ``pcm`` (48 kHz mono int16) after what is already waiting."""
+        said = Said(samples=pcm.size)
+        self._waiting.append((pcm, said))
+        return said
+
+    def read(self, count: int) -> Pcm:
+        out = np.zeros(count, dtype=np.int16)
+        self.began, self.ended = [], []
+        filled = 0
+        while filled < count and self._waiting:
+            pcm, said = self._waiting[0]
+            if self._position == 0:
+                self.began.append((said, filled))
+            chunk = pcm[self._position : self._position + count - filled]
+            out[filled : filled + chunk.size] = chunk
+            filled += chunk.size
+            self._position += chunk.size
+            if self._position >= pcm.size:
+                self.ended.append((said, filled))
+                self._waiting.popleft()
+                self._position = 0
+        return out
+
+
 class SourceTrack(MediaStreamTrack):
     """An audio track playing ``source`` in real time: one 20 ms frame per ``recv()``."""
 
@@ -199,6 +262,29 @@ class ClickTrack(SourceTrack):
             self.click_times.extend(now + offset / SAMPLE_RATE for offset in self.clicks.onsets)
 
 
+class SpeechTrack(SourceTrack):
+    """Says PCM when told to (:meth:`say`, any rate), silence otherwise: speech for the
+    captions. Each piece's :class:`Said` notes when it went out, for measuring how long after
+    the last word something arrived."""
+
+    def __init__(self) -> None:
+        self.utterances = Utterances()
+        super().__init__(self.utterances)
+
+    def say(self, pcm: Pcm, rate: int = SAMPLE_RATE) -> Said:
+        """Say mono int16 ``pcm`` sampled at ``rate`` (resampled to 48 kHz) once what is
+        already waiting has been said."""
+        return self.utterances.queue(pcm if rate == SAMPLE_RATE else resampled_to_48k(pcm, rate))
+
+    def _handing_over(self, now: float) -> None:
+        if self.source is not self.utterances or self.muted:
+            return
+        for said, offset in self.utterances.began:
+            said.start(now + offset / SAMPLE_RATE)
+        for said, offset in self.utterances.ended:
+            said.end(now + offset / SAMPLE_RATE)
+
+
 def pcm_frame(samples: Pcm, pts: int) -> av.AudioFrame:
     """A 48 kHz mono s16 frame of ``samples``."""
     frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
@@ -216,6 +302,19 @@ def decode_to_mono_48k(path: Path) -> Pcm:
         for frame in container.decode(audio=0):
             chunks.extend(_flat(out) for out in resampler.resample(frame))
     chunks.extend(_flat(out) for out in resampler.resample(None))
+    if not chunks:
+        return np.zeros(0, dtype=np.int16)
+    return np.concatenate(chunks)
+
+
+def resampled_to_48k(pcm: Pcm, rate: int) -> Pcm:
+    """Mono int16 ``pcm`` at ``rate`` resampled to 48 kHz, every sample (the resampler's tail
+    flushed): 16 kHz test speech becomes exactly three times as many samples."""
+    frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
+    frame.sample_rate = rate
+    frame.pts = 0
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    chunks = [_flat(out) for out in (*resampler.resample(frame), *resampler.resample(None))]
     if not chunks:
         return np.zeros(0, dtype=np.int16)
     return np.concatenate(chunks)
