@@ -256,13 +256,3 @@ async def test_bodies_are_checked_before_room_is_asked(api, fake_room, keys, ass
     assert_problem(missing, 422, "invalid-input")
     assert_problem(no_body, 422, "invalid-input")
     assert fake_room.requests() == []
-
-
-async def test_room_away_is_503(api, fake_room, keys, assert_problem):
-    await fake_room.stop()
-    try:
-        response = await api.post(f"{SP}/start", headers=bearer(keys.token()))
-    finally:
-        await fake_room.start()
-
-    assert_problem(response, 503, "service-unavailable")
