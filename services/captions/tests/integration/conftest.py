@@ -71,13 +71,20 @@ def speech(sentence: str, voice: str = "en-us", wpm: int = 130) -> bytes:
         pytest.skip(str(missing))
 
 
-async def speak(nc: NATS, space_id: str, user_id: str, pcm: bytes, *, at_ms: int) -> None:
+async def speak(
+    nc: NATS, space_id: str, user_id: str, pcm: bytes, *, at_ms: int, real_time: bool = False
+) -> None:
     """``pcm`` on the speaker's feed, 20 ms a message with the relay's headers, from ``at_ms``
-    on the Space's clock (sent faster than real time: the service goes by the pts)."""
+    on the Space's clock: sent faster than real time (the service goes by the pts), or as a
+    speaker speaks (``real_time``: what partial captions need)."""
     subject = media.speaker_feed_subject(space_id, user_id)
     frame_bytes = FRAME_SAMPLES * 2
     pts = at_ms * RATE // 1000
+    began = time.monotonic()
     for seq, offset in enumerate(range(0, len(pcm) - frame_bytes + 1, frame_bytes), start=1):
+        if real_time:
+            due = began + (seq - 1) * media.FRAME_MS / 1000
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
         headers = media.FeedHeaders(
             seq=seq, pts=pts, sample_rate=RATE, codec="pcm_s16le", captured_at_ns=time.time_ns()
         )

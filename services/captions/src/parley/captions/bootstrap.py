@@ -2,7 +2,8 @@
 
 Captions owns the CAPTIONS stream; it reads ROOM (room's: which Spaces are live with captions
 on), RECORDING (recording's: which recordings were deleted) and the relay's speaker feeds on
-core NATS (while, and only while, a Space is captioned).
+core NATS (while, and only while, a Space is captioned); it says captions on the Spaces' live
+channels (core NATS).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from faststream.nats import NatsRouter
+
+from parley.captions.adapters.live_captions import LiveCaptions
 from parley.captions.adapters.speaker_feeds import SpeakerFeeds
 from parley.captions.adapters.transcriber import load_transcriber, model_dir
 from parley.captions.domain.utterances import Cutting
@@ -35,20 +39,22 @@ async def build(infra: Infrastructure) -> ServiceParts:
     transcriber = await asyncio.to_thread(
         load_transcriber, model, cpu_threads=settings.captions_cpu_threads
     )
+    live_router = NatsRouter()  # what captions says on the live channels (no subscriptions)
     deps = CaptionsDeps(
         store=EventStore(infra.nc, stream=streams.CAPTIONS.name, context=streams.CAPTIONS.context),
         sessions=infra.sessions,
         positions=infra.positions,
         transcriber=transcriber,
         feeds=SpeakerFeeds(infra.nc),
+        live=LiveCaptions(live_router),
         cutting=Cutting(
             end_pause_ms=settings.captions_end_pause_ms,
             max_ms=settings.captions_max_utterance_ms,
         ),
     )
-    captioning = Captioning(deps, infra.leases)
+    captioning = Captioning(deps, infra.leases, partial_every_ms=settings.captions_partial_every_ms)
     return ServiceParts(
-        routers=[routes(deps, queue=SERVICE, outcomes=infra.outcomes)],
+        routers=[routes(deps, queue=SERVICE, outcomes=infra.outcomes), live_router],
         projections=[
             (streams.CAPTIONS, TranscriptsProjection()),
             (streams.ROOM, SpacesProjection()),

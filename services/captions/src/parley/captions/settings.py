@@ -37,3 +37,10 @@ class CaptionsSettings(ServiceSettings):
         validation_alias=AliasChoices("PARLEY_CAPTIONS_MAX_UTTERANCE_MS"),
         description="Longer speech without a pause is cut here",
     )
+    captions_partial_every_ms: int = Field(
+        default=1_000,
+        ge=200,
+        validation_alias=AliasChoices("PARLEY_CAPTIONS_PARTIAL_EVERY_MS"),
+        description="While someone speaks, their words so far are captioned (a partial) each "
+        "time this much more was said, when the transcriber has nothing final to do",
+    )

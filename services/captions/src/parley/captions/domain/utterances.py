@@ -117,6 +117,22 @@ class UtteranceCutter:
             done.extend(self.flush())
         return done
 
+    @property
+    def open_start_ms(self) -> int | None:
+        """Where what is being said now started (``None`` while nothing is)."""
+        return None if self._open is None else self._open.start_pts // SAMPLES_PER_MS
+
+    def ongoing(self) -> Utterance | None:
+        """What is being said now, so far (for a partial caption): ``None`` while nothing is,
+        or too little speech to be words yet."""
+        current = self._open
+        if current is None or current.speech_ms < self.cutting.min_speech_ms:
+            return None
+        pcm = b"".join(current.frames)
+        start_ms = current.start_pts // SAMPLES_PER_MS
+        end_ms = start_ms + len(pcm) // 2 // SAMPLES_PER_MS
+        return Utterance(start_ms=start_ms, end_ms=end_ms, pcm=pcm)
+
     def flush(self) -> list[Utterance]:
         """Ends what is being said now (the feed stopped or went quiet for good)."""
         current, self._open = self._open, None

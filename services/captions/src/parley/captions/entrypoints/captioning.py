@@ -5,42 +5,97 @@ It reads which Spaces to caption from the read model every half second (captions
 picked up within that, turned off or the Space ended: its captioner stops within that). Each
 Space's captioner runs under a lease (``captions.caption.<space_id>``,
 ``parley.chassis.leases``): the feeds are core NATS, so two replicas following one Space would
-transcribe everything twice. A captioner follows the Space's speaker feeds, cuts each
-speaker's into utterances (``domain.utterances``) and transcribes them in order, one at a
-time, each into a final segment. A speaker whose feed stops (muted, no longer heard) has what
-they were saying finished after the pause that ends an utterance."""
+transcribe everything twice.
+
+A captioner follows the Space's speaker feeds and cuts each speaker's into utterances
+(``domain.utterances``). Its one transcriber does, in this order:
+
+1. **finals**: each finished utterance, oldest first, into a final segment and a
+   ``captions.final``; never skipped (only when a backlog of ``MAX_WAITING`` shows the CPU is
+   far behind is the newest dropped, counted);
+2. **partials**, only when no final waits: while someone speaks, their words so far each time
+   ``partial_every_ms`` more was said, one speaker after the other. A speaker's newer words
+   replace a partial the transcriber has not got to, and a final replaces its partials: these
+   are the partials dropped when more people talk than the CPU captions in real time (counted:
+   :class:`CaptioningStats`, and the OpenTelemetry counters ``parley.captions.*``).
+
+A speaker whose feed stops (muted, no longer heard) has what they were saying finished after
+the pause that ends an utterance."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import time
+from collections import deque
+from dataclasses import dataclass
+
+from opentelemetry import metrics
 
 from parley.captions.domain.utterances import Utterance, UtteranceCutter
-from parley.captions.handlers.caption_utterance import caption_utterance
+from parley.captions.handlers.caption_utterance import caption_partial, caption_utterance
 from parley.captions.handlers.dependencies import CaptionsDeps, Unfollow
 from parley.captions.queries.captions import spaces_to_caption
 from parley.chassis.leases import LeaseKeeper, Leases
 from parley.chassis.logs import get_logger
-from parley.contracts.media import FeedHeaders
+from parley.contracts.live import caption_segment_id
+from parley.contracts.media import FRAME_MS, FeedHeaders
 
 log = get_logger(__name__)
 
-# Utterances waiting for the transcriber, per Space: past this the CPU is behind (more speech
-# than it captions in real time) and the newest is dropped, said in the log (part 2: a metric).
+# Finished utterances waiting for the transcriber, per Space: past this the CPU is far behind
+# (finals come in faster than it transcribes them) and the newest is dropped.
 MAX_WAITING = 64
+
+_meter = metrics.get_meter("parley.captions")
+_COUNTERS = {
+    name: _meter.create_counter(f"parley.captions.{name}", description=description)
+    for name, description in {
+        "partials_sent": "Partial captions said on live channels",
+        "partials_dropped": "Partial captions not made: newer words or the final came first "
+        "(the transcriber was behind)",
+        "finals_sent": "Final captions said on live channels",
+        "finals_dropped": "Finished utterances not captioned: the backlog was full",
+    }.items()
+}
+
+
+@dataclass
+class CaptioningStats:
+    """What this process's captioners did (also the ``parley.captions.*`` counters)."""
+
+    partials_sent: int = 0
+    partials_dropped: int = 0
+    finals_sent: int = 0
+    finals_dropped: int = 0
+
+    def count(self, name: str, space_id: str) -> None:
+        setattr(self, name, getattr(self, name) + 1)
+        _COUNTERS[name].add(1, {"space_id": space_id})
 
 
 class SpaceCaptioner:
-    def __init__(self, deps: CaptionsDeps, space_id: str) -> None:
+    def __init__(
+        self,
+        deps: CaptionsDeps,
+        space_id: str,
+        *,
+        partial_every_ms: int,
+        stats: CaptioningStats,
+    ) -> None:
         self._deps = deps
         self.space_id = space_id
+        self._partial_every_frames = max(1, partial_every_ms // FRAME_MS)
+        self._stats = stats
         self._cutters: dict[str, UtteranceCutter] = {}
         self._last_frame_at: dict[str, float] = {}
-        self._waiting: asyncio.Queue[tuple[str, Utterance]] = asyncio.Queue(MAX_WAITING)
+        self._frames_since_partial: dict[str, int] = {}
+        self._finals: deque[tuple[str, Utterance]] = deque()
+        self._partials: dict[str, Utterance] = {}  # per speaker, oldest first
+        self._shown: set[str] = set()  # segments with a partial on screen
+        self._work = asyncio.Event()
         self._unfollow: Unfollow | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self.dropped = 0
 
     async def start(self) -> None:
         self._tasks = [
@@ -67,16 +122,36 @@ class SpaceCaptioner:
             cutter = self._cutters[user_id] = UtteranceCutter(self._deps.cutting)
         self._last_frame_at[user_id] = time.monotonic()
         for utterance in cutter.push(headers.pts, pcm):
-            self._hand_over(user_id, utterance)
+            self._finished(user_id, utterance)
+        if not cutter.speaking:
+            self._frames_since_partial[user_id] = 0
+            return
+        frames = self._frames_since_partial.get(user_id, 0) + 1
+        if frames < self._partial_every_frames:
+            self._frames_since_partial[user_id] = frames
+            return
+        self._frames_since_partial[user_id] = 0
+        if (ongoing := cutter.ongoing()) is not None:
+            if self._partials.pop(user_id, None) is not None:
+                self._stats.count("partials_dropped", self.space_id)
+            self._partials[user_id] = ongoing  # at the end: speakers take turns
+            self._work.set()
 
-    def _hand_over(self, user_id: str, utterance: Utterance) -> None:
-        try:
-            self._waiting.put_nowait((user_id, utterance))
-        except asyncio.QueueFull:
-            self.dropped += 1
-            log.warning(
-                "captions.behind", space=self.space_id, speaker=user_id, dropped=self.dropped
-            )
+    def _finished(self, user_id: str, utterance: Utterance) -> None:
+        waiting = self._partials.get(user_id)
+        if waiting is not None and waiting.start_ms == utterance.start_ms:
+            del self._partials[user_id]
+            self._stats.count("partials_dropped", self.space_id)
+        if len(self._finals) >= MAX_WAITING:
+            self._stats.count("finals_dropped", self.space_id)
+            log.warning("captions.behind", space=self.space_id, speaker=user_id)
+            return
+        self._finals.append((user_id, utterance))
+        self._work.set()
+
+    def _still_spoken(self, user_id: str, start_ms: int) -> bool:
+        cutter = self._cutters.get(user_id)
+        return cutter is not None and cutter.open_start_ms == start_ms
 
     async def _end_stopped_feeds(self) -> None:
         pause_s = self._deps.cutting.end_pause_ms / 1000
@@ -86,24 +161,61 @@ class SpaceCaptioner:
             for user_id, cutter in self._cutters.items():
                 if cutter.speaking and now - self._last_frame_at[user_id] >= pause_s:
                     for utterance in cutter.flush():
-                        self._hand_over(user_id, utterance)
+                        self._finished(user_id, utterance)
 
     async def _transcribe(self) -> None:
         while True:
-            user_id, utterance = await self._waiting.get()
+            await self._work.wait()
             try:
-                await caption_utterance(self._deps, self.space_id, user_id, utterance)
+                if self._finals:
+                    await self._final(*self._finals.popleft())
+                elif self._partials:
+                    user_id = next(iter(self._partials))
+                    await self._partial(user_id, self._partials.pop(user_id))
+                else:
+                    self._work.clear()
             except Exception:
-                log.exception("captions.caption_failed", space=self.space_id, speaker=user_id)
+                log.exception("captions.caption_failed", space=self.space_id)
+
+    async def _final(self, user_id: str, utterance: Utterance) -> None:
+        segment_id = caption_segment_id(user_id, utterance.start_ms)
+        shown = segment_id in self._shown
+        self._shown.discard(segment_id)
+        line = await caption_utterance(
+            self._deps, self.space_id, user_id, utterance, partials_shown=shown
+        )
+        if line is not None:
+            self._stats.count("finals_sent", self.space_id)
+
+    async def _partial(self, user_id: str, utterance: Utterance) -> None:
+        line = await caption_partial(
+            self._deps,
+            self.space_id,
+            user_id,
+            utterance,
+            still_spoken=lambda: self._still_spoken(user_id, utterance.start_ms),
+        )
+        if line is not None:
+            self._shown.add(line.segment_id)
+            self._stats.count("partials_sent", self.space_id)
 
 
 class Captioning:
-    def __init__(self, deps: CaptionsDeps, leases: Leases, *, poll_s: float = 0.5) -> None:
+    def __init__(
+        self,
+        deps: CaptionsDeps,
+        leases: Leases,
+        *,
+        partial_every_ms: int = 1_000,
+        poll_s: float = 0.5,
+    ) -> None:
         self._deps = deps
         self._leases = leases
+        self._partial_every_ms = partial_every_ms
         self._poll_s = poll_s
         self._keepers: dict[str, LeaseKeeper] = {}
         self._captioners: dict[str, SpaceCaptioner] = {}
+        self.stats = CaptioningStats()
 
     def captioning_here(self, space_id: str) -> bool:
         """This replica captions the Space now."""
@@ -130,7 +242,9 @@ class Captioning:
             await asyncio.sleep(self._poll_s)
 
     async def _start(self, space_id: str) -> None:
-        captioner = SpaceCaptioner(self._deps, space_id)
+        captioner = SpaceCaptioner(
+            self._deps, space_id, partial_every_ms=self._partial_every_ms, stats=self.stats
+        )
         self._captioners[space_id] = captioner
         await captioner.start()
 

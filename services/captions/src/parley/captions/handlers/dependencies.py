@@ -13,6 +13,7 @@ from parley.captions.domain.utterances import Cutting
 from parley.chassis.decider import Decider, StateCache
 from parley.chassis.event_store import EventStore
 from parley.chassis.projections import Positions
+from parley.contracts.live import CaptionLine
 from parley.contracts.media import FeedHeaders
 
 transcript_decider: Decider[transcript.Command, transcript.SpeakerTranscript] = Decider(
@@ -36,6 +37,14 @@ class SpeakerFeeds(Protocol):
     async def follow(self, space_id: str, on_frame: Frame) -> Unfollow: ...
 
 
+class LiveCaptions(Protocol):
+    """Captions said on a Space's live channel (not stored)."""
+
+    async def partial(self, space_id: str, line: CaptionLine) -> None: ...
+
+    async def final(self, space_id: str, line: CaptionLine) -> None: ...
+
+
 @dataclass(frozen=True)
 class CaptionsDeps:
     store: EventStore
@@ -43,5 +52,6 @@ class CaptionsDeps:
     positions: Positions
     transcriber: Transcriber
     feeds: SpeakerFeeds
+    live: LiveCaptions
     cutting: Cutting = field(default_factory=Cutting)
     cache: StateCache = field(default_factory=StateCache)
