@@ -4,7 +4,7 @@
                                                 # bench/results/ and the figures in bench/README.md
     uv run python bench/run.py --quick          # smoke run in a few seconds; writes *-quick files
     uv run python bench/run.py --only room      # one benchmark: event_store, bus, room, media,
-                                                # timers, recording
+                                                # timers, recording, captions
     uv run python bench/run.py --only room --baseline 8612e92 --profile --memory
                                                 # room: old code side by side (default
                                                 # baseline 8612e92; --baseline none: this
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import bus_bench
+import captions_bench
 import chart
 import machine
 import media_bench
@@ -218,7 +219,7 @@ async def measure(nats_url: str, sizes: Sizes) -> dict[str, Any]:
         await nc.close()
 
 
-BENCHMARKS = ("event_store", "bus", "room", "media", "timers", "recording")
+BENCHMARKS = ("event_store", "bus", "room", "media", "timers", "recording", "captions")
 
 
 def main() -> int:
@@ -267,6 +268,8 @@ def main() -> int:
             code |= timers_bench.run(BENCH_DIR, quick=args.quick)
         elif name == "recording":
             code |= recording_bench.run(BENCH_DIR, quick=args.quick)
+        elif name == "captions":
+            code |= captions_bench.run(BENCH_DIR, quick=args.quick)
         else:
             code |= media_bench.run(BENCH_DIR, quick=args.quick)
     print(f"done in {time.perf_counter() - started:.0f}s")
