@@ -1,30 +1,36 @@
 """Fixtures for clipping's integration tests: a private nats-server with the streams of room,
-recording and the relay made by the test (those services are not running), and helpers that
-stand in for them: room's events, the relay's program feed, a finished recording."""
+recording, captions and the relay made by the test (those services are not running), and
+helpers that stand in for them: room's events, the relay's program feed, a finished recording,
+captions' final segments."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
 from nats.aio.client import Client as NATS
-from nats.js import api
+from nats.js import api as js_api
 
+from parley.chassis.bus import BusClient, RequestContext
+from parley.chassis.errors import DomainError
 from parley.chassis.event_store import EventMetadata, EventStore
 from parley.chassis.messaging import connect, ensure_stream
 from parley.contracts import media, ogg_opus, streams
-from parley.contracts.events import recording, room
+from parley.contracts.api import clipping
+from parley.contracts.events import captions, recording, room
 from parley.testing import audio
 from parley.testing.events import Appender
 
 
 @pytest.fixture
 async def stand_in(private_nats: str) -> AsyncIterator[NATS]:
-    """A connection standing in for room, recording and the relay (owners of what we read)."""
-    nc = await connect(private_nats, name="room-recording-relay-stand-in")
-    for spec in (streams.ROOM, streams.RECORDING, streams.RECORDING_FEED):
+    """A connection standing in for room, recording, captions and the relay (owners of what we
+    read)."""
+    nc = await connect(private_nats, name="room-recording-captions-relay-stand-in")
+    for spec in (streams.ROOM, streams.RECORDING, streams.CAPTIONS, streams.RECORDING_FEED):
         await ensure_stream(nc, spec)
     try:
         yield nc
@@ -61,10 +67,25 @@ class Room(Appender):
         )
 
 
+class Captions(Appender):
+    """Appends captions' final segments as captions does (one transcript per speaker)."""
+
+    def __init__(self, nc: NATS) -> None:
+        super().__init__(nc, streams.CAPTIONS)
+
+    async def final(
+        self, space_id: str, speaker_id: str, start_ms: int, end_ms: int, text: str
+    ) -> int:
+        segment = captions.CaptionSegmentFinalized(
+            space_id=space_id, speaker_id=speaker_id, start_ms=start_ms, end_ms=end_ms, text=text
+        )
+        return await self.append(captions.transcript_id(space_id, speaker_id), segment)
+
+
 async def finished_recording(nc: NATS, space_id: str, packets: list[bytes]) -> None:
     """``<space_id>.ogg`` in the recordings bucket and recording's events, as it makes them."""
     objects = await nc.jetstream().create_object_store(
-        "recordings", config=api.ObjectStoreConfig(storage=api.StorageType.FILE)
+        "recordings", config=js_api.ObjectStoreConfig(storage=js_api.StorageType.FILE)
     )
     data = ogg_opus.mux(packets, serial=ogg_opus.stream_serial(space_id))
     await objects.put(f"{space_id}.ogg", data)
@@ -131,3 +152,33 @@ def hz_at(pcm: np.ndarray, from_s: float, to_s: float) -> float:
 
 def now_ns() -> int:
     return time.time_ns()
+
+
+async def wait_for(
+    bus: BusClient, clip_id: str, state: str, timeout: float = 15
+) -> clipping.ClipView:
+    """The clip once it is in ``state``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        view = await bus.call(
+            clipping.GET_CLIP, clipping.ClipRef(clip_id=clip_id), RequestContext()
+        )
+        if view.state == state:
+            return view
+        assert view.state in ("pending", "ready", state), view
+        assert time.monotonic() < deadline, f"{clip_id} never {state}: {view}"
+        await asyncio.sleep(0.02)
+
+
+async def create_once_ready(
+    bus: BusClient, payload: clipping.CreateClip, ctx: RequestContext
+) -> clipping.ClipCreated:
+    """A replay clip, once clipping's read model has the recording the test just finished."""
+    for _ in range(200):
+        try:
+            return await bus.call(clipping.CREATE_CLIP, payload, ctx)
+        except DomainError as error:
+            if error.type != "recording-not-ready":
+                raise
+        await asyncio.sleep(0.02)
+    raise AssertionError("the recording never became ready for clipping")

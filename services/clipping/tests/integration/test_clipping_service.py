@@ -24,6 +24,7 @@ from parley.testing.routes import route_subjects
 
 from .conftest import (
     Room,
+    create_once_ready,
     decode,
     delete_recording,
     finished_recording,
@@ -31,21 +32,11 @@ from .conftest import (
     now_ns,
     publish_program,
     tone_packets,
+    wait_for,
 )
 
 LISTENER = RequestContext(actor="usr_listener")
 STRANGER = RequestContext(actor="usr_stranger")
-
-
-async def wait_for(bus: BusClient, clip_id: str, state: str, timeout: float = 15) -> api.ClipView:
-    deadline = time.monotonic() + timeout
-    while True:
-        view = await bus.call(api.GET_CLIP, api.ClipRef(clip_id=clip_id), RequestContext())
-        if view.state == state:
-            return view
-        assert view.state in ("pending", "ready", state), view
-        assert time.monotonic() < deadline, f"{clip_id} never {state}: {view}"
-        await asyncio.sleep(0.02)
 
 
 async def refused(bus: BusClient, payload: api.CreateClip, ctx: RequestContext) -> tuple[int, str]:
@@ -67,20 +58,6 @@ async def eventually_refused(
                 return error.status
         await asyncio.sleep(0.02)
     raise AssertionError(f"never refused with {slug}")
-
-
-async def create_once_ready(
-    bus: BusClient, payload: api.CreateClip, ctx: RequestContext
-) -> api.ClipCreated:
-    """A replay clip, once clipping's read model has the recording the test just finished."""
-    for _ in range(200):
-        try:
-            return await bus.call(api.CREATE_CLIP, payload, ctx)
-        except DomainError as error:
-            if error.type != "recording-not-ready":
-                raise
-        await asyncio.sleep(0.02)
-    raise AssertionError("the recording never became ready for clipping")
 
 
 async def clip_bytes(nc: NATS, name: str) -> bytes:

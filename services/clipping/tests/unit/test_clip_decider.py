@@ -21,6 +21,7 @@ from parley.clipping.domain.clip import (
     decide,
     evolve,
 )
+from parley.clipping.domain.transcript import Segment, Window
 from parley.contracts.events.clipping import (
     ClipDeleted,
     ClipExpired,
@@ -95,17 +96,17 @@ def test_a_clip_is_requested_once_and_readied_once() -> None:
     pending = fold(decide(request(LIVE), Clip()))
     assert pending.phase == "pending"
     assert decide(request(LIVE), pending) == []  # the same command again
-    ready_events = decide(MarkReady("clp_1", "clp_1.ogg", 30_000, 100, AT), pending)
+    ready_events = decide(MarkReady("clp_1", "clp_1.ogg", 30_000, 100, AT, 0), pending)
     assert isinstance(ready_events[0], ClipReady)
     ready = fold(ready_events, pending)
-    assert decide(MarkReady("clp_1", "clp_1.ogg", 30_000, 100, AT), ready) == []
+    assert decide(MarkReady("clp_1", "clp_1.ogg", 30_000, 100, AT, 0), ready) == []
     assert decide(MarkFailed("clp_1", "x"), ready) == []
     assert fold(decide(MarkFailed("clp_1", "no audio"), pending), pending).phase == "failed"
 
 
 def test_expiry_only_at_the_clips_own_time() -> None:
     pending = fold(decide(request(LIVE), Clip()))
-    ready = fold(decide(MarkReady("clp_1", "clp_1.ogg", 30_000, 100, AT), pending), pending)
+    ready = fold(decide(MarkReady("clp_1", "clp_1.ogg", 30_000, 100, AT, 0), pending), pending)
     assert decide(Expire("clp_1", AT + timedelta(seconds=5)), ready) == []  # stale firing
     [expired] = decide(Expire("clp_1", AT), ready)
     assert isinstance(expired, ClipExpired)
@@ -121,12 +122,64 @@ def test_deleting_the_recording_deletes_its_clips_once() -> None:
     assert isinstance(deleted, ClipDeleted)
     gone = fold([deleted], pending)
     assert decide(DeleteForRecording("clp_1"), gone) == []
-    assert decide(MarkReady("clp_1", "clp_1.ogg", 30_000, 100, AT), gone) == []
+    assert decide(MarkReady("clp_1", "clp_1.ogg", 30_000, 100, AT, 0), gone) == []
     assert decide(DeleteForRecording("clp_9"), Clip()) == []
 
 
-def test_a_transcript_attaches_to_a_clip_that_is_there() -> None:
-    pending = fold(decide(request(LIVE), Clip()))
-    [attached] = decide(AttachTranscript("clp_1", "hello"), pending)
+def ready_clip(start_s: float | None, window_start_ms: int) -> Clip:
+    space = LIVE if start_s is None else REPLAY
+    pending = fold(decide(request(space, start_s), Clip()))
+    ready = MarkReady("clp_1", "clp_1.ogg", 29_993, 100, AT, window_start_ms)
+    return fold(decide(ready, pending), pending)
+
+
+def test_a_ready_clip_knows_its_window_on_the_recordings_clock() -> None:
+    pending = fold(decide(request(REPLAY, 12.345), Clip()))
+    assert pending.window == Window(12_340, 42_340)  # a replay clip's: from its request
+    assert fold(decide(request(LIVE), Clip())).window is None  # a live clip's: once cut
+    assert ready_clip(None, 61_000).window == Window(61_000, 61_000 + 29_993)
+    assert ready_clip(12, 12_000).window == Window(12_000, 12_000 + 29_993)
+    # A ClipReady from before window_start_ms: a replay clip's request still says.
+    old_ready = ClipReady(
+        clip_id="clp_1", space_id="sp_1", object_name="clp_1.ogg", duration_ms=29_993,
+        bytes=100, expires_at=AT,
+    )  # fmt: skip
+    assert fold([old_ready], pending).window == Window(12_340, 12_340 + 29_993)
+    assert fold([old_ready], fold(decide(request(LIVE), Clip()))).window is None
+
+
+A = Segment("usr_a", 62_000, 64_000, "Hello there.")
+B = Segment("usr_b", 64_500, 66_000, "Hi!")
+OUTSIDE = Segment("usr_a", 50_000, 61_000, "Before the clip.")
+
+
+def test_a_ready_clip_takes_the_segments_of_its_window() -> None:
+    ready = ready_clip(None, 61_000)
+    [attached] = decide(AttachTranscript("clp_1", (B, OUTSIDE, A)), ready)
     assert isinstance(attached, ClipTranscriptAttached)
-    assert decide(AttachTranscript("clp_9", "hello"), Clip()) == []
+    assert attached.text == "Hello there.\nHi!"
+    assert [(s.speaker_id, s.start_ms, s.end_ms) for s in attached.segments] == [
+        ("usr_a", 62_000, 64_000),
+        ("usr_b", 64_500, 66_000),
+    ]
+    assert fold([attached], ready).transcript == (A, B)
+
+
+def test_an_offer_that_adds_nothing_appends_nothing() -> None:
+    ready = ready_clip(None, 61_000)
+    with_a = fold(decide(AttachTranscript("clp_1", (A,)), ready), ready)
+    assert decide(AttachTranscript("clp_1", (A,)), with_a) == []  # a redelivery
+    assert decide(AttachTranscript("clp_1", (OUTSIDE,)), with_a) == []  # not its window
+    assert decide(AttachTranscript("clp_1", ()), ready) == []  # no captions yet: ""
+    [more] = decide(AttachTranscript("clp_1", (B,)), with_a)  # B came later: A stays
+    assert isinstance(more, ClipTranscriptAttached)
+    assert more.text == "Hello there.\nHi!"
+
+
+def test_only_a_ready_clip_takes_a_transcript() -> None:
+    pending = fold(decide(request(REPLAY, 61), Clip()))
+    assert decide(AttachTranscript("clp_1", (A,)), pending) == []  # not cut yet
+    assert decide(AttachTranscript("clp_9", (A,)), Clip()) == []
+    ready = ready_clip(61, 61_000)
+    gone = fold(decide(DeleteForRecording("clp_1"), ready), ready)
+    assert decide(AttachTranscript("clp_1", (A,)), gone) == []

@@ -56,16 +56,27 @@ def test_a_live_clip_is_the_last_30_s_by_capture_time() -> None:
     end = 1_000 * S
     packets = feed(2500, end_ns=end)  # 50 s of program
     clip = live_window(packets, end)
-    assert len(clip) == CLIP_PACKETS
-    assert clip[0] == (2500 - CLIP_PACKETS).to_bytes(4, "big")
-    assert clip[-1] == (2499).to_bytes(4, "big")
+    assert len(clip.packets) == CLIP_PACKETS
+    assert clip.packets[0] == (2500 - CLIP_PACKETS).to_bytes(4, "big")
+    assert clip.packets[-1] == (2499).to_bytes(4, "big")
     # asked 10 s earlier: the 30 s before then
     earlier = live_window(packets, end - 10 * S)
-    assert earlier[-1] == (2499 - 500).to_bytes(4, "big")
+    assert earlier.packets[-1] == (2499 - 500).to_bytes(4, "big")
     # asked a second after the newest packet stored (the relay's latency): still 30 s
     assert live_window(packets, end + S) == clip
     # a Space live for 12 s: 12 s
-    assert len(live_window(feed(600, end_ns=end), end)) == 600
+    assert len(live_window(feed(600, end_ns=end), end).packets) == 600
+    assert live_window([], end).packets == []
+
+
+def test_a_live_clip_starts_at_its_packets_media_time_on_the_recordings_clock() -> None:
+    end = 1_000 * S
+    packets = feed(2500, end_ns=end)  # the program's 0..50 s
+    assert live_window(packets, end).start_ms == 20_000  # its last 30 s: 20..50 s
+    assert live_window(packets, end - 10 * S).start_ms == 10_000  # asked 10 s earlier
+    assert live_window(feed(600, end_ns=end), end).start_ms == 0  # live for 12 s: from 0
+    assert replay_window(10, 60_000).start_ms == 10_000
+    assert replay_window(0.019, 60_000).start_ms == 20  # on a packet
 
 
 def test_a_live_clip_keeps_the_timeline() -> None:
@@ -74,11 +85,15 @@ def test_a_live_clip_keeps_the_timeline() -> None:
     duplicated = [*packets, packets[40]]  # a retried publish stored twice
     holed = [p for p in duplicated if p.stream_seq not in (50, 51, 52)]  # three lost packets
     clip = live_window(holed, end)
-    assert len(clip) == 100
-    assert clip[49:52] == [ogg_opus.SILENCE] * 3
-    # a new origin (another epoch, its own pts from 0) goes straight on
+    assert len(clip.packets) == 100
+    assert clip.packets[49:52] == [ogg_opus.SILENCE] * 3
+    assert clip.start_ms == 0  # the holes are the timeline's: the start does not move
+    # a new origin (another epoch, its own pts from 0) goes straight on; the window is placed
+    # on the new origin's clock (the one captions place the words on from then on)
     after = feed(50, end_ns=end + 1 * S, epoch="e2", first_seq=200)
-    assert len(live_window(packets + after, end + S)) == 150
+    across = live_window(packets + after, end + S)
+    assert len(across.packets) == 150
+    assert across.start_ms == 0  # 3 s ending 1 s into the new clock: not before its 0
 
 
 def tone_packets(freqs: list[float], seconds_each: float) -> list[bytes]:

@@ -2,8 +2,8 @@
 
 Clipping owns the CLIPPING stream, the ``clips`` object store bucket and its timer stream; it
 reads ROOM (room's: recorded? clipping on? live? who is in?), RECORDING (recording's: the
-finished recording, its deletion), RECFEED (the relay's durable program feed) and the
-``recordings`` bucket.
+finished recording, its deletion), CAPTIONS (captions' final segments: clips' transcripts),
+RECFEED (the relay's durable program feed) and the ``recordings`` bucket.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from parley.clipping.entrypoints.reactions import reactions
 from parley.clipping.entrypoints.routes import routes
 from parley.clipping.entrypoints.timers import timer_firings
 from parley.clipping.handlers.dependencies import ClippingDeps
+from parley.clipping.projections.caption_segments import CaptionSegmentsProjection
+from parley.clipping.projections.catch_up import CatchUp
 from parley.clipping.projections.clips import ClipsProjection
 from parley.clipping.projections.recordings import RecordingsProjection
 from parley.clipping.projections.spaces import SpacesProjection
@@ -41,6 +43,7 @@ async def build(infra: Infrastructure) -> ServiceParts:
         timers=await Timers.open(infra.nc, SERVICE, replicas=settings.stream_replicas),
         public_url=settings.resolved_public_url(),
         expiry_s=settings.clip_expiry_s,
+        catch_up=CatchUp(infra.nc, infra.positions),
     )
     return ServiceParts(
         routers=[
@@ -52,15 +55,22 @@ async def build(infra: Infrastructure) -> ServiceParts:
             (streams.CLIPPING, ClipsProjection()),
             (streams.ROOM, SpacesProjection()),
             (streams.RECORDING, RecordingsProjection()),
+            (streams.CAPTIONS, CaptionSegmentsProjection()),
         ],
     )
 
 
 definition = ServiceDefinition(
     name=SERVICE,
-    # CLIPPING is ours (created or updated at start); ROOM is room's, RECORDING recording's and
-    # RECFEED the relay's: we wait for them.
-    streams=[streams.CLIPPING, streams.ROOM, streams.RECORDING, streams.RECORDING_FEED],
+    # CLIPPING is ours (created or updated at start); ROOM is room's, RECORDING recording's,
+    # CAPTIONS captions' and RECFEED the relay's: we wait for them.
+    streams=[
+        streams.CLIPPING,
+        streams.ROOM,
+        streams.RECORDING,
+        streams.CAPTIONS,
+        streams.RECORDING_FEED,
+    ],
     migrations=MIGRATIONS,
     build=build,
     settings_type=ClippingSettings,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from parley.contracts.registry import DomainEvent
 
@@ -50,6 +50,12 @@ class ClipReady(DomainEvent, context=CONTEXT, version=1):
     duration_ms: int = Field(description="Playable duration (granules less the pre-skip)")
     bytes: int = Field(description="Size of the object")
     expires_at: datetime = Field(description="When it expires (PARLEY_CLIP_EXPIRY_S after)")
+    window_start_ms: int | None = Field(
+        default=None,
+        description="Where the clip's audio starts on the recording's clock (ms of the "
+        "program's media time, where caption segments are placed too): a replay clip's "
+        "start_s, a live clip's first packet. None in clips made before it was recorded",
+    )
 
 
 class ClipFailed(DomainEvent, context=CONTEXT, version=1):
@@ -60,11 +66,26 @@ class ClipFailed(DomainEvent, context=CONTEXT, version=1):
     reason: str = Field(description="For people: why there is no audio")
 
 
+class ClipTranscriptSegment(BaseModel):
+    """One final caption segment in a clip's window (captions' ``CaptionSegmentFinalized``)."""
+
+    speaker_id: str = Field(description="The stage member who spoke")
+    start_ms: int = Field(description="Where the words start, on the recording's clock")
+    end_ms: int = Field(description="Where the words end, on the recording's clock")
+    text: str = Field(description="What was said, as transcribed")
+
+
 class ClipTranscriptAttached(DomainEvent, context=CONTEXT, version=1):
-    """The words spoken in the clip's window (sent by captions once it has them)."""
+    """The words spoken in the clip's window: every final caption segment overlapping it so
+    far. Attached once the clip is ready, and again whenever captions finalize another segment
+    of its window; each time the whole transcript, never less than the time before."""
 
     clip_id: str
-    text: str
+    text: str = Field(description="The segments' words in time order, one line per speaker's turn")
+    segments: list[ClipTranscriptSegment] = Field(
+        default_factory=list,
+        description="The segments themselves, by start (then speaker), with who spoke when",
+    )
 
 
 class ClipExpired(DomainEvent, context=CONTEXT, version=1):

@@ -8,6 +8,10 @@ Who may clip what is decided here, on the facts clipping keeps of the Space
 (:class:`SpaceFacts`, from room's and recording's events): anyone in a recorded, live Space
 with clipping on clips its last 30 s; once the recording is ready, anyone who was not removed
 from the Space clips a 30 s window of it.
+
+A ready clip knows its window on the recording's clock, and takes the caption segments that
+overlap it as they are offered (``domain/transcript.py``): its transcript only grows, and an
+offer that adds nothing appends nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +21,13 @@ from datetime import datetime
 from typing import Literal
 
 from parley.clipping.domain import errors
+from parley.clipping.domain.transcript import (
+    Segment,
+    Window,
+    in_window,
+    merged,
+    transcript_text,
+)
 from parley.clipping.domain.window import replay_window
 from parley.contracts.api.clipping import CLIP_SECONDS
 from parley.contracts.events.clipping import (
@@ -26,6 +37,7 @@ from parley.contracts.events.clipping import (
     ClipReady,
     ClipRequested,
     ClipTranscriptAttached,
+    ClipTranscriptSegment,
 )
 from parley.contracts.registry import DomainEvent
 
@@ -56,6 +68,9 @@ class Clip:
     space_id: str = ""
     object_name: str | None = None
     expires_at: datetime | None = None
+    # On the recording's clock: a replay clip's from its request, a live clip's once it is cut.
+    window: Window | None = None
+    transcript: tuple[Segment, ...] = ()
 
     @property
     def gone(self) -> bool:
@@ -78,6 +93,7 @@ class MarkReady:
     duration_ms: int
     bytes: int
     expires_at: datetime
+    window_start_ms: int  # where the audio starts on the recording's clock
 
 
 @dataclass(frozen=True)
@@ -88,8 +104,10 @@ class MarkFailed:
 
 @dataclass(frozen=True)
 class AttachTranscript:
+    """Caption segments offered to a clip: those in its window join its transcript."""
+
     clip_id: str
-    text: str
+    segments: tuple[Segment, ...]
 
 
 @dataclass(frozen=True)
@@ -161,16 +179,15 @@ def decide(command: Command, state: Clip) -> list[DomainEvent]:
                     duration_ms=ready.duration_ms,
                     bytes=ready.bytes,
                     expires_at=ready.expires_at,
+                    window_start_ms=ready.window_start_ms,
                 )
             ]
         case MarkFailed(clip_id=clip_id, reason=reason):
             if state.phase != "pending":
                 return []
             return [ClipFailed(clip_id=clip_id, space_id=state.space_id, reason=reason)]
-        case AttachTranscript(clip_id=clip_id, text=text):
-            if state.phase == "none" or state.gone:
-                return []
-            return [ClipTranscriptAttached(clip_id=clip_id, text=text)]
+        case AttachTranscript(clip_id=clip_id, segments=offered):
+            return _attach(clip_id, offered, state)
         case Expire(clip_id=clip_id, due_at=due_at):
             if state.phase != "ready" or state.expires_at is None:
                 return []
@@ -184,12 +201,54 @@ def decide(command: Command, state: Clip) -> list[DomainEvent]:
     return []
 
 
+def _attach(clip_id: str, offered: tuple[Segment, ...], state: Clip) -> list[DomainEvent]:
+    """Only a ready clip has a window (a live clip's is known once it is cut)."""
+    if state.phase != "ready" or state.window is None:
+        return []
+    transcript = merged(state.transcript, in_window(state.window, offered))
+    if transcript == state.transcript:
+        return []  # nothing new: a repeat, or segments of another window
+    return [
+        ClipTranscriptAttached(
+            clip_id=clip_id,
+            text=transcript_text(transcript),
+            segments=[
+                ClipTranscriptSegment(
+                    speaker_id=each.speaker_id,
+                    start_ms=each.start_ms,
+                    end_ms=each.end_ms,
+                    text=each.text,
+                )
+                for each in transcript
+            ],
+        )
+    ]
+
+
 def evolve(state: Clip, event: DomainEvent) -> Clip:
     match event:
-        case ClipRequested(space_id=space_id):
-            return replace(state, phase="pending", space_id=space_id)
-        case ClipReady(object_name=object_name, expires_at=expires_at):
-            return replace(state, phase="ready", object_name=object_name, expires_at=expires_at)
+        case ClipRequested(space_id=space_id, start_s=start_s, duration_s=duration_s):
+            # A replay clip's window is known from the request (it starts at start_s); a live
+            # clip's once it is cut (ClipReady).
+            window = (
+                None
+                if start_s is None
+                else Window.of(round(start_s * 1000), round(duration_s * 1000))
+            )
+            return replace(state, phase="pending", space_id=space_id, window=window)
+        case ClipReady() as ready:
+            return replace(
+                state,
+                phase="ready",
+                object_name=ready.object_name,
+                expires_at=ready.expires_at,
+                window=_ready_window(ready, state.window),
+            )
+        case ClipTranscriptAttached(segments=segments):
+            transcript = tuple(
+                Segment(each.speaker_id, each.start_ms, each.end_ms, each.text) for each in segments
+            )
+            return replace(state, transcript=transcript)
         case ClipFailed():
             return replace(state, phase="failed")
         case ClipExpired():
@@ -197,3 +256,12 @@ def evolve(state: Clip, event: DomainEvent) -> Clip:
         case ClipDeleted():
             return replace(state, phase="deleted", object_name=None)
     return state
+
+
+def _ready_window(ready: ClipReady, requested: Window | None) -> Window | None:
+    """The cut audio's window: where it starts (a ClipReady from before ``window_start_ms``
+    has none: a replay clip's request still says), as long as it plays."""
+    start_ms = ready.window_start_ms
+    if start_ms is None and requested is not None:
+        start_ms = requested.start_ms
+    return None if start_ms is None else Window.of(start_ms, ready.duration_ms)

@@ -9,6 +9,11 @@
   ``(end - 30 s, end]``, ``end`` the newest packet captured by the time of the request, in
   feed order, each once; a hole inside one origin's run (a packet the relay could not store)
   is filled with silence so that the clip keeps the Space's timeline.
+
+Each window also says where it starts on the **recording's clock** (ms of the program's media
+time, where captions place their segments): a replay window at its first packet, a live one
+at its packets' media time (pts), counted back from the newest packet (whose origin's clock is
+the one the Space runs on now).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass
 
 from parley.clipping.domain.errors import window_out_of_range
 from parley.contracts.api.clipping import CLIP_SECONDS
-from parley.contracts.media import FRAME_MS
+from parley.contracts.media import FRAME_MS, PROGRAM_SAMPLE_RATE
 from parley.contracts.media import FeedPacket as FeedPacket
 from parley.contracts.ogg_opus import SAMPLES_PER_PACKET, SILENCE
 
@@ -35,6 +40,18 @@ class ReplayWindow:
     @property
     def start_s(self) -> float:
         return self.first_packet / PACKETS_PER_SECOND
+
+    @property
+    def start_ms(self) -> int:
+        return self.first_packet * FRAME_MS
+
+
+@dataclass(frozen=True)
+class ClipAudio:
+    """A clip's packets and where they start on the recording's clock."""
+
+    packets: list[bytes]
+    start_ms: int
 
 
 def replay_window(start_s: float, recording_ms: int) -> ReplayWindow:
@@ -61,13 +78,13 @@ def replay_window(start_s: float, recording_ms: int) -> ReplayWindow:
 
 def live_window(
     packets: Sequence[FeedPacket], end_ns: int, seconds: int = CLIP_SECONDS
-) -> list[bytes]:
+) -> ClipAudio:
     """The Opus packets of the program's last ``seconds`` before ``end_ns`` (the request):
     the window ends at the newest packet captured by then, so the relay's latency (the last
     packets not stored yet) does not shorten the clip."""
     newest = max((p.captured_at_ns for p in packets if p.captured_at_ns <= end_ns), default=None)
     if newest is None:
-        return []
+        return ClipAudio([], 0)
     end_ns = newest
     start_ns = end_ns - seconds * _NS_PER_S
     chosen: list[FeedPacket] = []
@@ -86,4 +103,14 @@ def live_window(
             out.extend([SILENCE] * max(0, missing))
         out.append(packet.payload)
         previous = packet
-    return out[-seconds * PACKETS_PER_SECOND :]
+    out = out[-seconds * PACKETS_PER_SECOND :]
+    return ClipAudio(out, _start_ms(chosen[-1], len(out)))
+
+
+def _start_ms(last: FeedPacket, packets: int) -> int:
+    """Where ``packets`` ending with ``last`` start on the recording's clock: counted back from
+    the newest packet's media time (a window across a new origin starts on its clock, at 0 at
+    the earliest)."""
+    end_pts = last.pts + SAMPLES_PER_PACKET
+    start_pts = max(0, end_pts - packets * SAMPLES_PER_PACKET)
+    return start_pts * 1000 // PROGRAM_SAMPLE_RATE

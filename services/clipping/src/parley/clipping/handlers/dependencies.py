@@ -15,6 +15,7 @@ from parley.chassis.event_store import EventStore
 from parley.chassis.projections import Positions
 from parley.clipping.domain import clip
 from parley.clipping.domain.window import FeedPacket
+from parley.clipping.projections.catch_up import CatchUp
 
 clip_decider: Decider[clip.Command, clip.Clip] = Decider(
     initial_state=clip.Clip(), decide=clip.decide, evolve=clip.evolve
@@ -51,5 +52,6 @@ class ClippingDeps:
     timers: Timers
     public_url: str
     expiry_s: float
+    catch_up: CatchUp  # a read model has applied its whole stream as of now
     clock_ns: Callable[[], int] = time.time_ns
     cache: StateCache = field(default_factory=StateCache)

@@ -1,3 +1,4 @@
 """Read models of the clipping database, each rebuildable from its stream: the Spaces it may
-clip (``spaces.py``, from ROOM), their recordings (``recordings.py``, from RECORDING) and the
-clips (``clips.py``, from CLIPPING)."""
+clip (``spaces.py``, from ROOM), their recordings (``recordings.py``, from RECORDING), the
+clips (``clips.py``, from CLIPPING) and captions' final segments (``caption_segments.py``,
+from CAPTIONS). ``catch_up.py`` waits until one of them has applied its whole stream."""

@@ -1,5 +1,7 @@
 """``clips``: every clip's state, window, audio and transcript (CLIPPING): what get_clip
-answers, and the clips of a Space when its recording is deleted."""
+answers, the clips of a Space when its recording is deleted, and the ready clips a caption
+segment belongs to. Every CLIPPING event comes through (one filter for the context), so that
+its position reaches the stream's last sequence (``catch_up.py``)."""
 
 from __future__ import annotations
 
@@ -37,6 +39,9 @@ class ClipsProjection:
                         state="pending",
                         source=requested.source,
                         start_s=requested.start_s,
+                        window_start_ms=(
+                            None if requested.start_s is None else round(requested.start_s * 1000)
+                        ),
                         transcript="",
                         created_by=requested.by,
                         created_at=event.envelope.occurred_at,
@@ -44,6 +49,9 @@ class ClipsProjection:
                     )
                 )
             case ClipReady() as ready:
+                # A ClipReady from before window_start_ms leaves the request's (replay clips).
+                start = ready.window_start_ms
+                window = {} if start is None else {"window_start_ms": start}
                 await _set(
                     session,
                     ready.clip_id,
@@ -52,6 +60,7 @@ class ClipsProjection:
                     duration_ms=ready.duration_ms,
                     bytes=ready.bytes,
                     expires_at=ready.expires_at,
+                    **window,
                 )
             case ClipFailed(clip_id=clip_id, reason=reason):
                 await _set(session, clip_id, state="failed", failure=reason[:300])

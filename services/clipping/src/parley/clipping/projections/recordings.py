@@ -1,15 +1,16 @@
 """``clipping_recordings``: recording's facts (RECORDING): is a Space's recording ready, how
-long is it, which object holds it. A replay clip is cut from that object."""
+long is it, which object holds it. A replay clip is cut from that object. A deleted
+recording's Space keeps no caption segments here (its clips go with it)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Table
+from sqlalchemy import Table, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.chassis.event_store import StoredEvent
-from parley.clipping.projections.tables import recordings
+from parley.clipping.projections.tables import caption_segments, recordings
 from parley.clipping.projections.upserts import put
 from parley.contracts.events import recording
 from parley.contracts.subjects import event_type_filter
@@ -45,3 +46,6 @@ class RecordingsProjection:
             case recording.RecordingDeleted(space_id=space_id):
                 values = {"state": "deleted", "object_name": None}
                 await put(session, recordings, {"space_id": space_id}, values)
+                await session.execute(
+                    delete(caption_segments).where(caption_segments.c.space_id == space_id)
+                )

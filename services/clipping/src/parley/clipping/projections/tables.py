@@ -69,5 +69,22 @@ clips = Table(
     Column("expires_at", DateTime(timezone=True), nullable=True),
     Column("failure", String(300), nullable=True),
     Column("seq", BigInteger, nullable=False),
+    # Where its audio starts on the recording's clock (ms): a replay clip's from its request,
+    # a live clip's once it is ready. Its window lasts duration_ms.
+    Column("window_start_ms", BigInteger, nullable=True),
     Index("ix_clips_space", "space_id"),
+)
+
+# captions' final segments (CAPTIONS) of the Spaces whose clips may want them: recorded Spaces
+# (or not known yet) whose recording is not deleted
+caption_segments = Table(
+    "clipping_caption_segments",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # CAPTIONS stream seq
+    Column("space_id", String(80), nullable=False),
+    Column("speaker_id", String(80), nullable=False),
+    Column("start_ms", BigInteger, nullable=False),
+    Column("end_ms", BigInteger, nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_clipping_caption_segments_space", "space_id", "start_ms"),
 )

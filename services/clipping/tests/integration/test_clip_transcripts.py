@@ -1,0 +1,217 @@
+"""Clips' transcripts on a private nats-server and SQLite, captions' final segments appended
+to CAPTIONS as captions appends them: a replay clip takes the segments of its window captioned
+before it, segments finalized later fill in, a live clip's window is on the recording's clock,
+nothing outside the window gets in, and redelivered events append nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from nats.aio.client import Client as NATS
+from sqlalchemy import func, select
+
+from parley.chassis.bus import BusClient, RequestContext
+from parley.chassis.event_store import EventStore
+from parley.chassis.projections import ProjectionRunner
+from parley.chassis.service import RunningService, start_service
+from parley.clipping.bootstrap import definition
+from parley.clipping.projections.caption_segments import CaptionSegmentsProjection
+from parley.clipping.projections.recordings import RecordingsProjection
+from parley.clipping.projections.spaces import SpacesProjection
+from parley.clipping.projections.tables import caption_segments
+from parley.clipping.settings import ClippingSettings
+from parley.contracts import streams
+from parley.contracts.api import clipping as api
+from parley.contracts.events.clipping import ClipTranscriptAttached
+
+from .conftest import (
+    Captions,
+    Room,
+    create_once_ready,
+    delete_recording,
+    finished_recording,
+    now_ns,
+    publish_program,
+    tone_packets,
+    wait_for,
+)
+
+LISTENER = RequestContext(actor="usr_listener")
+TRANSCRIPT_POLICIES = (
+    (streams.CLIPPING, "policy_clipping_attach_transcript_when_clip_ready"),
+    (streams.CAPTIONS, "policy_clipping_attach_to_clips_when_caption_segment_finalized"),
+)
+
+
+async def start(private_nats: str, tmp_path: Path) -> RunningService:
+    settings = ClippingSettings(nats_url=private_nats, data_dir=tmp_path, log_json=False)
+    return await start_service(definition, settings)
+
+
+def runner(service: RunningService, projection: str) -> ProjectionRunner:
+    (found,) = [each for each in service.runners if each.projection.name == projection]
+    return found
+
+
+async def transcript_once(bus: BusClient, clip_id: str, text: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        view = await bus.call(api.GET_CLIP, api.ClipRef(clip_id=clip_id), RequestContext())
+        if view.transcript == text:
+            return
+        assert time.monotonic() < deadline, f"{clip_id}'s transcript never {text!r}: {view}"
+        await asyncio.sleep(0.02)
+
+
+async def transcript_policies_idle(nc: NATS, timeout: float = 15) -> None:
+    """Both transcript policies have handled every event their streams hold (none pending,
+    none waiting for an ack or a retry)."""
+    js = nc.jetstream()
+    deadline = time.monotonic() + timeout
+    for stream, durable in TRANSCRIPT_POLICIES:
+        while True:
+            info = await js.consumer_info(stream.name, durable)
+            if info.num_pending == 0 and info.num_ack_pending == 0:
+                break
+            assert time.monotonic() < deadline, f"{durable} still busy: {info}"
+            await asyncio.sleep(0.05)
+
+
+async def attachments(nc: NATS, clip_id: str) -> list[ClipTranscriptAttached]:
+    store = EventStore(nc, stream=streams.CLIPPING.name, context=streams.CLIPPING.context)
+    stored, _ = await store.load(clip_id)
+    return [each.event for each in stored if isinstance(each.event, ClipTranscriptAttached)]
+
+
+async def test_a_replay_clip_gets_its_windows_words_then_the_later_ones(
+    stand_in: NATS, private_nats: str, tmp_path: Path
+) -> None:
+    room, captions = Room(stand_in), Captions(stand_in)
+    await room.live("sp_talk")
+    # Captioned while the Space was live, before anyone clipped it.
+    await captions.final("sp_talk", "usr_a", 4_000, 9_000, "Before the window.")
+    await captions.final("sp_talk", "usr_a", 11_000, 14_000, "Welcome to the show.")
+    await captions.final("sp_talk", "usr_b", 14_500, 17_000, "Glad to be here.")
+    await captions.final("sp_talk", "usr_b", 18_000, 19_000, "Really glad.")
+    await captions.final("sp_talk", "usr_b", 39_000, 41_000, "Cut at the end.")
+    await captions.final("sp_talk", "usr_a", 40_000, 43_000, "After the window.")
+    await room.end("sp_talk")
+    await finished_recording(stand_in, "sp_talk", tone_packets([(440, 60)]))
+
+    service = await start(private_nats, tmp_path)
+    try:
+        bus = service.infra.bus
+        replay = api.CreateClip(space_id="sp_talk", start_s=10)  # 10..40 s
+        created = await create_once_ready(bus, replay, LISTENER)
+        clip_id = created.clip_id
+        await wait_for(bus, clip_id, "ready")
+        # One line per speaker's turn: usr_b's three segments are one turn, for now.
+        before = "Welcome to the show.\nGlad to be here. Really glad. Cut at the end."
+        await transcript_once(bus, clip_id, before)
+
+        # Finalized after the clip was ready: the words in its window join in time order,
+        # the others do not.
+        await captions.final("sp_talk", "usr_a", 44_000, 46_000, "Long after.")
+        await captions.final("sp_talk", "usr_a", 20_000, 22_000, "Said later.")
+        after = "Welcome to the show.\nGlad to be here. Really glad.\nSaid later.\nCut at the end."
+        await transcript_once(bus, clip_id, after)
+        await transcript_policies_idle(stand_in)
+        view = await bus.call(api.GET_CLIP, api.ClipRef(clip_id=clip_id), RequestContext())
+        assert view.transcript == after
+        [first, second] = await attachments(stand_in, clip_id)
+        assert first.text == before
+        assert [(s.speaker_id, s.start_ms, s.text) for s in second.segments] == [
+            ("usr_a", 11_000, "Welcome to the show."),
+            ("usr_b", 14_500, "Glad to be here."),
+            ("usr_b", 18_000, "Really glad."),
+            ("usr_a", 20_000, "Said later."),
+            ("usr_b", 39_000, "Cut at the end."),
+        ]
+    finally:
+        await service.stop()
+
+    # Every event of both policies delivered again (a new durable starts from the first
+    # event): nothing is appended twice.
+    for stream, durable in TRANSCRIPT_POLICIES:
+        await stand_in.jetstream().delete_consumer(stream.name, durable)
+    service = await start(private_nats, tmp_path)
+    try:
+        await transcript_policies_idle(stand_in)
+        assert [each.text for each in await attachments(stand_in, clip_id)] == [before, after]
+        view = await service.infra.bus.call(
+            api.GET_CLIP, api.ClipRef(clip_id=clip_id), RequestContext()
+        )
+        assert view.transcript == after
+    finally:
+        await service.stop()
+
+
+async def test_a_live_clip_works_before_captions_and_gets_its_words_later(
+    stand_in: NATS, private_nats: str, tmp_path: Path
+) -> None:
+    service = await start(private_nats, tmp_path)
+    try:
+        bus = service.infra.bus
+        room, captions = Room(stand_in), Captions(stand_in)
+        await room.live("sp_live")
+        await room.join("sp_live", "usr_listener")
+        # 40 s of program (media time 0..40 s): the last 30 s are 10..40 s of the recording.
+        await publish_program(stand_in, "sp_live", tone_packets([(440, 40)]), end_ns=now_ns())
+        await runner(service, SpacesProjection.name).wait_until_caught_up()  # the listener is in
+        created = await bus.call(api.CREATE_CLIP, api.CreateClip(space_id="sp_live"), LISTENER)
+        ready = await wait_for(bus, created.clip_id, "ready")
+        await transcript_policies_idle(stand_in)
+        assert ready.transcript == ""  # no captions yet: the clip works without
+
+        await captions.final("sp_live", "usr_host", 2_000, 4_000, "Too early for the clip.")
+        await captions.final("sp_live", "usr_host", 25_000, 27_000, "In the live clip.")
+        await transcript_once(bus, created.clip_id, "In the live clip.")
+        await captions.final("sp_live", "usr_guest", 9_000, 10_500, "Just in.")
+        await transcript_once(bus, created.clip_id, "Just in.\nIn the live clip.")
+        await transcript_policies_idle(stand_in)
+        [*_, last] = await attachments(stand_in, created.clip_id)
+        assert [(s.speaker_id, s.start_ms) for s in last.segments] == [
+            ("usr_guest", 9_000),
+            ("usr_host", 25_000),
+        ]
+    finally:
+        await service.stop()
+
+
+async def test_only_the_segments_clips_may_need_are_kept(
+    stand_in: NATS, private_nats: str, tmp_path: Path
+) -> None:
+    service = await start(private_nats, tmp_path)
+    try:
+        room, captions = Room(stand_in), Captions(stand_in)
+        await room.live("sp_plain", recording=False)
+        await room.live("sp_gone")
+        await room.end("sp_gone")
+        await finished_recording(stand_in, "sp_gone", tone_packets([(440, 40)]))
+        await captions.final("sp_gone", "usr_a", 1_000, 2_000, "Kept until deleted.")
+        await runner(service, SpacesProjection.name).wait_until_caught_up()
+        await captions.final("sp_plain", "usr_a", 1_000, 2_000, "Never clipped.")
+
+        async def kept(space_id: str) -> int:
+            await runner(service, CaptionSegmentsProjection.name).wait_until_caught_up()
+            async with service.infra.sessions() as session:
+                count = await session.scalar(
+                    select(func.count()).where(caption_segments.c.space_id == space_id)
+                )
+            return int(count or 0)
+
+        assert await kept("sp_plain") == 0  # not recorded: it has no clips
+        assert await kept("sp_gone") == 1
+        await delete_recording(stand_in, "sp_gone")
+        for _ in range(200):
+            if await kept("sp_gone") == 0:
+                break
+            await asyncio.sleep(0.02)
+        assert await kept("sp_gone") == 0  # the recording deleted: its words go
+        await runner(service, RecordingsProjection.name).wait_until_caught_up()
+        await captions.final("sp_gone", "usr_a", 3_000, 4_000, "Too late.")
+        assert await kept("sp_gone") == 0  # nor are later ones kept
+    finally:
+        await service.stop()
