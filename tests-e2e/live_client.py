@@ -52,12 +52,14 @@ def open_connection(
 
 
 class LiveSocket:
-    """One open live channel. ``messages`` is everything received, in order."""
+    """One open live channel. ``messages`` is everything received, in order; ``arrived`` the
+    ``time.perf_counter()`` at which each was read off the socket (for delays)."""
 
     def __init__(self, connection: ClientConnection, name: str = "") -> None:
         self.name = name
         self.connection = connection
         self.messages: list[Message] = []
+        self.arrived: list[float] = []
         self.closed = False
         self._changed = threading.Condition()
         self._reader = threading.Thread(target=self._read, name=f"live-{name}", daemon=True)
@@ -80,9 +82,11 @@ class LiveSocket:
     def _read(self) -> None:
         try:
             for raw in self.connection:
+                arrived = time.perf_counter()
                 message = json.loads(raw)
                 with self._changed:
                     self.messages.append(message)
+                    self.arrived.append(arrived)
                     self._changed.notify_all()
         except (ConnectionClosed, OSError):
             pass
