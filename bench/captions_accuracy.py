@@ -123,7 +123,7 @@ def measure(
             f"{errors['insertions']} ins)"
         )
     decodes = [d for h in heard for d in h.decodes]
-    worst = sorted(heard, key=lambda h: -jiwer.wer(words(h.said), words(h.heard) or "-"))
+    worst = sorted(heard, key=lambda h: -jiwer.wer(words(h.said), words(h.heard)))
     return {
         "overall": word_errors(heard),
         "per_voice": {v: word_errors([h for h in heard if h.voice == v]) for v in voices},
@@ -131,7 +131,7 @@ def measure(
         "utterances_per_sentence": round(len(decodes) / len(heard), 2),
         "worst": [
             {"voice": h.voice, "said": h.said, "heard": h.heard}
-            | {"wer": round(jiwer.wer(words(h.said), words(h.heard) or "-"), 3)}
+            | {"wer": round(jiwer.wer(words(h.said), words(h.heard)), 3)}
             for h in worst[:12]
         ],
         "sentences": [
