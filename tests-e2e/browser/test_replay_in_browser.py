@@ -6,19 +6,16 @@ signed-out visitor."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 from audio_probe import wait_until_element_plays
-from media_bots import bot
 from playwright.sync_api import expect
+from replays import record_a_space, start_playing, wait_until_ready
 from room_installed import requires_room
 
-from parley.bots import Tone, ToneTrack
 from parley.cli.registry import Service, is_installed
 
 pytestmark = [
@@ -39,59 +36,11 @@ REPLAY = 'audio[data-role="replay-audio"]'
 CLIP = 'audio[data-role="clip-audio"]'
 
 
-def record_a_space(url: str) -> str:
-    """A bot hosts a recorded Space: FIRST_HZ for FIRST_S, then SECOND_HZ, then ends it. Run
-    in a thread of its own: the bot's event loop stays out of Playwright's way."""
-
-    async def run() -> str:
-        host = await bot(url, "host")
-        try:
-            space = await host.create_space(TITLE, recording=True, clipping=True)
-            await host.start_space()
-            track = ToneTrack(FIRST_HZ)
-            await host.connect_media(space.id, track, patience_s=10)
-            await host.set_mic(True)
-            await asyncio.sleep(FIRST_S)
-            track.set_source(Tone(SECOND_HZ))
-            await asyncio.sleep(SECOND_S)
-            await host.end_space()
-            return space.id
-        finally:
-            await host.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, run()).result()
-
-
-def wait_until_ready(url: str, space_id: str, timeout_s: float = 60) -> dict[str, object]:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        recording = httpx.get(f"{url}/api/v1/spaces/{space_id}/recording", timeout=10).json()
-        if recording.get("state") == "ready":
-            return dict(recording)
-        assert time.monotonic() < deadline, recording
-        time.sleep(0.3)
-
-
-def start_playing(page, selector: str, hz: float) -> None:  # type: ignore[no-untyped-def]
-    """A click in the page (what lets it play sound), then play the element and wait until
-    the tone is heard in the page."""
-    page.get_by_role("heading", level=1).click()
-    page.evaluate(
-        """(selector) => {
-            const el = document.querySelector(selector);
-            window.__parleyPlayed = el.play().then(() => "playing", (e) => String(e));
-        }""",
-        selector,
-    )
-    wait_until_element_plays(page, selector, hz)
-
-
 def test_the_replay_plays_and_seeks_and_a_clip_link_plays_signed_out(
     open_person,  # type: ignore[no-untyped-def]
     stack,  # type: ignore[no-untyped-def]
 ) -> None:
-    space_id = record_a_space(stack.url)
+    space_id = record_a_space(stack.url, TITLE, [(FIRST_HZ, FIRST_S), (SECOND_HZ, SECOND_S)])
     recording = wait_until_ready(stack.url, space_id)
     assert float(recording["duration_s"]) >= FIRST_S + SECOND_S - 1  # type: ignore[arg-type]
 

@@ -1,5 +1,5 @@
-// The Space page's controls: the bar (leave or end, mic, request to speak, reactions, share),
-// the lobby's big button, the reaction picker, the audio status, and the hosts' panel
+// The Space page's controls: the bar (leave or end, mic, request to speak, reactions, captions,
+// share), the lobby's big button, the reaction picker, the audio status, and the hosts' panel
 // (requests to speak, invitations, mute all). Mixed into SpacePage (`this` is the page).
 
 import { spaces as spacesApi } from "../api.js";
@@ -19,7 +19,7 @@ export class Controls {
     const bar = this.els.bar;
     const model = this.model;
     const view = model.view;
-    const key = [this.phase, model.role, model.myMuted, view.my_speaker_request, model.requests.length, this.pickerOpen, view.settings, this.busy, session.signedIn, view.state, view.listener_count, view.scheduled_start, view.reminded, view.reminder_count, view.title, view.description, view.topics, this.clipping];
+    const key = [this.phase, model.role, model.myMuted, view.my_speaker_request, model.requests.length, this.pickerOpen, view.settings, this.busy, session.signedIn, view.state, view.listener_count, view.scheduled_start, view.reminded, view.reminder_count, view.title, view.description, view.topics, this.clipping, this.captionsWanted];
     if (unchanged(bar, key)) return;
     bar.classList.toggle("hidden", ["ended", "removed", "refused"].includes(this.phase));
     if (this.phase === "ended" || this.phase === "removed" || this.phase === "refused") {
@@ -60,6 +60,19 @@ export class Controls {
         },
         icon("heart"),
       ),
+      view.state === "live" &&
+        view.settings?.captions &&
+        h(
+          "button",
+          {
+            class: ["icon-btn bar-btn bar-captions", { active: this.captionsWanted }],
+            "aria-label": "Captions",
+            "aria-pressed": String(this.captionsWanted),
+            title: this.captionsWanted ? "Hide captions" : "Show captions",
+            onclick: () => this.toggleCaptions(),
+          },
+          icon("captions"),
+        ),
       this.canClip() &&
         h(
           "button",

@@ -13,6 +13,7 @@ import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { confirmDialog } from "../ui/dialog.js";
 import { toast, toastError } from "../ui/toast.js";
+import { CaptionLines, captionsWanted, rememberCaptionsWanted } from "./captions.js";
 import { Controls } from "./controls.js";
 import { SpaceModel } from "./model.js";
 import { ReactionLayer } from "./reactions.js";
@@ -51,11 +52,12 @@ class SpacePage {
     this.pickerOpen = false;
     this.sideOpen = false;
     this.warning = null;
-    this.caption = null;
+    this.captions = new CaptionLines(() => this.paintCaptions());
+    this.captionsWanted = captionsWanted();
     this.analytics = null;
     this.clipping = false;
     this.selfMuting = false;
-    this.timers = { poll: 0, meter: 0, caption: 0 };
+    this.timers = { poll: 0, meter: 0 };
     this.destroyed = false;
     this.onPageHide = () => this.teardown({ leave: true });
     window.addEventListener("pagehide", this.onPageHide);
@@ -90,6 +92,7 @@ class SpacePage {
     window.removeEventListener("pagehide", this.onPageHide);
     this.teardown({ leave: true });
     this.layer.clear();
+    this.captions.clear();
     document.removeEventListener("click", this.closePickerOutside);
   }
 
@@ -115,7 +118,7 @@ class SpacePage {
       this.drawBanners();
     });
     this.model.addEventListener("notification", (event) => this.notified(event.detail));
-    this.model.addEventListener("captions", (event) => this.captioned(event.detail));
+    this.model.addEventListener("captions", (event) => this.showsCaptions && this.captions.take(event.detail));
     this.closePickerOutside = (event) => {
       if (this.pickerOpen && !event.target.closest(".reaction-picker, .react-toggle")) {
         this.pickerOpen = false;
@@ -276,6 +279,7 @@ class SpacePage {
     this.audio?.close({ notify: false });
     this.audio = null;
     this.layer.clear();
+    this.captions.clear();
     this.joined = false;
     if (this.model.isHost) {
       spacesApi
@@ -296,6 +300,7 @@ class SpacePage {
     this.joined = false;
     this.teardown({ leave: false });
     this.layer.clear();
+    this.captions.clear();
     this.draw();
   }
 
@@ -324,6 +329,7 @@ class SpacePage {
       }
       this.audio.setMuted(this.model.myMuted);
     }
+    if (!this.showsCaptions) this.captions.clear(); // the host turned them off
     this.draw();
   }
 
@@ -334,16 +340,16 @@ class SpacePage {
     if (item.kind === "request_declined") toast("Your request to speak was declined.");
   }
 
-  captioned(data) {
-    if (!this.model.view?.settings?.captions) return;
-    const who = this.model.member(data.user_id);
-    this.caption = { who: who ? who.display_name || who.handle : "", text: data.text ?? "" };
-    clearTimeout(this.timers.caption);
-    this.timers.caption = setTimeout(() => {
-      this.caption = null;
-      this.drawCaption();
-    }, 6000);
-    this.drawCaption();
+  /** Captions are shown in a live Space with captions on, to a viewer who wants them. */
+  get showsCaptions() {
+    return this.phase === "in" && this.model.live && Boolean(this.model.view?.settings?.captions) && this.captionsWanted;
+  }
+
+  toggleCaptions() {
+    this.captionsWanted = !this.captionsWanted;
+    rememberCaptionsWanted(this.captionsWanted);
+    if (!this.captionsWanted) this.captions.clear();
+    this.drawBar();
   }
 
   /** Run a command that answers the Space, apply the answer, say `done`. */

@@ -1,6 +1,6 @@
-// How a Space page draws the room: header (title, LIVE/REC, listeners), banners, the stage,
-// pinned posts, captions and the end states. Mixed into SpacePage (`this` is the page); each
-// part is redrawn only when what it shows changed (`unchanged`).
+// How a Space page draws the room: header (title, LIVE/REC, listeners), banners, the stage
+// with live captions under the speakers, pinned posts and the end states. Mixed into SpacePage
+// (`this` is the page); each part is redrawn only when what it shows changed (`unchanged`).
 
 import { h, icon, render, unchanged } from "../dom.js";
 import { count, hostOf, SPEAK_POLICIES, timeAgo, when } from "../format.js";
@@ -10,7 +10,7 @@ import { session } from "../session.js";
 import { actionSheet } from "../ui/dialog.js";
 import { editTitleDialog, memberSheet, pinDialog } from "./actions.js";
 import { cancelScheduled, editScheduledDialog } from "./scheduled.js";
-import { paintSpeaking, stageGrid } from "./stage.js";
+import { paintCaptions, paintSpeaking, stageGrid } from "./stage.js";
 
 export class RoomView {
   draw() {
@@ -37,7 +37,6 @@ export class RoomView {
       picker: h("div", { class: "picker-slot" }),
       bar: h("footer", { class: "room-bar" }),
       side: h("aside", { class: "room-side", "aria-label": "Hosting" }),
-      caption: h("div", { class: "caption-strip", "aria-live": "polite", hidden: true }),
     };
     this.room = h(
       "section",
@@ -45,7 +44,6 @@ export class RoomView {
       this.els.head,
       this.els.banners,
       this.els.body,
-      this.els.caption,
       this.layer.el,
       this.els.picker,
       this.els.bar,
@@ -187,6 +185,7 @@ export class RoomView {
     const key = [this.phase, this.model.role, stage, view.pins, view.listener_count, view.state, view.settings, view.ended_at, this.analytics, this.problem?.message];
     if (unchanged(body, key)) {
       this.paintSpeaking();
+      this.paintCaptions();
       return;
     }
     if (this.phase === "ended") {
@@ -241,6 +240,7 @@ export class RoomView {
         ),
     );
     this.paintSpeaking();
+    this.paintCaptions();
   }
 
   pinCard(pin) {
@@ -301,11 +301,9 @@ export class RoomView {
     );
   }
 
-  drawCaption() {
-    const el = this.els?.caption;
-    if (!el) return;
-    el.hidden = !this.caption;
-    if (this.caption) render(el, this.caption.who && h("strong", {}, `${this.caption.who}: `), this.caption.text);
+  paintCaptions() {
+    if (!this.els) return;
+    paintCaptions(this.els.body, this.showsCaptions ? this.captions : null);
   }
 
   paintSpeaking() {

@@ -1,6 +1,6 @@
 // The stage: host, co-hosts and speakers as tiles (avatar, name, role, muted mic), each with
-// a ring that pulses while they speak. Speaking updates only toggle classes on the tiles that
-// exist, so they are cheap however often they come.
+// a ring that pulses while they speak and, with captions on, their words under it. Speaking and
+// caption updates only touch the tiles that exist, so they are cheap however often they come.
 
 import { h, icon } from "../dom.js";
 import { session } from "../session.js";
@@ -52,5 +52,27 @@ export function paintSpeaking(root, model, { localUserId = null, localLevel = 0 
     const db = model.levels?.[userId];
     const level = local ? localLevel : typeof db === "number" ? Math.max(0, Math.min(1, (db + 60) / 50)) : 0.6;
     el.style.setProperty("--level", on ? level.toFixed(2) : "0");
+  }
+}
+
+/** Under each tile, that speaker's caption line from `lines` (a CaptionLines), or nothing
+ * when `lines` is null (captions hidden or off). */
+export function paintCaptions(root, lines) {
+  for (const slot of root.querySelectorAll(".stage-slot")) {
+    const userId = slot.querySelector(".tile[data-user-id]")?.dataset.userId;
+    const line = lines && userId ? lines.lineOf(userId) : null;
+    let caption = slot.querySelector(".tile-caption");
+    if (!line) {
+      caption?.remove();
+      continue;
+    }
+    if (!caption) {
+      caption = h("p", { class: "tile-caption" }, h("span", { class: "tile-caption-text" }));
+      slot.append(caption);
+    }
+    caption.dataset.segmentId = line.segmentId;
+    caption.classList.toggle("partial", !line.final);
+    caption.classList.toggle("fading", line.fading);
+    caption.firstElementChild.textContent = line.text;
   }
 }

@@ -1,13 +1,17 @@
 // A recorded Space's replay: the player (an <audio> element on the recording's URL; the
 // gateway answers Range requests, so seeking fetches only what it needs), plays, the Space's
-// details, and "Clip from here" (30 s from the player's position). While the recording is
-// being finished the page says so and looks again every few seconds.
+// details, "Clip from here" (30 s from the player's position), and the transcript when
+// captions made one: who said what when, the line being played highlighted, a click on a line
+// plays from there. `?t=<seconds>` opens the player at that moment (a search hit's link).
+// While the recording is being finished the page says so and looks again every few seconds.
 
 import { recordings, spaces as spacesApi } from "../api.js";
 import { h, icon, render } from "../dom.js";
 import { clock, count, plural, timeAgo } from "../format.js";
 import { session } from "../session.js";
 import { makeClip } from "../ui/clip.js";
+import { speakerNames, startFromAddress } from "../ui/transcript.js";
+import { transcripts } from "./transcripts_api.js";
 
 const PROCESSING_POLL_MS = 3000;
 
@@ -33,7 +37,9 @@ export const replayView = {
       if (!alive) return;
       document.title = `${space.title} · Replay · Parley`;
       if (recording.state === "ready") {
-        render(container, replay(space, recording));
+        const transcript = await transcripts.get(id).catch(() => null); // none: no pane
+        if (!alive) return;
+        render(container, replay(space, recording, transcript?.segments ?? [], startFromAddress()));
         return;
       }
       render(container, header(space), waiting(space, recording));
@@ -68,7 +74,7 @@ function header(space) {
   );
 }
 
-function replay(space, recording) {
+function replay(space, recording, segments, startS) {
   const audio = h("audio", {
     class: "replay-audio",
     controls: true,
@@ -77,6 +83,9 @@ function replay(space, recording) {
     dataset: { role: "replay-audio" },
     "aria-label": `Recording of ${space.title}`,
   });
+  if (startS !== null) {
+    audio.addEventListener("loadedmetadata", () => (audio.currentTime = Math.min(startS, audio.duration || startS)), { once: true });
+  }
   const speakers = [space.host, ...(space.cohosts ?? []), ...(space.speakers ?? [])].filter(Boolean);
   const canClip = session.signedIn && space.settings?.clipping;
   const clipButton =
@@ -115,6 +124,7 @@ function replay(space, recording) {
       ),
       canClip && h("p", { class: "replay-hint" }, "A clip is the 30 seconds from where the player is."),
     ),
+    segments.length > 0 && transcriptPane(segments, audio, speakerNames(space)),
     speakers.length > 0 &&
       h(
         "section",
@@ -128,6 +138,52 @@ function replay(space, recording) {
       ),
     h("p", { class: "replay-listeners" }, space.listener_count ? `${count(space.listener_count)} listened live` : ""),
   );
+}
+
+/** The transcript beside the player: each line plays from its start when clicked; the line at
+ * the player's position is highlighted (aria-current) and kept in view as the audio plays. */
+function transcriptPane(segments, audio, nameOf) {
+  const rows = segments.map((segment, i) => {
+    const sameSpeaker = i > 0 && segments[i - 1].speaker_id === segment.speaker_id;
+    return h(
+      "li",
+      {},
+      h(
+        "button",
+        {
+          class: "transcript-line",
+          dataset: { startMs: String(segment.start_ms) },
+          onclick: () => {
+            audio.currentTime = segment.start_ms / 1000;
+            audio.play().catch(() => {}); // a click may play; if not, the player shows play
+          },
+        },
+        h("span", { class: "transcript-time" }, clock(segment.start_ms / 1000)),
+        h("span", { class: "transcript-words" }, !sameSpeaker && h("span", { class: "transcript-who" }, nameOf(segment.speaker_id)), h("span", { class: "transcript-text" }, segment.text)),
+      ),
+    );
+  });
+  const list = h("ol", { class: "transcript-list" }, rows);
+  let playing = -1;
+  const follow = () => {
+    const ms = audio.currentTime * 1000;
+    let now = -1;
+    segments.forEach((segment, i) => {
+      if (segment.start_ms <= ms && ms < segment.end_ms) now = i;
+    });
+    if (now === playing) return;
+    rows[playing]?.firstElementChild.removeAttribute("aria-current");
+    playing = now;
+    if (now < 0) return;
+    const line = rows[now].firstElementChild;
+    line.setAttribute("aria-current", "true");
+    const { offsetTop, offsetHeight } = rows[now];
+    if (offsetTop < list.scrollTop || offsetTop + offsetHeight > list.scrollTop + list.clientHeight) {
+      list.scrollTo({ top: offsetTop - list.clientHeight / 3, behavior: "smooth" });
+    }
+  };
+  for (const event of ["timeupdate", "seeked", "loadedmetadata"]) audio.addEventListener(event, follow);
+  return h("section", { class: "transcript", "aria-label": "Transcript" }, h("h2", { class: "section-title" }, "Transcript"), list);
 }
 
 function waiting(space, recording) {

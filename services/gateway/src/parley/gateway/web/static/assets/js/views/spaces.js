@@ -1,6 +1,7 @@
 // The Spaces tab: live now from people you follow, trending live Spaces, upcoming ones (soonest
 // first, with "Remind me" and how many are reminded); a topic filter and a search box.
-// Refreshed every few seconds while on screen.
+// Refreshed every few seconds while on screen. The search box's second tab, Transcripts,
+// searches what was said in every replay (transcript_search.js); `?in=transcripts&q=` opens it.
 
 import { spaces as spacesApi } from "../api.js";
 import { h, icon, render } from "../dom.js";
@@ -8,9 +9,14 @@ import { count, hueOf, when } from "../format.js";
 import { session } from "../session.js";
 import { avatar } from "../ui/avatar.js";
 import { reminderButton, reminderCount } from "../ui/reminder.js";
+import { transcriptResults } from "./transcript_search.js";
 
 const REFRESH_MS = 15_000;
 const knownTopics = new Set();
+const SEARCHES = {
+  spaces: { tab: "Spaces", placeholder: "Search Spaces by title or topic", label: "Search Spaces" },
+  transcripts: { tab: "Transcripts", placeholder: "Search what was said in replays", label: "Search transcripts" },
+};
 
 export const spacesView = {
   name: "spaces",
@@ -18,23 +24,23 @@ export const spacesView = {
   title: "Spaces",
   mount(container) {
     const params = new URLSearchParams(location.search);
-    const filter = { topic: params.get("topic") || "", q: params.get("q") || "" };
+    const filter = {
+      topic: params.get("topic") || "",
+      q: params.get("q") || "",
+      in: params.get("in") === "transcripts" ? "transcripts" : "spaces",
+    };
     const topics = h("div", { class: "chips", role: "toolbar", "aria-label": "Topics" });
     const results = h("div", { class: "spaces-results", "aria-live": "polite" });
-    const search = h("input", {
-      class: "input search-input",
-      type: "search",
-      placeholder: "Search Spaces by title or topic",
-      "aria-label": "Search Spaces",
-      value: filter.q,
-    });
+    const said = transcriptResults(results);
+    const search = h("input", { class: "input search-input", type: "search", value: filter.q });
+    const searchTabs = h("div", { class: "tabs search-tabs", role: "tablist", "aria-label": "Search in" });
     let typing = 0;
     search.addEventListener("input", () => {
       clearTimeout(typing);
       typing = setTimeout(() => {
         filter.q = search.value.trim();
         keepInUrl(filter);
-        load();
+        show();
       }, 250);
     });
 
@@ -52,6 +58,7 @@ export const spacesView = {
             { class: "page-head sticky" },
             h("div", { class: "page-title-row" }, h("h1", { class: "page-title" }, "Spaces")),
             h("label", { class: "search" }, icon("search", { size: 18 }), search),
+            searchTabs,
             topics,
           ),
           results,
@@ -61,7 +68,41 @@ export const spacesView = {
     );
 
     let generation = 0;
+    /** What the search box's tab says: Spaces (live and upcoming) or what was said. */
+    const show = () => {
+      generation++; // a Spaces load still under way draws nothing
+      said.stop();
+      const { placeholder, label } = SEARCHES[filter.in];
+      search.placeholder = placeholder;
+      search.setAttribute("aria-label", label);
+      topics.hidden = filter.in === "transcripts";
+      drawSearchTabs();
+      if (filter.in === "transcripts") said.show(filter.q);
+      else load();
+    };
+
+    const drawSearchTabs = () => {
+      const tab = (name) =>
+        h(
+          "button",
+          {
+            class: ["tab", { active: filter.in === name }],
+            role: "tab",
+            "aria-selected": String(filter.in === name),
+            onclick: () => {
+              if (filter.in === name) return;
+              filter.in = name;
+              keepInUrl(filter);
+              show();
+            },
+          },
+          SEARCHES[name].tab,
+        );
+      render(searchTabs, tab("spaces"), tab("transcripts"));
+    };
+
     const load = async () => {
+      if (filter.in !== "spaces") return;
       const mine = ++generation;
       const query = { topic: filter.topic || undefined, q: filter.q || undefined };
       try {
@@ -94,9 +135,10 @@ export const spacesView = {
 
     const pickTopic = (value) => {
       filter.topic = value;
+      filter.in = "spaces";
       keepInUrl(filter);
       drawTopics();
-      load();
+      show();
     };
 
     const drawAside = (live) => {
@@ -184,18 +226,20 @@ export const spacesView = {
     };
 
     drawTopics();
-    load();
+    show();
     const timer = setInterval(() => document.visibilityState === "visible" && load(), REFRESH_MS);
     return () => {
       clearInterval(timer);
       clearTimeout(typing);
       generation++;
+      said.stop();
     };
   },
 };
 
-function keepInUrl({ topic, q }) {
+function keepInUrl({ topic, q, in: where }) {
   const params = new URLSearchParams();
+  if (where !== "spaces") params.set("in", where);
   if (topic) params.set("topic", topic);
   if (q) params.set("q", q);
   const search = params.toString();
