@@ -172,6 +172,13 @@ export const clips = {
   audioUrl: (id) => `${BASE}/clips/${enc(id)}/audio`,
 };
 
+export const transcripts = {
+  /** {space_id, captions, segments: [{speaker_id, start_ms, end_ms, text}]} (no login needed) */
+  get: (spaceId) => get(space(spaceId, "/transcript"), { quiet401: true }),
+  /** {spaces: [{space_id, hits: [{speaker_id, start_ms, end_ms, snippet}]}], next_cursor} */
+  search: (q, cursor = null) => get(`/transcripts/search${query({ q, cursor })}`, { quiet401: true }),
+};
+
 export const media = {
   offer: (id, sdp) => post(space(id, "/media/offer"), { sdp, type: "offer" }),
   hangUp: (id, options) => del(space(id, "/media"), options),

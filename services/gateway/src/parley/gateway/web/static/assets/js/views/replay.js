@@ -5,13 +5,12 @@
 // plays from there. `?t=<seconds>` opens the player at that moment (a search hit's link).
 // While the recording is being finished the page says so and looks again every few seconds.
 
-import { recordings, spaces as spacesApi } from "../api.js";
+import { recordings, spaces as spacesApi, transcripts } from "../api.js";
 import { h, icon, render } from "../dom.js";
 import { clock, count, plural, timeAgo } from "../format.js";
 import { session } from "../session.js";
 import { makeClip } from "../ui/clip.js";
 import { speakerNames, startFromAddress } from "../ui/transcript.js";
-import { transcripts } from "./transcripts_api.js";
 
 const PROCESSING_POLL_MS = 3000;
 

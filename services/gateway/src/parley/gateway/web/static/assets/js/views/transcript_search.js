@@ -2,11 +2,10 @@
 // Space with its best lines (the matched words marked) and when they were said; a line opens
 // the replay at that moment. Drawn into the Spaces tab's results when its Transcripts tab is on.
 
-import { spaces as spacesApi } from "../api.js";
+import { spaces as spacesApi, transcripts } from "../api.js";
 import { h, icon, render } from "../dom.js";
 import { clock, timeAgo } from "../format.js";
 import { replayAt, snippetNodes, speakerNames } from "../ui/transcript.js";
-import { transcripts } from "./transcripts_api.js";
 
 const knownSpaces = new Map(); // space id -> its view (or null: it could not be read)
 
