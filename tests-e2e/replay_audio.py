@@ -4,6 +4,7 @@ the dominant tone of each window, and the live program as the relay stored it on
 
 from __future__ import annotations
 
+import bisect
 import io
 from dataclasses import dataclass
 
@@ -94,11 +95,24 @@ class LiveProgram:
     packets: int  # distinct (epoch, seq)
     first_captured_s: float  # wall clock (time.time()) of its first packet's tick
     last_captured_s: float
+    # (wall clock of the tick, pts) of each packet of the first run of the mixing clock, by time
+    ticks: tuple[tuple[float, int], ...] = ()
 
     @property
     def span_s(self) -> float:
         """From the first packet's tick to the end of the last packet."""
         return self.last_captured_s - self.first_captured_s + 0.02
+
+    def offset_at(self, wall_s: float) -> float:
+        """Where what was mixed at wall time ``wall_s`` lies in the recording (seconds), by the
+        packets' pts: a mixer that fell behind on a busy machine made fewer ticks than the wall
+        clock says, and the recording holds the ticks. Within the first run of the clock."""
+        assert self.ticks, "no packets"
+        index = bisect.bisect_left(self.ticks, (wall_s, -1))
+        near = min(
+            self.ticks[max(0, index - 1) : index + 1], key=lambda tick: abs(tick[0] - wall_s)
+        )
+        return (near[1] - self.ticks[0][1]) / RATE + (wall_s - near[0])
 
 
 async def live_program(nats_url: str, space_id: str) -> LiveProgram:
@@ -111,6 +125,8 @@ async def live_program(nats_url: str, space_id: str) -> LiveProgram:
         )
         seen: set[tuple[str, int]] = set()
         captured: list[int] = []
+        ticks: list[tuple[float, int]] = []
+        first_epoch: str | None = None
         try:
             while True:
                 try:
@@ -121,6 +137,9 @@ async def live_program(nats_url: str, space_id: str) -> LiveProgram:
                 if (headers.epoch, headers.seq) not in seen:
                     seen.add((headers.epoch, headers.seq))
                     captured.append(headers.captured_at_ns)
+                    first_epoch = headers.epoch if first_epoch is None else first_epoch
+                    if headers.epoch == first_epoch:
+                        ticks.append((headers.captured_at_ns / 1e9, headers.pts))
                 if message.metadata.num_pending == 0:
                     break
         finally:
@@ -128,4 +147,4 @@ async def live_program(nats_url: str, space_id: str) -> LiveProgram:
     finally:
         await nc.close()
     assert captured, f"RECFEED holds nothing for {space_id}"
-    return LiveProgram(len(seen), min(captured) / 1e9, max(captured) / 1e9)
+    return LiveProgram(len(seen), min(captured) / 1e9, max(captured) / 1e9, tuple(sorted(ticks)))
