@@ -21,6 +21,7 @@ from parley.chassis.messaging import connect, ensure_stream
 from parley.contracts import media, ogg_opus, streams
 from parley.contracts.api import clipping
 from parley.contracts.events import captions, recording, room
+from parley.contracts.registry import DomainEvent
 from parley.testing import audio
 from parley.testing.events import Appender
 
@@ -103,6 +104,13 @@ async def finished_recording(nc: NATS, space_id: str, packets: list[bytes]) -> N
     )
 
 
+async def clip_events(nc: NATS, clip_id: str) -> list[DomainEvent]:
+    """The clip's events, as clipping stored them."""
+    store = EventStore(nc, stream=streams.CLIPPING.name, context=streams.CLIPPING.context)
+    stored, _ = await store.load(clip_id)
+    return [each.event for each in stored]
+
+
 async def delete_recording(nc: NATS, space_id: str) -> None:
     store = EventStore(nc, stream=streams.RECORDING.name, context=streams.RECORDING.context)
     _, version = await store.load(space_id)
@@ -155,30 +163,43 @@ def now_ns() -> int:
 
 
 async def wait_for(
-    bus: BusClient, clip_id: str, state: str, timeout: float = 15
+    bus: BusClient, clip_id: str, state: str, timeout: float = 30
 ) -> clipping.ClipView:
-    """The clip once it is in ``state``."""
+    """The clip once it is in ``state`` (not found yet: the read model lags the request)."""
     deadline = time.monotonic() + timeout
     while True:
-        view = await bus.call(
-            clipping.GET_CLIP, clipping.ClipRef(clip_id=clip_id), RequestContext()
-        )
-        if view.state == state:
+        view = await clip_view(bus, clip_id)
+        if view is not None and view.state == state:
             return view
-        assert view.state in ("pending", "ready", state), view
+        assert view is None or view.state in ("pending", "ready", state), view
         assert time.monotonic() < deadline, f"{clip_id} never {state}: {view}"
         await asyncio.sleep(0.02)
 
 
+async def clip_view(bus: BusClient, clip_id: str) -> clipping.ClipView | None:
+    """get_clip's answer; None while the clip is not in the read model."""
+    try:
+        return await bus.call(
+            clipping.GET_CLIP, clipping.ClipRef(clip_id=clip_id), RequestContext()
+        )
+    except DomainError as error:
+        if error.type != "clip-not-found":
+            raise
+        return None
+
+
 async def create_once_ready(
-    bus: BusClient, payload: clipping.CreateClip, ctx: RequestContext
+    bus: BusClient, payload: clipping.CreateClip, ctx: RequestContext, timeout: float = 30
 ) -> clipping.ClipCreated:
-    """A replay clip, once clipping's read model has the recording the test just finished."""
-    for _ in range(200):
+    """A replay clip, once clipping's read models have the Space and the recording the test
+    just finished (they lag their streams: a moment, longer on a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    while True:
         try:
             return await bus.call(clipping.CREATE_CLIP, payload, ctx)
         except DomainError as error:
-            if error.type != "recording-not-ready":
+            if error.type not in ("space-not-found", "recording-not-ready"):
                 raise
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the recording never became ready: {error}") from error
         await asyncio.sleep(0.02)
-    raise AssertionError("the recording never became ready for clipping")

@@ -29,7 +29,9 @@ async def test_the_service_runs_as_a_process(
     broker = make_broker(private_nats, "clipping-process-test")
     await broker.start()
     try:
-        async with service_process("clipping", nats_url=private_nats, data_dir=tmp_path, env=env):
+        async with service_process(
+            "clipping", nats_url=private_nats, data_dir=tmp_path, env=env, ready_timeout=60
+        ):
             bus = BusClient(broker, timeout=10)
             clip = api.CreateClip(space_id="sp_proc")
             listener = RequestContext(actor="usr_listener")

@@ -20,10 +20,12 @@ from parley.clipping.bootstrap import definition
 from parley.clipping.settings import ClippingSettings
 from parley.contracts import ogg_opus
 from parley.contracts.api import clipping as api
+from parley.contracts.events.clipping import ClipReady
 from parley.testing.routes import route_subjects
 
 from .conftest import (
     Room,
+    clip_events,
     create_once_ready,
     decode,
     delete_recording,
@@ -49,8 +51,9 @@ async def eventually_refused(
     bus: BusClient, payload: api.CreateClip, ctx: RequestContext, slug: str
 ) -> int:
     """The status of the refusal ``slug`` once clipping's read models caught up with the
-    events the test appended (a moment)."""
-    for _ in range(200):
+    events the test appended (a moment, longer on a loaded machine)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         try:
             await bus.call(api.CREATE_CLIP, payload, ctx)
         except DomainError as error:
@@ -178,12 +181,10 @@ async def test_refused_when_recording_or_clipping_is_off(
         await service.stop()
 
 
-async def test_clips_expire_and_go_with_their_recording(
+async def test_clips_go_with_their_recording(
     stand_in: NATS, private_nats: str, tmp_path: Path
 ) -> None:
-    settings = ClippingSettings(
-        nats_url=private_nats, data_dir=tmp_path, log_json=False, clip_expiry_s=3
-    )
+    settings = ClippingSettings(nats_url=private_nats, data_dir=tmp_path, log_json=False)
     service = await start_service(definition, settings)
     try:
         bus = service.infra.bus
@@ -204,22 +205,35 @@ async def test_clips_expire_and_go_with_their_recording(
         doomed_ready = await wait_for(bus, doomed.clip_id, "ready")
         await delete_recording(stand_in, "sp_a")
         for clip_id in (created.clip_id, doomed.clip_id):
-            gone = await wait_for(bus, clip_id, "deleted", timeout=10)
+            gone = await wait_for(bus, clip_id, "deleted")
             assert (gone.audio_url, gone.object_name) == (None, None)
         with pytest.raises(ObjectNotFoundError):
             await clip_bytes(stand_in, doomed_ready.object_name or "")
+    finally:
+        await service.stop()
 
-        # Another Space's clip expires after PARLEY_CLIP_EXPIRY_S (3 s here).
+
+async def test_clips_expire(stand_in: NATS, private_nats: str, tmp_path: Path) -> None:
+    settings = ClippingSettings(
+        nats_url=private_nats, data_dir=tmp_path, log_json=False, clip_expiry_s=3
+    )
+    service = await start_service(definition, settings)
+    try:
+        bus = service.infra.bus
+        room = Room(stand_in)
         await room.live("sp_b")
         await room.end("sp_b")
         await finished_recording(stand_in, "sp_b", tone_packets([(440, 10)]))
         short = api.CreateClip(space_id="sp_b", start_s=0)
         created = await create_once_ready(bus, short, LISTENER)
-        ready = await wait_for(bus, created.clip_id, "ready")
-        assert ready.duration_s == pytest.approx(10, abs=0.05)  # shorter than a clip: whole
-        expired = await wait_for(bus, created.clip_id, "expired", timeout=15)
-        assert expired.audio_url is None
+        # PARLEY_CLIP_EXPIRY_S (3 s here) after it was asked for (on a loaded machine, maybe
+        # before the test saw it ready).
+        expired = await wait_for(bus, created.clip_id, "expired")
+        assert (expired.audio_url, expired.object_name) == (None, None)
+        [ready] = [event for event in await clip_events(stand_in, created.clip_id)
+                   if isinstance(event, ClipReady)]  # fmt: skip
+        assert ready.duration_ms == pytest.approx(10_000, abs=50)  # shorter than a clip: whole
         with pytest.raises(ObjectNotFoundError):
-            await clip_bytes(stand_in, ready.object_name or "")
+            await clip_bytes(stand_in, ready.object_name)
     finally:
         await service.stop()
