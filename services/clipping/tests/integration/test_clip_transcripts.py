@@ -104,6 +104,7 @@ async def test_a_replay_clip_gets_its_windows_words_then_the_later_ones(
     service = await start(private_nats, tmp_path)
     try:
         bus = service.infra.bus
+        await transcript_policies_idle(stand_in)  # the segments so far: no clip to go to yet
         replay = api.CreateClip(space_id="sp_talk", start_s=10)  # 10..40 s
         created = await create_once_ready(bus, replay, LISTENER)
         clip_id = created.clip_id
