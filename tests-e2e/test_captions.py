@@ -34,15 +34,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import nats
+import nats.js.errors
 import numpy as np
 import pytest
 from live_client import LiveSocket, Message
 from media_bots import bot
+from nats.js.kv import KV_DEL, KV_PURGE
 from parley_up import ParleyUp
 from replay_audio import live_program
 from second_gateway import stack_nats_url
 
 from parley.bots import Bot, Said, SpeechTrack
+from parley.chassis.leases import BUCKET as LEASES
 from parley.cli.registry import Service, is_installed
 from parley.testing.speech import RATE, NoEspeak, silence, speech, words
 
@@ -183,9 +187,8 @@ async def stage_of(stack: ParleyUp) -> AsyncIterator[StageOf]:
 
 
 async def until_captions_are(stage: Stage, on: bool, timeout_s: float = 20) -> None:
-    """Until the captions service has heard of the Space (its transcript answers, saying
-    whether captions are on). It starts captioning within half a second of that, and the
-    speaker begins with a second of silence."""
+    """Until the captions service has heard of the Space: its transcript answers, saying
+    whether captions are on."""
     deadline = time.monotonic() + timeout_s
     while True:
         response = await stage.api.get(f"/api/v1/spaces/{stage.space_id}/transcript")
@@ -193,6 +196,32 @@ async def until_captions_are(stage: Stage, on: bool, timeout_s: float = 20) -> N
             return
         assert response.status_code in (200, 404), response.text
         assert time.monotonic() < deadline, f"captions never {on}: {response.text}"
+        await asyncio.sleep(0.1)
+
+
+async def captioner_running(stack: ParleyUp, space_id: str) -> bool:
+    """A captions replica holds the Space's captioning lease (``captions.caption.<space_id>``
+    in the chassis' lease bucket): it follows the Space's speaker feeds from the moment it
+    takes it. Read only, as a KV read of the key."""
+    nc = await nats.connect(stack_nats_url(stack))
+    try:
+        subject = f"$KV.{LEASES}.captions.caption.{space_id}"
+        try:
+            entry = await nc.jetstream().get_msg(f"KV_{LEASES}", subject=subject, direct=True)
+        except nats.js.errors.NotFoundError:
+            return False
+        headers = entry.headers or {}
+        return headers.get("KV-Operation") not in (KV_DEL, KV_PURGE) and not any(
+            name.startswith("Nats-Marker") for name in headers
+        )
+    finally:
+        await nc.close()
+
+
+async def until_captioning(stack: ParleyUp, space_id: str, timeout_s: float = 20) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not await captioner_running(stack, space_id):
+        assert time.monotonic() < deadline, f"nobody took up captioning {space_id}"
         await asyncio.sleep(0.1)
 
 
@@ -266,7 +295,7 @@ async def test_a_speakers_sentences_are_captioned_live_transcribed_and_found(
     stack: ParleyUp, stage_of: StageOf, sentences: list[bytes]
 ) -> None:
     stage = await stage_of(captions=True)
-    await until_captions_are(stage, True)
+    await until_captioning(stack, stage.space_id)  # (the speaker begins with a second of silence)
 
     said = await say_with_pauses(stage.voice, sentences)
     windows = await on_the_recordings_clock(stack, stage.space_id, said)
@@ -278,10 +307,10 @@ async def test_a_speakers_sentences_are_captioned_live_transcribed_and_found(
     try:
         await stage.until(last_sentence_captioned, FINALS_WITHIN_S, "the last sentence's final")
     except AssertionError as missing:
-        finals = [
+        heard = [
             (line["start_ms"], line["end_ms"], line["text"]) for _, line in stage.captions("final")
         ]
-        raise AssertionError(f"{missing}\nsentences sent at {windows}\nfinals {finals}") from None
+        raise AssertionError(f"{missing}\nsentences sent at {windows}\nfinals {heard}") from None
     await stage.host.end_space()
     await stage.until(
         lambda messages: any(m.get("type") == "space.ended" for m in messages), 15, "space.ended"
@@ -365,13 +394,16 @@ async def test_a_speakers_sentences_are_captioned_live_transcribed_and_found(
     )
 
 
-async def test_captions_off_sends_none_and_transcribes_nothing(stage_of: StageOf) -> None:
+async def test_captions_off_sends_none_and_transcribes_nothing(
+    stack: ParleyUp, stage_of: StageOf
+) -> None:
     sentence = spoken(UNCAPTIONED)
     stage = await stage_of(captions=False)
     await until_captions_are(stage, False)
 
     (said,) = await say_with_pauses(stage.voice, [sentence])
     speaker = stage.speaker.user_id
+    assert not await captioner_running(stack, stage.space_id), "captions off, yet captioned"
 
     def heard(messages: list[Message]) -> bool:  # the relay heard the words: they were there
         return any(
