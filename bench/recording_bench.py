@@ -310,7 +310,8 @@ async def one_round(spaces: int, sizes: Sizes, packets: list[bytes], tmp: Path) 
     load_before = load_average()
     server = EmbeddedNats(tmp / "nats").start()
     nc = await connect(server.url, "recording-bench-room-and-relay")
-    for spec in (streams.ROOM, streams.RECORDING_FEED):  # room's and the relay's
+    # room's, the relay's and captions' (clipping reads captions' segments for clips' transcripts)
+    for spec in (streams.ROOM, streams.RECORDING_FEED, streams.CAPTIONS):
         await ensure_stream(nc, spec)
     recorder = ServiceProcess("recording", nats_url=server.url, data_dir=tmp / "recording").start()
     clipper = ServiceProcess(

@@ -33,12 +33,10 @@ from room_installed import requires_room
 from second_gateway import stack_nats_url
 from spaces_api import create_space
 
-from parley.chassis.event_store import EventMetadata, EventStore
 from parley.chassis.messaging import connect
 from parley.cli.registry import Service, is_installed
 from parley.contracts import streams
 from parley.contracts.events.captions import CaptionSegmentFinalized, transcript_id
-from parley.contracts.events.clipping import ClipTranscriptAttached
 from parley.contracts.live import CaptionLine, LiveMessage, caption_segment_id, space_subject
 from parley.testing.events import Appender
 
@@ -125,24 +123,6 @@ def append_transcript(nats_url: str, space_id: str, speaker_id: str) -> None:
             await Appender(nc, streams.CAPTIONS).append(
                 transcript_id(space_id, speaker_id), *segments
             )
-        finally:
-            await nc.close()
-
-    run_apart(append())
-
-
-def attach_clip_transcript(nats_url: str, clip_id: str, text: str) -> None:
-    """The clip's transcript, appended to CLIPPING after the clip's own events, as clipping
-    appends it."""
-
-    async def append() -> None:
-        nc = await connect(nats_url, name="clipping-stand-in")
-        try:
-            store = EventStore(nc, stream=streams.CLIPPING.name, context=streams.CLIPPING.context)
-            _, version = await store.load(clip_id)
-            attached = ClipTranscriptAttached(clip_id=clip_id, text=text)
-            metadata = EventMetadata(correlation_id="cor_e2e_captions")
-            await store.append(clip_id, [attached], expected_version=version, metadata=metadata)
         finally:
             await nc.close()
 
@@ -366,8 +346,8 @@ def test_a_clip_page_shows_the_clip_transcript(
         assert clip()["state"] == "ready", clip()
 
     eventually(ready, timeout_s=60, interval_s=0.5)
-    words = " ".join(text for _, _, text in LINES)  # one speaker's turn: one line
-    attach_clip_transcript(stack_nats_url(stack), clip_id, words)
+    # clipping attaches the window's caption segments itself (one speaker's turn: one line)
+    words = " ".join(text for _, _, text in LINES)
 
     def attached() -> None:
         assert clip()["transcript"] == words, clip()
