@@ -190,3 +190,48 @@ async def test_after_commit_runs_only_after_a_commit(tmp_path: Path) -> None:
         assert ran == ["first", "second", "third"]
     finally:
         await engine.dispose()
+
+
+async def test_the_audience_from_an_existing_database(engine: AsyncEngine) -> None:
+    """0007: the count becomes the audience (present, not on stage), so room_participants is
+    cleared and its position forgotten: it is rebuilt from the stream with the stage it now
+    folds; the other read models keep their rows and positions."""
+    await run_migrations(engine, MIGRATIONS, "0006_timers_on_the_broker")
+    sessions = session_factory(engine)
+    async with sessions.begin() as session:
+        await session.execute(
+            text(
+                "INSERT INTO room_participants (space_id, user_id, joined_seq, joined_at,"
+                " joined_epoch) VALUES ('sp_1', 'usr_host', 3, '2026-12-01 10:00:00+00:00', 0)"
+            )
+        )
+        await session.execute(
+            text(
+                "INSERT INTO room_presence (space_id, listener_count, peak_listeners, ended)"
+                " VALUES ('sp_1', 1, 1, false)"
+            )
+        )
+        await session.execute(
+            text(
+                "INSERT INTO room_users (user_id, handle, display_name, suspended)"
+                " VALUES ('usr_host', 'host', 'Host', false)"
+            )
+        )
+        for projection in ("room_participants", "room_identity"):
+            await write_position(session, projection, 42)
+
+    await run_migrations(engine, MIGRATIONS)
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(schema_differences) == []
+        indexes = await connection.run_sync(
+            lambda sync: {i["name"] for i in inspect(sync).get_indexes("room_participants")}
+        )
+    assert "ix_room_participants_open" in indexes
+    assert "ix_room_participants_space_open" not in indexes
+    async with sessions() as session:
+        for table in ("room_participants", "room_presence", "room_participants_stage"):
+            assert await session.scalar(text(f"SELECT count(*) FROM {table}")) == 0
+        assert await session.scalar(text("SELECT count(*) FROM room_users")) == 1
+        assert await read_position(session, "room_participants") == 0
+        assert await read_position(session, "room_identity") == 42

@@ -17,7 +17,11 @@ message is healed by the next one, and several gateways can relay them without c
 | ``stage.changed`` | space | ``{host, cohosts, speakers, version}`` (``StageMember`` dicts) |
 | ``speaker.request`` | space | ``{requests: [SpeakerRequestView], version}`` |
 | ``mic.changed`` | space | ``{user_id, muted, version}`` |
-| ``listeners.count`` | space | ``{count}`` (throttled, at most ~1/s per Space) |
+| ``listeners.count`` | space | ``{count}``: the audience (everyone in the Space but the stage), |
+| | | as ``listener_count`` counts it (throttled, at most ~1/s per Space) |
+| ``audience.changed`` | space | an :class:`AudienceChange`: who came into the audience and who |
+| | | left it since the previous one (a delta, unlike the others), and the |
+| | | count; batched: at most ~1/s per Space, however many join (room) |
 | ``reactions`` | space | ``{counts: {emoji: n}, total, window_ms}`` one batch per window |
 | ``pins.changed`` | space | ``{pins: [Pin], version}`` |
 | ``space.updated`` | space | ``{title, description, topics, settings, version}`` |
@@ -63,6 +67,39 @@ class LiveMessage(BaseModel):
 def caption_segment_id(speaker_id: str, start_ms: int) -> str:
     """One utterance of one speaker: what its partial captions and its final caption share."""
     return f"{speaker_id}@{start_ms}"
+
+
+class AudienceMember(BaseModel):
+    """Someone in a Space's audience, as the audience list and ``audience.changed`` show them."""
+
+    user_id: str
+    handle: str = Field(description="Empty when room does not know the user yet")
+    display_name: str = ""
+    avatar_url: str | None = Field(
+        default=None, description="Their picture, when known (accounts have none yet: null)"
+    )
+
+
+class AudienceChange(BaseModel):
+    """The data of ``audience.changed``: the audience's joins and leaves since the previous
+    message of the Space, net (someone who came and went in between is in neither list), at
+    most one message per Space per interval (1 s by default), so a join storm of thousands is
+    a message a second. Only the first joiners are described and only so many leavers named;
+    the totals say how many there were. A client keeping the list applies ``left`` then
+    ``joined``; when a total is above its list's length (or after a missed message), it reads
+    the list again (``listListeners``). Not sent for the end of a Space (``space.ended``)."""
+
+    joined: list[AudienceMember] = Field(
+        description="Who came into the audience (joined, or stepped off the stage), oldest "
+        "first; only the first ones"
+    )
+    joined_total: int = Field(ge=0, description="How many came in")
+    left: list[str] = Field(
+        description="User ids of who left the audience (left the Space, removed, or went on "
+        "stage), oldest first; only the first ones"
+    )
+    left_total: int = Field(ge=0, description="How many left")
+    count: int = Field(ge=0, description="The audience now: the Space's listener_count")
 
 
 class CaptionLine(BaseModel):

@@ -22,8 +22,8 @@ from parley.chassis.settings import own_settings
 from parley.chassis.timers import Timers
 from parley.contracts import streams
 from parley.room.clock import utc_now
+from parley.room.entrypoints.audience_publisher import AudiencePublisher
 from parley.room.entrypoints.host_grace_timers import host_grace_timers
-from parley.room.entrypoints.listener_counts import ListenerCountPublisher
 from parley.room.entrypoints.live_channel import LiveChannel
 from parley.room.entrypoints.live_publisher import LivePublisher
 from parley.room.entrypoints.notification_push import NotificationPusher
@@ -70,7 +70,9 @@ async def build(infra: Infrastructure, *, clock: Callable[[], datetime] = utc_no
         reactions=gate,
         send_reaction=channel.raw_reaction,
     )
-    listener_counts = ListenerCountPublisher(channel, interval_s=settings.listener_count_interval_s)
+    audience = AudiencePublisher(
+        channel, infra.sessions, interval_s=settings.listener_count_interval_s
+    )
     notification_push = NotificationPusher(
         channel, infra.sessions, max_age_s=settings.notification_live_max_age_s
     )
@@ -94,14 +96,21 @@ async def build(infra: Infrastructure, *, clock: Callable[[], datetime] = utc_no
             (streams.SCHEDULING, RemindersProjection()),
             (streams.RECORDING, ReplayPlaysProjection()),
             (streams.CLIPPING, ClipsProjection()),
-            (streams.ROOM, ParticipantsProjection(on_count_changed=listener_counts.changed)),
+            (
+                streams.ROOM,
+                ParticipantsProjection(
+                    on_audience_changed=audience.changed,
+                    live_max_age_s=settings.live_max_age_s,
+                    clock=clock,
+                ),
+            ),
             (streams.ROOM, CatalogProjection()),
             (streams.ROOM, NotificationsProjection(on_created=notification_push.created)),
             (streams.ROOM, live_publisher),
         ],
         background=[
             live_publisher.run,
-            listener_counts.run,
+            audience.run,
             notification_push.run,
             aggregator.run,
         ],

@@ -75,7 +75,8 @@ class RoomSettings(ServiceSettings):
         default=1.0,
         gt=0,
         validation_alias=_room("listener_count_interval_s"),
-        description="At most one `listeners.count` per Space per interval",
+        description="At most one `listeners.count` and one `audience.changed` per Space per "
+        "interval",
     )
     trending_window_s: int = Field(
         default=300,

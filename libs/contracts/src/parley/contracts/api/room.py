@@ -27,6 +27,7 @@ Queries (``qry.room.<name>``):
     list_spaces(ListSpaces) -> SpacePage                        actor optional (following: actor)
     get_space_analytics(SpaceRef) -> SpaceAnalytics             host
     list_notifications(ListNotifications) -> NotificationPage   actor
+    list_listeners(ListListeners) -> ListenerPage               actor optional (followed first)
     my_role(SpaceRef) -> MyRole                                 actor (cheap check for media/ws)
 """
 
@@ -38,6 +39,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.contracts.events.room import SpaceSettings, SpeakPolicy, StageRole
+from parley.contracts.live import AudienceMember
 from parley.contracts.routes import Routes
 
 CONTEXT = "room"
@@ -136,6 +138,17 @@ class ListNotifications(_Payload):
     cursor: str | None = Field(default=None, max_length=200)
 
 
+class ListListeners(_Payload):
+    """A page of a Space's audience: the people the caller follows first, then everyone else,
+    each part in the order they joined the Space."""
+
+    space_id: str = Field(max_length=100)
+    limit: int = Field(default=50, ge=1, le=100)
+    cursor: str | None = Field(
+        default=None, max_length=200, description="next_cursor of the previous page"
+    )
+
+
 class MarkNotificationsRead(_Payload):
     """Everything, or up to and including one notification."""
 
@@ -184,7 +197,11 @@ class SpaceView(BaseModel):
     host: StageMember
     cohosts: list[StageMember] = Field(default_factory=list)
     speakers: list[StageMember] = Field(default_factory=list)
-    listener_count: int = 0
+    listener_count: int = Field(
+        default=0,
+        description="The audience: everyone in the Space now who is not on stage (the host, "
+        "co-hosts and speakers are not counted)",
+    )
     settings: SpaceSettings
     pins: list[Pin] = Field(default_factory=list)
     recording_state: Literal["off", "recording", "processing", "ready", "deleted"] = "off"
@@ -230,7 +247,7 @@ class SpaceSummary(BaseModel):
     topics: list[str] = Field(default_factory=list)
     state: SpaceState
     host: StageMember
-    listener_count: int = 0
+    listener_count: int = Field(default=0, description="The audience: in the Space, not on stage")
     speaker_count: int = 0
     scheduled_start: datetime | None = None
     started_at: datetime | None = None
@@ -240,6 +257,20 @@ class SpaceSummary(BaseModel):
         default=0, description="How many people set a reminder for this scheduled Space"
     )
     reminded: bool = Field(default=False, description="The caller set a reminder for it")
+
+
+class Listener(AudienceMember):
+    """Someone in the audience, as the caller sees them."""
+
+    followed: bool = Field(default=False, description="The caller follows them")
+
+
+class ListenerPage(BaseModel):
+    items: list[Listener] = Field(
+        description="People the caller follows first, then the others; each part oldest first"
+    )
+    next_cursor: str | None = Field(default=None, description="The next page; null: no more")
+    count: int = Field(default=0, description="The whole audience now: the Space's listener_count")
 
 
 class SpacePage(BaseModel):
@@ -599,6 +630,14 @@ LIST_NOTIFICATIONS = ROUTES.query(
     NotificationPage,
     problems=("unauthenticated", "invalid-cursor"),
     description="The actor's notifications, newest first, a page at a time, with the unread count",
+)
+LIST_LISTENERS = ROUTES.query(
+    "list_listeners",
+    ListListeners,
+    ListenerPage,
+    problems=("space-not-found", "invalid-cursor"),
+    description="Who is in a Space's audience now (not on stage), people the caller follows "
+    "first, a page at a time",
 )
 MY_ROLE = ROUTES.query(
     "my_role",

@@ -2,7 +2,8 @@
 router, so that room's AsyncAPI document lists them (``parley.contracts.live``):
 
 - ``live.space.{space_id}``: a ``LiveMessage`` for everyone in a Space (stage, requests, mics,
-  pins, settings, the end; listener counts; aggregated reactions);
+  pins, settings, the end; listener counts and the audience's joins and leaves; aggregated
+  reactions);
 - ``live.user.{user_id}``: a ``LiveMessage`` for one user (``you.removed``,
   ``blocked.speaker.warning``, ``notification``);
 - ``reactions.{space_id}``: each accepted reaction, raw, for room's own aggregator.

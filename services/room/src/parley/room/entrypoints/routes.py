@@ -22,6 +22,7 @@ from parley.room.handlers import (
     invite_to_stage,
     join_space,
     leave_space,
+    list_listeners,
     list_notifications,
     list_spaces,
     mark_notifications_read,
@@ -74,5 +75,6 @@ def routes(deps: RoomDeps, *, queue: str, outcomes: CommandOutcomes) -> NatsRout
     answer(api.LIST_SPACES, list_spaces.list_spaces)
     answer(api.GET_SPACE_ANALYTICS, get_space_analytics.get_space_analytics)
     answer(api.LIST_NOTIFICATIONS, list_notifications.list_notifications)
+    answer(api.LIST_LISTENERS, list_listeners.list_listeners)
     answer(api.MY_ROLE, my_role.my_role)
     return answers.router

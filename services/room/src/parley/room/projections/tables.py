@@ -6,8 +6,10 @@ Each projection owns its tables (a rebuild clears exactly those):
 - ``room_identity``: ``room_users``, ``room_follows``, ``room_blocks`` (what room needs to know
   of identity);
 - ``room_participants``: ``room_participants`` (one row per stay of a user in a Space),
-  ``room_presence`` (current and peak count per Space), ``room_listener_history`` (the count
-  per 10-second bucket, for trending), ``room_open_spaces`` (who hosts each Space not ended);
+  ``room_participants_stage`` (who is on each stage now: the audience is everyone present but
+  them), ``room_presence`` (current and peak audience per Space), ``room_listener_history`` (the
+  audience per 10-second bucket, for trending), ``room_open_spaces`` (who hosts each Space not
+  ended);
 - ``room_catalog``: ``room_catalog`` (one row per Space), ``room_catalog_topics``,
   ``room_catalog_stage`` (host, co-hosts, speakers now), ``room_space_speakers`` (everyone who
   was ever on stage, for analytics);
@@ -39,6 +41,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 from parley.chassis.db import add_chassis_tables
@@ -91,14 +94,31 @@ participants = Table(
     Column("joined_epoch", Float, nullable=False),
     Column("listened_s", Float, nullable=True),  # set when the stay closes
     Column("left_reason", String(20), nullable=True),
-    Index("ix_room_participants_space_open", "space_id", "left_at"),
+    # Only the open stays, in the order they opened: the audience list pages through it, and
+    # a Space's open stays (its count, its end) are found by it.
+    Index(
+        "ix_room_participants_open",
+        "space_id",
+        "joined_seq",
+        sqlite_where=text("left_at IS NULL"),
+        postgresql_where=text("left_at IS NULL"),
+    ),
+)
+
+participants_stage = Table(
+    "room_participants_stage",
+    metadata,
+    # Who is on a Space's stage now (host, co-hosts, speakers), folded by room_participants
+    # itself so that the audience it counts never waits for another read model.
+    Column("space_id", String(ID), primary_key=True),
+    Column("user_id", String(ID), primary_key=True),
 )
 
 presence = Table(
     "room_presence",
     metadata,
     Column("space_id", String(ID), primary_key=True),
-    Column("listener_count", Integer, nullable=False),
+    Column("listener_count", Integer, nullable=False),  # the audience: present, not on stage
     Column("peak_listeners", Integer, nullable=False),
     Column("ended", Boolean, nullable=False),
 )

@@ -1,7 +1,8 @@
 """The host's numbers for one Space (``get_space_analytics``), only for the host.
 
 - ``unique_listeners``: distinct users other than the host who were ever present;
-- ``peak_concurrent``: the highest listener count (open stays, as clients saw it);
+- ``peak_concurrent``: the highest listener count (the audience: present and not on stage,
+  as clients saw it);
 - ``average_listening_s``: total time present of those users (stays still open count up to
   the end of the Space, or now while it is live) divided by ``unique_listeners``: a user
   who left and came back counts once, with both stays;

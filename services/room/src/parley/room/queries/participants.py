@@ -22,8 +22,9 @@ _present = participants.c.left_at.is_(None)
 
 
 async def listener_count(session: AsyncSession, space_id: str) -> int:
-    """Everyone present, on stage or not, the host too once they joined: the open stays, which
-    the read model counts as it opens and closes them (one row, not a count of rows)."""
+    """The audience: everyone present who is not on stage (the host, co-hosts and speakers are
+    not counted), which the read model counts as stays open and close and people go on and off
+    stage (one row, not a count of rows)."""
     query = select(presence.c.listener_count).where(presence.c.space_id == space_id)
     return int(await session.scalar(query) or 0)
 

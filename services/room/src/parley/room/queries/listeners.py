@@ -1,0 +1,169 @@
+"""A Space's audience, a page at a time (``list_listeners``): everyone present now who is not on
+stage (``room_participants``' open stays and its own fold of the stage), so the list adds up to
+the Space's ``listener_count``. People the caller follows come first, then everyone else; each
+part in the order they joined the Space (oldest first: newcomers join the end of the list, and
+paging never skips anyone who stays; someone back from the stage is where they were).
+
+Each part is read by keyset on the stay's stream sequence (``joined_seq``), walking the partial
+index of open stays in order: the others' part costs about its own rows (~0.3 ms a page of 50
+in an audience of 10,000 on SQLite); the followed part checks each open stay against the
+caller's follows until the page is full, so when the caller follows few of a large audience it
+walks all of it (~6 ms for 10,000 on SQLite, whose planner, without statistics, will not start
+from the follows). The cursor names the part and the last sequence shown; opaque to clients.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parley.chassis.errors import InvalidInput
+from parley.contracts.api.room import Listener
+from parley.room.projections.tables import follows, participants, participants_stage, users
+
+Part = Literal["followed", "others"]
+_PARTS: dict[str, Part] = {"f": "followed", "o": "others"}
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page starts: in which part, after which stay."""
+
+    part: Part = "followed"
+    after_seq: int = 0
+
+
+@dataclass(frozen=True)
+class Row:
+    user_id: str
+    joined_seq: int
+    handle: str
+    display_name: str
+
+
+def cursor_for(position: Position) -> str:
+    token = f"{position.part[0]}:{position.after_seq}"
+    return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
+
+
+def position_of(cursor: str | None) -> Position:
+    """The position a cursor names; 422 ``invalid-cursor`` for one this list did not give."""
+    if not cursor:
+        return Position()
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        part, _, seq = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        part, seq = "", ""
+    if part not in _PARTS or not (seq.isascii() and seq.isdigit()):
+        raise InvalidInput("the cursor is not one this list gave", type="invalid-cursor")
+    return Position(_PARTS[part], int(seq))
+
+
+def assemble(
+    followed: Sequence[Row], others: Sequence[Row] | None, limit: int
+) -> tuple[list[Listener], Position | None]:
+    """A page from up to ``limit + 1`` rows of the followed part (none when the page starts in
+    the other part) and, when those did not fill it, up to ``limit + 1 - len(followed)`` of the
+    others (``None``: not read, the followed part filled the page). The extra row only says
+    there is more: the next position is after the last row shown."""
+    items = [_listener(row, followed=True) for row in followed[:limit]]
+    if len(followed) > limit:
+        return items, Position("followed", followed[limit - 1].joined_seq)
+    rest = list(others or ())
+    room = limit - len(items)
+    items += [_listener(row, followed=False) for row in rest[:room]]
+    if len(rest) > room:
+        last = rest[room - 1].joined_seq if room else 0
+        return items, Position("others", last)
+    return items, None
+
+
+def _listener(row: Row, *, followed: bool) -> Listener:
+    return Listener(
+        user_id=row.user_id,
+        handle=row.handle,
+        display_name=row.display_name,
+        followed=followed,
+    )
+
+
+async def listener_page(
+    session: AsyncSession,
+    space_id: str,
+    caller: str | None,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Listener], str | None]:
+    """A page of the audience and the cursor of the next one (None: this was the last)."""
+    position = position_of(cursor)
+    followed: list[Row] = []
+    if caller is not None and position.part == "followed":
+        followed = await _rows(session, _followed(space_id, caller, position.after_seq), limit + 1)
+    others = None
+    if len(followed) <= limit:
+        after = position.after_seq if position.part == "others" else 0
+        wanted = limit + 1 - len(followed)
+        others = await _rows(session, _others(space_id, caller, after), wanted)
+    items, following = assemble(followed, others, limit)
+    return items, None if following is None else cursor_for(following)
+
+
+_open = participants.c.left_at.is_(None)
+_off_stage = ~exists().where(
+    participants_stage.c.space_id == participants.c.space_id,
+    participants_stage.c.user_id == participants.c.user_id,
+)
+
+
+def _audience(space_id: str, after_seq: int) -> Select[Any]:
+    """Open stays of the Space after ``after_seq``, off stage, in order, with names."""
+    return (
+        select(
+            participants.c.user_id,
+            participants.c.joined_seq,
+            users.c.handle,
+            users.c.display_name,
+        )
+        .outerjoin(users, users.c.user_id == participants.c.user_id)
+        .where(
+            participants.c.space_id == space_id,
+            _open,
+            participants.c.joined_seq > after_seq,
+            _off_stage,
+        )
+        .order_by(participants.c.joined_seq)
+    )
+
+
+def _followed(space_id: str, caller: str, after_seq: int) -> Select[Any]:
+    """The audience the caller follows: from their follows to their stays."""
+    return _audience(space_id, after_seq).join(
+        follows,
+        (follows.c.follower_id == caller) & (follows.c.followee_id == participants.c.user_id),
+    )
+
+
+def _others(space_id: str, caller: str | None, after_seq: int) -> Select[Any]:
+    query = _audience(space_id, after_seq)
+    if caller is None:
+        return query
+    followed = exists().where(
+        follows.c.follower_id == caller, follows.c.followee_id == participants.c.user_id
+    )
+    return query.where(~followed)
+
+
+async def _rows(session: AsyncSession, query: Select[Any], limit: int) -> list[Row]:
+    result = await session.execute(query.limit(limit))
+    return [
+        Row(row.user_id, int(row.joined_seq), row.handle or "", row.display_name or "")
+        for row in result.all()
+    ]
