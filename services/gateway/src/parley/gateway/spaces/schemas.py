@@ -42,6 +42,13 @@ FollowingOnly: TypeAlias = Annotated[
     ),
 ]
 SpacesPageSize: TypeAlias = Annotated[int, QueryParameter(ge=1, le=100, description="Page size")]
+ListenersPageSize: TypeAlias = Annotated[
+    int, QueryParameter(ge=1, le=100, description="Listeners per page")
+]
+ListenersCursor: TypeAlias = Annotated[
+    str | None,
+    QueryParameter(max_length=200, description="next_cursor of the previous page (opaque)"),
+]
 
 
 def _datetime_from_text(value: object) -> object:

@@ -8,6 +8,8 @@ from litestar.params import JSONBody
 from parley.contracts.api import room
 from parley.contracts.api.room import (
     CreateSpace,
+    ListenerPage,
+    ListListeners,
     ListSpaces,
     SpaceAnalytics,
     SpacePage,
@@ -26,6 +28,8 @@ from parley.gateway.problems import problem_responses
 from parley.gateway.spaces.schemas import (
     CreateSpaceBody,
     FollowingOnly,
+    ListenersCursor,
+    ListenersPageSize,
     SearchText,
     SpaceId,
     SpacesPageSize,
@@ -100,6 +104,28 @@ class SpacesController(Controller):
         queue and invitations only for its host and co-hosts; `speaking`: who is talking now).
         Anonymous callers see it too."""
         return await views.as_seen(space_id, ctx)
+
+    @get(
+        "/{space_id:str}/listeners",
+        operation_id="listListeners",
+        guards=[optional_login],
+        responses=_READ_PROBLEMS,
+    )
+    async def list_listeners(
+        self,
+        space_id: SpaceId,
+        bus: BusDep,
+        ctx: ContextDep,
+        cursor: ListenersCursor = None,
+        limit: ListenersPageSize = 50,
+    ) -> ListenerPage:
+        """Who is listening: everyone in the Space now who is not on stage, the people the
+        caller follows first (`followed`), then the others, each part in the order they joined;
+        `count` is the whole audience (the Space's `listener_count`). Live changes come as
+        `audience.changed` on the Space's live channel. A cursor this list did not give is 422
+        `invalid-cursor`."""
+        page = ListListeners(space_id=space_id, limit=limit, cursor=cursor)
+        return await bus.call(room.LIST_LISTENERS, page, ctx)
 
     @patch(
         "/{space_id:str}",
