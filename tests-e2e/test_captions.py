@@ -5,22 +5,23 @@ A Space with captions and recording on. A speaker bot says three known sentences
 between them; the relay decodes its Opus, publishes its 16 kHz feed, the captions service
 transcribes it. A listener's live channel must get:
 
-- ``captions.final`` (``CaptionLine``), one per sentence, in order, from the speaker, each
-  sentence's word error rate at most 0.35 (printed); ``captions.partial`` (counted: the first
-  thing dropped when captioning is behind), each of a segment whose final came after it;
-- each final a while after its sentence's last sample went out (printed: p50 and max; the
+- ``captions.final`` (``CaptionLine``), exactly one per sentence (matched by time), in order,
+  from the speaker, each sentence's word error rate at most 0.35 (printed);
+  ``captions.partial`` (counted: the first thing dropped when captioning is behind), each of a
+  segment whose final came after it;
+- each final some time after its sentence's last sample went out (printed: p50 and max; the
   issue's aim is 2 s at p95, measured by the bench, so not asserted here);
 
 and after the Space:
 
 - ``getTranscript`` holds the three sentences in order with the speaker and their times on the
-  recording's clock (where the replay has them: the relay's ``RECFEED`` says when the
-  program's first packet was mixed);
+  recording's clock: where the replay has them, from the pts of the program packets the
+  relay's origin stored on ``RECFEED`` around the moment each sentence was sent;
 - ``searchTranscripts`` finds a phrase of the second sentence in this Space, at an offset inside
   that sentence's time on the recording's clock.
 
-Captions off: the relay hears the speaker (``speaking``) but no ``captions.*`` message comes and
-the transcript stays empty.
+Captions off: the relay hears the speaker (``speaking``), nobody takes up captioning the Space,
+no ``captions.*`` message comes and the transcript stays empty.
 """
 
 from __future__ import annotations
