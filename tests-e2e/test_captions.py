@@ -49,7 +49,7 @@ from second_gateway import stack_nats_url
 from parley.bots import Bot, Said, SpeechTrack
 from parley.chassis.leases import BUCKET as LEASES
 from parley.cli.registry import Service, is_installed
-from parley.testing.speech import RATE, NoEspeak, silence, speech, words
+from parley.testing.speech import ESPEAK, RATE, silence, speech, words
 
 jiwer = pytest.importorskip("jiwer")
 
@@ -60,6 +60,7 @@ pytestmark = [
         not all(is_installed(Service(name)) for name in ("captions", "media_relay", "recording")),
         reason="captions, recording and the media relay must be installed",
     ),
+    pytest.mark.skipif(ESPEAK is None, reason="no test speech: `make deps` installs espeak-ng"),
 ]
 
 # Sentences tiny.en hears well after Opus and a few lost 20 ms frames (a loaded machine's
@@ -82,17 +83,18 @@ NOTHING_FOR_S = 6.0  # captions off: how long nothing must come after the speech
 
 def spoken(sentence: str) -> bytes:
     """``sentence`` said by espeak-ng (16 kHz s16le), its quiet ends cut: the audio ends with the
-    last word, so that a delay counts from the words, not from espeak's tail. Skips the test
-    where espeak-ng is missing."""
-    try:
-        return audible(speech(sentence))
-    except NoEspeak as missing:
-        pytest.skip(str(missing))
+    last word, so that a delay counts from the words, not from espeak's tail."""
+    return audible(speech(sentence))
 
 
 @pytest.fixture(scope="module")
 def sentences() -> list[bytes]:
     return [spoken(sentence) for sentence in SENTENCES]
+
+
+@pytest.fixture(scope="module")
+def uncaptioned() -> bytes:
+    return spoken(UNCAPTIONED)
 
 
 def audible(pcm: bytes) -> bytes:
@@ -293,7 +295,7 @@ def finals_per_sentence(
 
 
 async def test_a_speakers_sentences_are_captioned_live_transcribed_and_found(
-    stack: ParleyUp, stage_of: StageOf, sentences: list[bytes]
+    sentences: list[bytes], stack: ParleyUp, stage_of: StageOf
 ) -> None:
     stage = await stage_of(captions=True)
     await until_captioning(stack, stage.space_id)  # (the speaker begins with a second of silence)
@@ -396,13 +398,12 @@ async def test_a_speakers_sentences_are_captioned_live_transcribed_and_found(
 
 
 async def test_captions_off_sends_none_and_transcribes_nothing(
-    stack: ParleyUp, stage_of: StageOf
+    uncaptioned: bytes, stack: ParleyUp, stage_of: StageOf
 ) -> None:
-    sentence = spoken(UNCAPTIONED)
     stage = await stage_of(captions=False)
     await until_captions_are(stage, False)
 
-    (said,) = await say_with_pauses(stage.voice, [sentence])
+    (said,) = await say_with_pauses(stage.voice, [uncaptioned])
     speaker = stage.speaker.user_id
     assert not await captioner_running(stack, stage.space_id), "captions off, yet captioned"
 
