@@ -70,6 +70,25 @@ def test_a_gap_in_the_feed_ends_what_was_said_and_repeats_are_ignored() -> None:
     assert cutter.speaking
 
 
+def test_a_few_missing_frames_are_silence_not_the_end() -> None:
+    cutter = UtteranceCutter(Cutting(end_pause_ms=500))
+    done, pts = feed(cutter, frames(1000, 0.3))
+    # the relay had no audio for three ticks (60 ms), then the sentence goes on
+    more, _ = feed(cutter, frames(1000, 0.3) + frames(600, 0), pts=pts + 3 * FRAME_SAMPLES)
+    assert done == []
+    (utterance,) = more
+    assert (utterance.start_ms, utterance.end_ms) == (0, 2260)  # 2.06 s said, 200 ms tail
+    hole = utterance.pcm[1000 * 32 : 1060 * 32]
+    assert hole == bytes(len(hole))  # heard as silence
+
+
+def test_a_hole_as_long_as_a_pause_ends_it() -> None:
+    cutter = UtteranceCutter(Cutting(end_pause_ms=500))
+    _, pts = feed(cutter, frames(1000, 0.3))
+    resumed = cutter.push(pts + 16 * 500, frames(20, 0.3)[0])
+    assert [(u.start_ms, u.end_ms) for u in resumed] == [(0, 1000)]
+
+
 def test_silence_and_quiet_noise_are_never_an_utterance() -> None:
     cutter = UtteranceCutter()
     done, _ = feed(cutter, frames(3000, 0) + frames(3000, 0.002))

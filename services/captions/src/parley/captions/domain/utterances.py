@@ -70,8 +70,9 @@ class _Open:
 
 class UtteranceCutter:
     """One speaker's feed in, utterances out. Frames are pushed in pts order (older or repeated
-    frames are ignored); a pts step of more than one frame is a gap: the feed stopped (the
-    speaker was muted or not heard), so whatever was being said is over."""
+    frames are ignored). A pts step of more than one frame is a gap: shorter than
+    ``end_pause_ms``, silence (the relay had no audio for a few ticks); longer, the feed
+    stopped (the speaker was muted or not heard), so whatever was being said is over."""
 
     def __init__(self, cutting: Cutting | None = None) -> None:
         self.cutting = cutting or Cutting()
@@ -93,8 +94,28 @@ class UtteranceCutter:
             if pts < self._next_pts:
                 return done
             if pts > self._next_pts:
-                done.extend(self.flush())
+                done.extend(self._across_gap(pts - self._next_pts))
         self._next_pts = pts + len(pcm) // 2
+        done.extend(self._take(pts, pcm))
+        return done
+
+    def _across_gap(self, samples: int) -> list[Utterance]:
+        """Frames missing before the next one: a hole shorter than a pause that ends an
+        utterance is the relay having had no audio for a tick or a few (a late packet, a busy
+        mixer) and is heard as silence, so a sentence is not cut in two; a longer one is the
+        feed having stopped (the speaker muted or no longer heard): what was said is over."""
+        if samples // SAMPLES_PER_MS >= self.cutting.end_pause_ms:
+            return self.flush()
+        done: list[Utterance] = []
+        pts = self._next_pts or 0
+        while samples > 0:
+            size = min(samples, FRAME_SAMPLES)
+            done.extend(self._take(pts, bytes(size * 2)))
+            pts, samples = pts + size, samples - size
+        return done
+
+    def _take(self, pts: int, pcm: bytes) -> list[Utterance]:
+        done: list[Utterance] = []
         loud = level_dbfs(pcm) >= self.cutting.loud_dbfs
         current = self._open
         if current is None:
