@@ -8,7 +8,10 @@ import base64
 import pytest
 
 from parley.chassis.errors import InvalidInput
+from parley.contracts.live import LiveMessage
 from parley.room.audience import AudienceChanges, audience_changed
+from parley.room.entrypoints.audience_publisher import AudiencePublisher
+from parley.room.projections.participants import BatchCounts
 from parley.room.queries.listeners import Position, Row, assemble, cursor_for, position_of
 from parley.room.views import UserCard
 
@@ -145,3 +148,61 @@ def test_a_cursor_this_list_did_not_give_is_a_422(cursor: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         position_of(cursor)
     assert (refused.value.status, refused.value.type) == (422, "invalid-cursor")
+
+
+class Channel:
+    """The live channel, as the publisher uses it: what it was given to send."""
+
+    def __init__(self) -> None:
+        self.sent: list[LiveMessage] = []
+
+    async def to_space(self, space_id: str, message: LiveMessage) -> None:
+        self.sent.append(message)
+
+
+async def test_the_end_drops_what_a_space_gathered_and_the_count_still_goes() -> None:
+    channel = Channel()
+    publisher = AudiencePublisher(channel, None, interval_s=60)  # type: ignore[arg-type]
+    publisher.changed("sp_1", 2, changes("-usr_gone"))
+    await publisher.flush_due()  # the first goes at once
+    publisher.changed("sp_1", 3, changes("+usr_late"))  # waits for the interval
+    ended = AudienceChanges()
+    ended.end()
+    publisher.changed("sp_1", 0, ended)
+    publisher._sent["sp_1"] = (float("-inf"), 2)  # the interval is over; 2 was last sent
+    await publisher.flush_due()
+    assert [(m.type, m.data.get("count")) for m in channel.sent] == [
+        ("audience.changed", 2),
+        ("listeners.count", 2),
+        ("listeners.count", 0),
+    ]  # nothing about usr_late: the end came before anyone was told
+
+
+async def test_a_count_back_where_it_was_and_no_change_say_nothing() -> None:
+    channel = Channel()
+    publisher = AudiencePublisher(channel, None, interval_s=60)  # type: ignore[arg-type]
+    publisher.changed("sp_1", 3, changes("-usr_a"))
+    await publisher.flush_due()
+    publisher.changed("sp_1", 2, changes("-usr_b"))
+    publisher.changed("sp_1", 3, changes("+usr_b"))  # back before anyone was told
+    publisher._sent["sp_1"] = (float("-inf"), 3)  # the interval is over; 3 was last sent
+    await publisher.flush_due()
+    assert [m.type for m in channel.sent] == ["audience.changed", "listeners.count"]
+
+
+def test_a_batch_announces_each_written_count_with_its_changes_the_end_included() -> None:
+    batch = BatchCounts(written={"sp_live": 2, "sp_ended": 0, "sp_quiet": 5})
+    batch.audience("sp_live").came("usr_a")
+    batch.audience("sp_ended").came("usr_b")
+    batch.audience("sp_ended").end()
+    told: dict[str, tuple[int, AudienceChanges]] = {}
+    batch.announce(lambda space_id, count, changes: told.update({space_id: (count, changes)}))
+    assert {space: count for space, (count, _) in told.items()} == {
+        "sp_live": 2,
+        "sp_ended": 0,
+        "sp_quiet": 5,
+    }
+    assert list(told["sp_live"][1].joined) == ["usr_a"]
+    assert told["sp_ended"][1].ended
+    assert not told["sp_ended"][1].joined
+    assert not told["sp_quiet"][1]

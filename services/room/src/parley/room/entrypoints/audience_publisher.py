@@ -14,7 +14,7 @@ gathered (``space.ended`` says it all).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -96,7 +96,9 @@ class AudiencePublisher:
         if changes or count != sent_count:
             self._sent[space_id] = (now, count)
 
-    async def _cards(self, user_ids: Iterable[str]) -> dict[str, UserCard]:
+    async def _cards(self, user_ids: Sequence[str]) -> dict[str, UserCard]:
+        if not user_ids:
+            return {}
         async with self._sessions() as session:
             return await user_cards(session, user_ids)
 

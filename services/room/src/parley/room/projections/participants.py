@@ -115,6 +115,12 @@ class BatchCounts:
     def audience(self, space_id: str) -> AudienceChanges:
         return self.audiences.setdefault(space_id, AudienceChanges())
 
+    def announce(self, notify: AudienceChanged) -> None:
+        """Every Space whose count was written, with who came and went (once committed)."""
+        for space_id, count in self.written.items():
+            changes = self.audiences.get(space_id)  # an ended one is empty, yet says something
+            notify(space_id, count, AudienceChanges() if changes is None else changes)
+
 
 class ParticipantsProjection:
     name = "room_participants"
@@ -231,13 +237,8 @@ class ParticipantsProjection:
         counts = until_commit(session, key, BatchCounts, _write_counts)
         if first and self._on_audience_changed is not None:
             notify = self._on_audience_changed
-            after_commit(session, lambda: _announce(counts, notify))
+            after_commit(session, lambda: counts.announce(notify))
         return counts
-
-
-def _announce(counts: BatchCounts, notify: AudienceChanged) -> None:
-    for space_id, count in counts.written.items():
-        notify(space_id, count, counts.audiences.get(space_id) or AudienceChanges())
 
 
 STAY = ("space_id", "user_id", "joined_seq", "joined_at", "joined_epoch")
