@@ -82,6 +82,17 @@ def test_a_few_missing_frames_are_silence_not_the_end() -> None:
     assert hole == bytes(len(hole))  # heard as silence
 
 
+def test_how_long_a_speaker_has_been_quiet() -> None:
+    cutter = UtteranceCutter(Cutting(end_pause_ms=500))
+    assert cutter.quiet_ms == 0
+    feed(cutter, frames(300, 0.3))
+    assert cutter.quiet_ms == 0
+    feed(cutter, frames(240, 0), pts=300 * 16)
+    assert cutter.quiet_ms == 240
+    feed(cutter, frames(20, 0.3), pts=540 * 16)
+    assert cutter.quiet_ms == 0
+
+
 def test_a_hole_as_long_as_a_pause_ends_it() -> None:
     cutter = UtteranceCutter(Cutting(end_pause_ms=500))
     _, pts = feed(cutter, frames(1000, 0.3))

@@ -139,6 +139,15 @@ class UtteranceCutter:
         return done
 
     @property
+    def quiet_ms(self) -> int:
+        """How long the speaker has been quiet in what they are saying now (0 while speaking
+        or while nothing is being said)."""
+        current = self._open
+        if current is None or self._next_pts is None:
+            return 0
+        return max(0, self._next_pts - current.last_loud_end_pts) // SAMPLES_PER_MS
+
+    @property
     def open_start_ms(self) -> int | None:
         """Where what is being said now started (``None`` while nothing is)."""
         return None if self._open is None else self._open.start_pts // SAMPLES_PER_MS

@@ -13,11 +13,12 @@ A captioner follows the Space's speaker feeds and cuts each speaker's into utter
 1. **finals**: each finished utterance, oldest first, into a final segment and a
    ``captions.final``; never skipped (only when a backlog of ``MAX_WAITING`` shows the CPU is
    far behind is the newest dropped, counted);
-2. **partials**, only when no final waits: while someone speaks, their words so far each time
-   ``partial_every_ms`` more was said, one speaker after the other. A speaker's newer words
-   replace a partial the transcriber has not got to, and a final replaces its partials: these
-   are the partials dropped when more people talk than the CPU captions in real time (counted:
-   :class:`CaptioningStats`, and the OpenTelemetry counters ``parley.captions.*``).
+2. **partials**, only when no final waits: while someone speaks (not in a pause), their words
+   so far each time ``partial_every_ms`` more was said, one speaker after the other. A
+   speaker's newer words replace a partial the transcriber has not got to, and a final
+   replaces its partials: these are the partials dropped when more people talk than the CPU
+   captions in real time (counted: :class:`CaptioningStats`, and the OpenTelemetry counters
+   ``parley.captions.*``).
 
 A speaker whose feed stops (muted, no longer heard) has what they were saying finished after
 the pause that ends an utterance."""
@@ -46,6 +47,8 @@ log = get_logger(__name__)
 # Finished utterances waiting for the transcriber, per Space: past this the CPU is far behind
 # (finals come in faster than it transcribes them) and the newest is dropped.
 MAX_WAITING = 64
+# A speaker quiet this long in an utterance has paused: no partial of it until they go on.
+QUIET_FOR_PARTIAL_MS = 200
 
 _meter = metrics.get_meter("parley.captions")
 _COUNTERS = {
@@ -127,7 +130,9 @@ class SpaceCaptioner:
             self._frames_since_partial[user_id] = 0
             return
         frames = self._frames_since_partial.get(user_id, 0) + 1
-        if frames < self._partial_every_frames:
+        if frames < self._partial_every_frames or cutter.quiet_ms >= QUIET_FOR_PARTIAL_MS:
+            # not yet; or they paused, perhaps for good: their final may come in a moment and
+            # a partial decoded now would keep the transcriber from it (taken when they go on)
             self._frames_since_partial[user_id] = frames
             return
         self._frames_since_partial[user_id] = 0
