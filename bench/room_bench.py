@@ -40,17 +40,21 @@ from typing import Any
 
 import baseline
 import machine
+import report
 import room_report
 from harness import progress
 from load_clients import Call, LoadClients
 from room_stack import BENCH_ENV, BenchStack, CpuMeter, rss_kib
 from room_workloads import (
+    REGISTER_CONCURRENCY,
     LiveTally,
     Storm,
     User,
     api_client,
     drain,
+    follow_calls,
     join_calls,
+    listener_calls,
     live_space,
     ping_calls,
     read_calls,
@@ -668,3 +672,296 @@ def run(bench_dir: Path, *, quick: bool, options: Options | None = None) -> int:
     if not quick and room_report.update_readme(bench_dir / "README.md", results):
         print("room figures updated in bench/README.md")
     return 0
+
+
+# -- the audience (issue 13): a join storm with the audience list on --------------------------
+#
+# N users join one live Space while K others keep its audience list as the web client does: a
+# live socket each (``audience.changed``: who came and went, batched, at most ~1 a second per
+# Space) and the list's first page read when they open the Space. The same storm on the code
+# before the audience (``AUDIENCE_BASELINE``: no list, no ``audience.changed``; its sockets get
+# ``listeners.count`` only), side by side in alternating rounds: the difference is what the
+# audience costs a join. Then, on this checkout only, M reads of the list's first page
+# (``listListeners``, 50 people, the caller's follows first) with the N listeners in.
+
+AUDIENCE = "audience"
+AUDIENCE_BASELINE = "cf3a295"  # the last commit before the audience (room, part 1 of issue 13)
+
+
+@dataclass(frozen=True)
+class AudienceSizes:
+    rounds: int  # rounds per stack, a fresh Space each
+    listeners: int  # N: users joining in one storm
+    concurrency: int  # C: clients sending at once
+    watchers: int  # K: users keeping the audience list (a live socket each)
+    follows: int  # each watcher follows this many of the joiners (spread over them)
+    pages: int  # M: listListeners first pages the watchers read after each storm (current)
+    client_processes: int
+
+
+AUDIENCE_FULL = AudienceSizes(
+    rounds=3,
+    listeners=2000,
+    concurrency=50,
+    watchers=20,
+    follows=20,
+    pages=1000,
+    client_processes=2,
+)
+AUDIENCE_QUICK = AudienceSizes(
+    rounds=1,
+    listeners=200,
+    concurrency=20,
+    watchers=3,
+    follows=5,
+    pages=99,
+    client_processes=2,
+)
+
+
+async def audience_round(
+    clients: LoadClients, sizes: AudienceSizes, target: Target, round_no: int
+) -> dict[str, Any]:
+    joiners = target.audience[: sizes.listeners]
+    watchers = target.audience[sizes.listeners : sizes.listeners + sizes.watchers]
+    with_list = target.label == "current"
+    kind = "audience.changed" if with_list else "listeners.count"
+    async with api_client(target.url, 4) as client:
+        space_id = await live_space(client, target.host, f"audience storm {round_no}")
+        tallies = [await LiveTally.open(target.url, space_id, user) for user in watchers]
+        for tally in tallies:
+            await tally.wait_for_state()
+        if with_list:  # each watcher opens the list, as the web client does (not timed)
+            for user in watchers:
+                page = await client.get(f"/api/v1/spaces/{space_id}/listeners", headers=user.auth)
+                page.raise_for_status()
+        started = time.perf_counter()
+        joins = await timed(clients, target, join_calls(joiners, space_id), sizes.concurrency)
+        last_join = time.perf_counter()
+        counted_after = await _every_socket_counted(tallies, kind, len(joiners))
+        pages = None
+        if with_list:
+            readers = (watchers * (sizes.pages // max(len(watchers), 1) + 1))[: sizes.pages]
+            page_calls = listener_calls(readers, space_id)
+            pages = await timed(clients, target, page_calls, sizes.concurrency)
+    for tally in tallies:
+        await tally.close()
+    window = max(last_join - started, 1e-9)
+    messages = [len(tally.between(started, last_join, kind)) for tally in tallies]
+    row: dict[str, Any] = {
+        "round": round_no,
+        "stack": target.label,
+        "join": joins,
+        "pages": pages,
+        "live_kind": kind,
+        "messages_per_s_per_socket": round(statistics.median(messages) / window, 2),
+        "counted_on_every_socket_after_s": counted_after,
+        "announced_per_socket": _spread([t.audience_net(started) for t in tallies])
+        if with_list
+        else None,
+    }
+    progress(
+        f"  [{target.label} audience storm {round_no}/{sizes.rounds}] {len(joiners)} joins "
+        f"{joins['per_s']:,.0f}/s p99 {joins['p99_ms']:,.0f} ms server "
+        f"{joins['cpu']['server_ms']:.2f} ms (room {joins['cpu']['server'].get('room', 0):.2f}); "
+        f"{kind} {row['messages_per_s_per_socket']}/s per socket, count {len(joiners)} on every "
+        f"socket {counted_after} s after the last join"
+        + (
+            f"; announced per socket {row['announced_per_socket']['median']:,}; "
+            f"listListeners {pages['per_s']:,.0f}/s p99 {pages['p99_ms']:,.0f} ms server "
+            f"{pages['cpu']['server_ms']:.2f} ms"
+            if pages
+            else ""
+        )
+    )
+    return row
+
+
+async def _every_socket_counted(
+    tallies: list[LiveTally], kind: str, count: int, timeout_s: float = 30
+) -> float | None:
+    """Seconds from now until every socket was told ``count`` (None: not in time)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout_s:
+        seen = [tally.counted(kind, count) for tally in tallies]
+        if all(at is not None for at in seen):
+            return round(max(0.0, max(at for at in seen if at is not None) - start), 3)
+        await asyncio.sleep(0.05)
+    return None
+
+
+async def measure_audience(
+    clients: LoadClients, sizes: AudienceSizes, targets: list[Target]
+) -> dict[str, Any]:
+    needed = sizes.listeners + sizes.watchers + 1
+    for target in targets:
+        started = time.perf_counter()
+        target.users = await register_users(clients, target.url, needed)
+        took = time.perf_counter() - started
+        joiners = target.audience[: sizes.listeners]
+        watchers = target.audience[sizes.listeners : sizes.listeners + sizes.watchers]
+        follows = follow_calls(watchers, joiners, sizes.follows)
+        answers = await clients.storm(target.url, follows, REGISTER_CONCURRENCY)
+        if answers.failures:
+            raise RuntimeError(f"following failed: {answers.failures[:3]}")
+        progress(
+            f"{target.label}: registered {needed} users in {took:.1f}s; each of "
+            f"{len(watchers)} watchers follows {sizes.follows} of the joiners"
+        )
+    progress("warm-up (not measured)")
+    warm = replace(sizes, listeners=50, watchers=2, pages=20)  # the first users: no follows
+    for target in targets:
+        await audience_round(clients, warm, target, 0)
+
+    def alternating(round_no: int) -> list[Target]:
+        return targets if round_no % 2 else list(reversed(targets))
+
+    progress(
+        f"audience storm: {sizes.listeners} joins, {sizes.concurrency} clients, "
+        f"{sizes.watchers} sockets keeping the list"
+    )
+    rounds = [
+        await audience_round(clients, sizes, target, round_no)
+        for round_no in range(1, sizes.rounds + 1)
+        for target in alternating(round_no)
+    ]
+    medians: dict[str, Any] = {}
+    for target in targets:
+        rows = [row for row in rounds if row["stack"] == target.label]
+        pages = [row["pages"] for row in rows if row["pages"]]
+        counted = [row["counted_on_every_socket_after_s"] for row in rows]
+        medians[target.label] = {
+            "join": _request_medians([row["join"] for row in rows]),
+            "pages": _request_medians(pages) if pages else None,
+            "messages_per_s_per_socket": _median(rows, ("messages_per_s_per_socket",)),
+            "counted_on_every_socket_after_s": None
+            if None in counted
+            else round(statistics.median(counted), 3),
+            "every_join_announced": all(
+                row["announced_per_socket"]["min"] == sizes.listeners
+                and row["announced_per_socket"]["max"] == sizes.listeners
+                for row in rows
+            )
+            if target.label == "current"
+            else None,
+        }
+    return {"rounds": rounds, "median": medians}
+
+
+def run_audience(bench_dir: Path, *, quick: bool, baseline_commit: str | None) -> int:
+    """``--only audience``. ``baseline_commit``: the code to compare with (``None`` or
+    ``"none"``: this checkout only; room's default baseline means the audience's own)."""
+    if baseline_commit in (None, baseline.DEFAULT):
+        baseline_commit = AUDIENCE_BASELINE
+    if baseline_commit.lower() == "none":
+        baseline_commit = None
+    sizes = AUDIENCE_QUICK if quick else AUDIENCE_FULL
+    suffix = "-quick" if quick else ""
+    old = baseline.prepare(baseline_commit) if baseline_commit else None
+    stacks_info: dict[str, Any] = {"current": _checkout()}
+    with ExitStack() as cleanup:
+        clients = cleanup.enter_context(LoadClients(sizes.client_processes))
+        client_pids = clients.pids() | {"benchmark process": os.getpid()}
+        started: list[BenchStack] = []
+        try:
+            labelled: list[tuple[str, BenchStack]] = []
+            if old:
+                stacks_info["baseline"] = {
+                    "commit": old.commit,
+                    "short": old.short,
+                    "subject": old.subject,
+                }
+                workdir = Path(
+                    cleanup.enter_context(tempfile.TemporaryDirectory(prefix="parley-bench-base-"))
+                )
+                labelled.append(
+                    ("baseline", BenchStack(workdir, python=old.python, label="baseline"))
+                )
+                started.append(labelled[-1][1])
+            workdir = Path(
+                cleanup.enter_context(tempfile.TemporaryDirectory(prefix="parley-bench-aud-"))
+            )
+            labelled.append(("current", BenchStack(workdir, label="current")))
+            started.append(labelled[-1][1])
+            targets = []
+            for label, stack in labelled:
+                stack.wait_until_ready()
+                progress(f"{label}: parley up {stack.url}")
+                targets.append(Target(label, stack, CpuMeter(stack.pids(), client_pids), False))
+            measured = asyncio.run(measure_audience(clients, sizes, targets))
+        except BaseException:
+            for stack in started:
+                progress(f"--- {stack.label}: parley up output (last lines):\n{stack.log[-4000:]}")
+            raise
+        finally:
+            for stack in started:
+                stack.stop()
+    results = {
+        "name": AUDIENCE,
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "quick": quick,
+        "command": " ".join(["uv run python bench/run.py", *sys.argv[1:]]),
+        "machine": machine.describe(),
+        "params": asdict(sizes) | {"stack_env": BENCH_ENV},
+        "stacks": stacks_info,
+        **measured,
+    }
+    json_path = bench_dir / "results" / f"{AUDIENCE}{suffix}.json"
+    report.write_json(results, json_path)
+    section = audience_section(results)
+    print()
+    print(section)
+    print(f"results: {json_path.relative_to(bench_dir.parent)}")
+    if not quick and report.update_readme(bench_dir / "README.md", AUDIENCE, section):
+        print("audience figures updated in bench/README.md")
+    return 0
+
+
+def audience_section(results: dict[str, Any]) -> str:
+    """The README's figures: the join storm on each stack, then listListeners."""
+    stacks = [label for label in ("baseline", "current") if label in results["stacks"]]
+    sizes = results["params"]
+    machine_info = results["machine"]
+    names = {label: f"{label} `{results['stacks'][label]['short']}`" for label in stacks}
+    lines = [
+        f"Measured {results['measured_at']} with `{results['command']}` ({sizes['rounds']} "
+        f"rounds per stack, medians; {machine_info['cpus']} CPUs, {machine_info['cpu_model']}, "
+        f"nats-server {machine_info['nats_server']}, SQLite). {sizes['listeners']:,} users join "
+        f"one live Space, {sizes['concurrency']} clients at a time, while {sizes['watchers']} "
+        f"others keep its audience list (a live socket each; each follows {sizes['follows']} of "
+        "the joiners). "
+        + "; ".join(
+            f"{names[label]}: {results['stacks'][label]['subject'][:80]}" for label in stacks
+        )
+        + ".",
+        "",
+        "| stack | joins/s | p50 ms | p99 ms | server CPU ms per join | room | gateway | "
+        "nats-server | live messages per s per socket | count on every socket after |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label in stacks:
+        median = results["median"][label]
+        join = median["join"]
+        server = join["cpu"]["server"]
+        kind = "`audience.changed`" if label == "current" else "`listeners.count`"
+        lines.append(
+            f"| {names[label]} | {join['per_s']:,.0f} | {join['p50_ms']:,.0f} | "
+            f"{join['p99_ms']:,.0f} | **{join['cpu']['server_ms']:.2f}** | "
+            f"{server.get('room', 0):.2f} | {server.get('gateway', 0):.2f} | "
+            f"{server.get('nats-server', 0):.2f} | {median['messages_per_s_per_socket']} "
+            f"{kind} | {median['counted_on_every_socket_after_s']} s |"
+        )
+    current = results["median"]["current"]
+    if current["pages"]:
+        pages = current["pages"]
+        lines += [
+            "",
+            f"`listListeners` (first page, 50 people, read by the watchers: the "
+            f"{sizes['follows']} they follow first) with "
+            f"{sizes['listeners']:,} listeners in: {pages['per_s']:,.0f} pages/s, p50 "
+            f"{pages['p50_ms']:,.0f} ms, p99 {pages['p99_ms']:,.0f} ms, server CPU "
+            f"**{pages['cpu']['server_ms']:.2f} ms** a page (room "
+            f"{pages['cpu']['server'].get('room', 0):.2f}). Every join announced on every "
+            f"socket (joined - left = N): {'yes' if current['every_join_announced'] else 'NO'}.",
+        ]
+    return "\n".join(lines)

@@ -144,6 +144,22 @@ def read_calls(users: Sequence[User], space_id: str) -> list[Call]:
     return [Call("GET", f"/api/v1/spaces/{space_id}", u.token) for u in users]
 
 
+def listener_calls(users: Sequence[User], space_id: str, limit: int = 50) -> list[Call]:
+    """listListeners' first page, each user as the caller (people they follow first)."""
+    path = f"/api/v1/spaces/{space_id}/listeners?limit={limit}"
+    return [Call("GET", path, u.token) for u in users]
+
+
+def follow_calls(followers: Sequence[User], followees: Sequence[User], each: int) -> list[Call]:
+    """Each follower follows ``each`` of the followees, spread over them."""
+    step = max(1, len(followees) // max(each, 1))
+    return [
+        Call("PUT", f"/api/v1/users/{followee.handle}/follow", follower.token)
+        for follower in followers
+        for followee in followees[::step][:each]
+    ]
+
+
 def ping_calls(users: Sequence[User]) -> list[Call]:
     """The floor: an authenticated no-op through gateway, bus and identity."""
     return [Call("GET", "/api/v1/ping", u.token) for u in users]
@@ -204,6 +220,18 @@ class LiveTally:
         return [
             r for r in self.received if start <= r.at <= end and (kind is None or r.type == kind)
         ]
+
+    def audience_net(self, since: float) -> int:
+        """Who came into the audience minus who left it, by the ``audience.changed`` messages."""
+        changes = [r.data for r in self.received if r.at >= since and r.type == "audience.changed"]
+        return sum(int(c["joined_total"]) - int(c["left_total"]) for c in changes)
+
+    def counted(self, kind: str, count: int) -> float | None:
+        """When a ``kind`` message (``listeners.count``, ``audience.changed``) first said
+        ``count`` (None: not yet)."""
+        return next(
+            (r.at for r in self.received if r.type == kind and r.data["count"] == count), None
+        )
 
     def reactions_total(self, since: float) -> int:
         return sum(int(r.data["total"]) for r in self.received if r.at >= since and _batch(r))

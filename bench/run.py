@@ -3,8 +3,8 @@
     uv run python bench/run.py                  # full run (a few minutes), updates
                                                 # bench/results/ and the figures in bench/README.md
     uv run python bench/run.py --quick          # smoke run in a few seconds; writes *-quick files
-    uv run python bench/run.py --only room      # one benchmark: event_store, bus, room, media,
-                                                # timers, recording, captions
+    uv run python bench/run.py --only room      # one benchmark: event_store, bus, room, audience,
+                                                # media, timers, recording, captions
     uv run python bench/run.py --only room --baseline 8612e92 --profile --memory
                                                 # room: old code side by side (default
                                                 # baseline 8612e92; --baseline none: this
@@ -219,7 +219,7 @@ async def measure(nats_url: str, sizes: Sizes) -> dict[str, Any]:
         await nc.close()
 
 
-BENCHMARKS = ("event_store", "bus", "room", "media", "timers", "recording", "captions")
+BENCHMARKS = ("event_store", "bus", "room", "audience", "media", "timers", "recording", "captions")
 
 
 def main() -> int:
@@ -264,6 +264,10 @@ def main() -> int:
                 client_processes=args.clients,
             )
             code |= room_bench.run(BENCH_DIR, quick=args.quick, options=options)
+        elif name == "audience":
+            code |= room_bench.run_audience(
+                BENCH_DIR, quick=args.quick, baseline_commit=args.baseline
+            )
         elif name == "timers":
             code |= timers_bench.run(BENCH_DIR, quick=args.quick)
         elif name == "recording":
