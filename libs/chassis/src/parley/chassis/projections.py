@@ -57,6 +57,7 @@ from parley.chassis.dead_letters import DeadLetters
 from parley.chassis.event_store import StoredEvent, decode_message
 from parley.chassis.logs import get_logger
 from parley.chassis.tracing import extract_context
+from parley.contracts.streams import StreamSpec
 
 log = get_logger(__name__)
 _tracer = trace.get_tracer("parley.chassis.projections")
@@ -551,3 +552,26 @@ async def wait_for_position(
 ) -> bool:
     """:meth:`Positions.wait` for a caller outside a service (tests, tools)."""
     return await Positions(sessions, recheck_s=0.01).wait(projection, seq, timeout)
+
+
+class NotCaughtUp(RuntimeError):
+    """A read model is behind its stream: the event that needs it is retried later."""
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """Waiting until one of this service's read models has applied everything its stream holds
+    right now: for a reaction (a policy) that looks something up in a read model, which lags
+    its stream. Only for a read model whose filter lets every event of its stream through (or
+    its position never gets there). Woken by the runner's commit (:class:`Positions`), not by
+    polling."""
+
+    nc: NATS
+    positions: Positions
+    timeout_s: float = 5.0
+
+    async def wait(self, projection: str, stream: StreamSpec) -> None:
+        info = await self.nc.jetstream().stream_info(stream.name)
+        last = int(info.state.last_seq)
+        if not await self.positions.wait(projection, last, self.timeout_s):
+            raise NotCaughtUp(f"{projection} has not reached {stream.name} {last} yet")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parley.chassis.event_store import EventStore
+from parley.chassis.projections import CatchUp
 from parley.chassis.service import Infrastructure, ServiceDefinition, ServiceParts
 from parley.chassis.settings import own_settings
 from parley.chassis.timers import Timers
@@ -21,7 +22,6 @@ from parley.clipping.entrypoints.routes import routes
 from parley.clipping.entrypoints.timers import timer_firings
 from parley.clipping.handlers.dependencies import ClippingDeps
 from parley.clipping.projections.caption_segments import CaptionSegmentsProjection
-from parley.clipping.projections.catch_up import CatchUp
 from parley.clipping.projections.clips import ClipsProjection
 from parley.clipping.projections.recordings import RecordingsProjection
 from parley.clipping.projections.spaces import SpacesProjection

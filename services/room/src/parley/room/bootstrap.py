@@ -17,6 +17,7 @@ from pathlib import Path
 from faststream.nats import NatsRouter
 
 from parley.chassis.event_store import EventStore
+from parley.chassis.projections import CatchUp
 from parley.chassis.service import Infrastructure, ServiceDefinition, ServiceParts
 from parley.chassis.settings import own_settings
 from parley.chassis.timers import Timers
@@ -34,7 +35,6 @@ from parley.room.entrypoints.routes import routes
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.reaction_gate import ReactionGate, TokenBuckets
 from parley.room.projections.catalog import CatalogProjection
-from parley.room.projections.catch_up import CatchUp
 from parley.room.projections.identity import RoomIdentityProjection
 from parley.room.projections.notifications import NotificationsProjection
 from parley.room.projections.participants import ParticipantsProjection

@@ -12,10 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from parley.chassis.decider import Decider, StateCache
 from parley.chassis.event_store import EventStore
-from parley.chassis.projections import Positions
+from parley.chassis.projections import CatchUp, Positions
 from parley.clipping.domain import clip
 from parley.clipping.domain.window import FeedPacket
-from parley.clipping.projections.catch_up import CatchUp
 
 clip_decider: Decider[clip.Command, clip.Clip] = Decider(
     initial_state=clip.Clip(), decide=clip.decide, evolve=clip.evolve

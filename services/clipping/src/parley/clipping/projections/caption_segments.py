@@ -6,7 +6,7 @@ has no clips), nor of a Space whose recording was deleted (its clips went with i
 segments kept before go too: ``recordings.py``). A Space room has not told us of yet keeps its
 segments: the ROOM read model may lag this one. Every CAPTIONS event comes through (one
 filter for the context), so that this read model's position reaches the stream's last
-sequence: the policy on ``ClipReady`` waits for that (``catch_up.py``)."""
+sequence: the policy on ``ClipReady`` waits for that (``parley.chassis.projections.CatchUp``)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """``clips``: every clip's state, window, audio and transcript (CLIPPING): what get_clip
 answers, the clips of a Space when its recording is deleted, and the ready clips a caption
 segment belongs to. Every CLIPPING event comes through (one filter for the context), so that
-its position reaches the stream's last sequence (``catch_up.py``)."""
+its position reaches the stream's last sequence (``parley.chassis.projections.CatchUp``)."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from faststream.nats import NatsRouter
 
 from parley.chassis.dead_letters import DeadLetters
 from parley.chassis.policies import Policy, subscribe_policy
+from parley.chassis.projections import CatchUp
 from parley.chassis.timers import Timers
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.policies.when_host_disconnected_arm_the_grace_timer import (
@@ -28,7 +29,6 @@ from parley.room.policies.when_space_scheduled_keep_a_copy import (
 from parley.room.policies.when_user_suspended_end_their_spaces_and_remove_them import (
     when_user_suspended_end_their_spaces_and_remove_them,
 )
-from parley.room.projections.catch_up import CatchUp
 
 
 def policy_consumers(

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from parley.chassis.event_store import StoredEvent
 from parley.chassis.policies import Policy
+from parley.chassis.projections import CatchUp
 from parley.contracts import streams
 from parley.contracts.events.scheduling import ReminderDue, ScheduledStartDue
 from parley.room.domain.commands import NoteScheduledTime
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.policies.when_space_scheduled_keep_a_copy import copy
-from parley.room.projections.catch_up import CatchUp
 from parley.room.projections.reminders import RemindersProjection
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from parley.chassis.event_store import EventMetadata, StoredEvent
 from parley.chassis.policies import Policy
+from parley.chassis.projections import CatchUp
 from parley.contracts import streams
 from parley.contracts.events.identity import UserSuspended
 from parley.room.domain.commands import DropSuspendedUser, EndByPolicy, Leave
 from parley.room.handlers.dependencies import RoomDeps
 from parley.room.handlers.spaces import run_membership, run_space
-from parley.room.projections.catch_up import CatchUp
 from parley.room.projections.identity import RoomIdentityProjection
 from parley.room.projections.participants import ParticipantsProjection
 from parley.room.queries.identity import is_suspended
