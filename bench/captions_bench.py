@@ -190,6 +190,8 @@ async def one_round(
             kind: sum(1 for c in captions.heard if c.kind == kind) for kind in ("partial", "final")
         },
         "finals_delay_s": captions_live.percentiles([d for _, d in finals]),
+        # (s into the round when its last word was spoken, delay s): does it grow?
+        "finals_timeline": [[round(s - fed_from, 2), round(d, 3)] for s, d in finals],
         "keeping_up": keeping,
         "word_delay_s": {
             "partial": captions_live.percentiles(
