@@ -3,13 +3,12 @@ asking to speak, reacting, pinning, removing, ending — and real audio both way
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from audio_probe import wait_until_hears
 from browsers import Person
 from playwright.sync_api import Page, expect
 from room_installed import requires_room
+from space_pages import create_and_start, has_class, listen, tile
 
 from parley.cli.registry import Service, is_installed
 
@@ -25,36 +24,6 @@ HOST_HZ = 440.0
 SPEAKER_HZ = 660.0
 
 
-def create_and_start(host: Person, title: str, *, recording: bool = False) -> str:
-    """Through the UI: the create form, then "Start Space"; the Space's id."""
-    page = host.open("/")
-    page.get_by_role("link", name="Start a Space").first.click()
-    page.get_by_placeholder("What do you want to talk about?").fill(title)
-    page.get_by_placeholder("Add a description (optional)").fill("The web client, end to end")
-    topics = page.get_by_label("Add a topic")
-    for topic in ("tech", "audio"):
-        topics.fill(topic)
-        topics.press("Enter")
-    if recording:
-        page.get_by_text("Record Space").click()
-    page.get_by_role("button", name="Create Space").click()
-    expect(page.get_by_role("heading", name=title)).to_be_visible()
-    expect(page.get_by_text("Not started")).to_be_visible()
-    page.get_by_role("button", name="Start Space").click()
-    expect(page.locator(".room-pills")).to_contain_text("LIVE")
-    expect(tile(page, host)).to_have_class(_has("muted"))  # the host starts with the mic off
-    expect(page.get_by_role("button", name="Unmute your mic")).to_be_visible()
-    return page.url.rsplit("/", 1)[-1]
-
-
-def listen(person: Person, space_id: str) -> Page:
-    """Open the share link and start listening."""
-    page = person.open(f"/spaces/{space_id}")
-    page.get_by_role("button", name="Start listening").click()
-    expect(page.get_by_role("button", name="Request to speak")).to_be_visible()
-    return page
-
-
 def ask_and_get_accepted(host_page: Page, speaker: Person, speaker_page: Page) -> None:
     speaker_page.get_by_role("button", name="Request to speak").click()
     expect(speaker_page.get_by_role("button", name="Cancel request")).to_be_visible()
@@ -63,16 +32,6 @@ def ask_and_get_accepted(host_page: Page, speaker: Person, speaker_page: Page) -
     accept.click()
     expect(tile(host_page, speaker)).to_be_visible()
     expect(speaker_page.get_by_role("button", name="Unmute your mic")).to_be_visible()
-
-
-def _has(name: str) -> re.Pattern[str]:
-    """Matches a class attribute that has the class ``name``."""
-    return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
-
-
-def tile(page: Page, person: Person):  # type: ignore[no-untyped-def]
-    """``person``'s place on the stage, as ``page`` shows it."""
-    return page.locator(f'.tile[data-user-id="{person.user["id"]}"]')
 
 
 def test_hosting_reacting_pinning_and_removing(open_person) -> None:  # type: ignore[no-untyped-def]
@@ -120,7 +79,7 @@ def test_hosting_reacting_pinning_and_removing(open_person) -> None:  # type: ig
     # The host mutes the speaker, then removes and blocks them: they see it at once.
     guest_tile = tile(host_page, guest)
     guest_page.get_by_role("button", name="Unmute your mic").click()
-    expect(guest_tile).not_to_have_class(_has("muted"))
+    expect(guest_tile).not_to_have_class(has_class("muted"))
     guest_tile.click()
     host_page.get_by_role("menuitem", name="Mute Gus Guest").click()
     expect(guest_page.get_by_role("button", name="Unmute your mic")).to_be_visible()
@@ -152,7 +111,7 @@ def test_audio_from_the_stage_to_the_audience_and_back(open_person) -> None:  # 
     listener_page = listen(listener, space_id)
     expect(listener_page.locator(".audio-status")).to_contain_text("Live audio")
     wait_until_hears(listener_page, HOST_HZ, not_hz=(SPEAKER_HZ,))
-    expect(tile(listener_page, host)).to_have_class(_has("speaking"))
+    expect(tile(listener_page, host)).to_have_class(has_class("speaking"))
 
     # On stage and unmuted, the listener is heard by the host (who never hears themselves).
     host_page.get_by_role("button", name="Mute your mic").click()
@@ -160,7 +119,7 @@ def test_audio_from_the_stage_to_the_audience_and_back(open_person) -> None:  # 
     listener_page.get_by_role("button", name="Unmute your mic").click()
     expect(listener_page.get_by_role("button", name="Mute your mic")).to_be_visible()
     wait_until_hears(host_page, SPEAKER_HZ, not_hz=(HOST_HZ,))
-    expect(tile(host_page, listener)).to_have_class(_has("speaking"))
+    expect(tile(host_page, listener)).to_have_class(has_class("speaking"))
 
     # The host ends it: both pages say so.
     host_page.get_by_role("button", name="End", exact=True).click()

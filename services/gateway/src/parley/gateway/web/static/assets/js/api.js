@@ -139,6 +139,8 @@ export const spaces = {
   calendarUrl: (id) => BASE + space(id, "/calendar.ics"),
   join: (id) => post(space(id, "/join")),
   leave: (id, options) => post(space(id, "/leave"), undefined, options),
+  /** {items: [{user_id, handle, display_name, avatar_url, followed}], next_cursor, count} */
+  listeners: (id, { cursor, limit = 50 } = {}) => get(space(id, `/listeners${query({ cursor, limit })}`)),
   requestToSpeak: (id) => post(space(id, "/speaker-requests")),
   withdrawRequest: (id) => del(space(id, "/speaker-requests")),
   acceptRequest: (id, userId) => post(space(id, `/speaker-requests/${enc(userId)}/accept`)),

@@ -1,6 +1,7 @@
 // What people can do to each other in a Space, as sheets and dialogs: a stage member's
-// actions (mute, move to audience, make co-host, remove), removing someone (optionally block
-// or report), inviting by handle, pinning a post, editing the title.
+// actions (mute, move to audience, make co-host, remove), a listener's (invite to speak or
+// co-host, remove), removing someone (optionally block or report), inviting by handle,
+// pinning a post, editing the title.
 
 import { accounts, spaces as spacesApi } from "../api.js";
 import { h } from "../dom.js";
@@ -42,16 +43,49 @@ export function memberSheet(model, member, act) {
   if (self && member.role !== "host") {
     actions.push({ label: "Step down to the audience", icon: "arrowDown", run: () => act(() => spacesApi.toAudience(id, member.user_id), "You're back in the audience") });
   }
-  actions.push({ label: "View profile", icon: "user", run: () => window.open(`/u/${encodeURIComponent(member.handle)}`, "_blank", "noopener") });
+  personSheet(member, ROLE_LABELS[member.role] ?? "Listener", actions);
+}
+
+/** A listener's card (from the audience grid): their profile for everyone; for the host and
+ * co-hosts also an invitation to the stage (co-host: the host only) and removal. */
+export function listenerSheet(model, listener, act) {
+  const id = model.id;
+  const name = listener.display_name || listener.handle || "This listener";
+  const actions = [];
+  if (model.canModerate && model.live && !session.isMe(listener.user_id)) {
+    actions.push({
+      label: "Invite to speak",
+      icon: "mic",
+      run: () => act(() => spacesApi.invite(id, listener.user_id, "speaker"), `Invited ${name} to speak`),
+    });
+    if (model.isHost) {
+      actions.push({
+        label: "Invite to co-host",
+        icon: "star",
+        run: () => act(() => spacesApi.invite(id, listener.user_id, "cohost"), `Invited ${name} to co-host`),
+      });
+    }
+    actions.push({ label: "Remove from Space…", icon: "door", danger: true, run: () => removeDialog(model, listener, act) });
+  }
+  personSheet(listener, ROLE_LABELS.listener, actions);
+}
+
+/** The sheet of someone in the Space: who they are, `actions`, then their profile. */
+function personSheet(person, roleLabel, actions) {
+  const name = person.display_name || person.handle;
+  const all = [...actions];
+  if (person.handle) {
+    all.push({ label: "View profile", icon: "user", run: () => window.open(`/u/${encodeURIComponent(person.handle)}`, "_blank", "noopener") });
+  }
   actionSheet({
     title: name,
     header: h(
       "div",
       { class: "sheet-person" },
-      avatar(member, { size: "lg" }),
-      h("div", {}, h("div", { class: "sheet-person-name" }, name), h("div", { class: "sheet-person-handle" }, `@${member.handle} · ${ROLE_LABELS[member.role] ?? "Listener"}`)),
+      avatar(person, { size: "lg" }),
+      h("div", {}, h("div", { class: "sheet-person-name" }, name), h("div", { class: "sheet-person-handle" }, person.handle ? `@${person.handle} · ${roleLabel}` : roleLabel)),
     ),
-    actions,
+    actions: all,
   });
 }
 

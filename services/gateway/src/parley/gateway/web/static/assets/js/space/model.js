@@ -4,7 +4,8 @@
 // State-bearing live messages carry the whole state of their part and a version (the ROOM
 // stream sequence); one not newer than what we have is ignored, so duplicates and late
 // arrivals never roll anything back. Emits "change" ({detail: part}) and one event per
-// ephemeral message: "reactions", "speaking", "warning", "notification", "captions".
+// ephemeral message: "reactions", "speaking", "warning", "notification", "captions", and
+// "audience" (who came and went: a delta the page's AudienceList applies).
 
 import { session } from "../session.js";
 
@@ -141,6 +142,13 @@ export class SpaceModel extends EventTarget {
           this.view.listener_count = data.count;
           this.changed("count");
         }
+        break;
+      case "audience.changed":
+        if (this.view && typeof data.count === "number") {
+          this.view.listener_count = data.count;
+          this.changed("count");
+        }
+        this.emit("audience", data);
         break;
       case "pins.changed":
         if (this.newer("pins", data.version)) {

@@ -1,8 +1,9 @@
 // A Space's page: the lobby (what it is, who's on stage, "Start listening"), the room once
-// in (stage, pins, reactions, mic, requests), and the clear end states: ended, removed,
-// can't join, doesn't exist. One live channel feeds the model; one WebRTC session plays and
-// (on stage) sends the audio; both reconnect by themselves. How the page draws itself is in
-// room_view.js (the room) and controls.js (the bar and the hosts' panel).
+// in (stage, audience, pins, reactions, mic, requests), and the clear end states: ended,
+// removed, can't join, doesn't exist. One live channel feeds the model and the audience
+// list; one WebRTC session plays and (on stage) sends the audio; both reconnect by
+// themselves. How the page draws itself is in room_view.js (the room) and controls.js (the
+// bar and the hosts' panel).
 
 import { spaces as spacesApi } from "../api.js";
 import { h, render } from "../dom.js";
@@ -13,6 +14,7 @@ import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { confirmDialog } from "../ui/dialog.js";
 import { toast, toastError } from "../ui/toast.js";
+import { AudienceList } from "./audience.js";
 import { CaptionLines, captionsWanted, rememberCaptionsWanted } from "./captions.js";
 import { Controls } from "./controls.js";
 import { SpaceModel } from "./model.js";
@@ -38,6 +40,7 @@ class SpacePage {
     this.container = container;
     this.id = id;
     this.model = new SpaceModel(id);
+    this.audience = new AudienceList(id);
     this.layer = new ReactionLayer();
     this.phase = "loading"; // loading | missing | error | lobby | in | ended | removed | refused
     this.problem = null;
@@ -93,6 +96,7 @@ class SpacePage {
     this.teardown({ leave: true });
     this.layer.clear();
     this.captions.clear();
+    this.audience.close();
     document.removeEventListener("click", this.closePickerOutside);
   }
 
@@ -118,6 +122,8 @@ class SpacePage {
       this.drawBanners();
     });
     this.model.addEventListener("notification", (event) => this.notified(event.detail));
+    this.model.addEventListener("audience", (event) => this.audience.apply(event.detail));
+    this.audience.addEventListener("change", () => this.drawAudience());
     this.model.addEventListener("captions", (event) => this.showsCaptions && this.captions.take(event.detail));
     this.closePickerOutside = (event) => {
       if (this.pickerOpen && !event.target.closest(".reaction-picker, .react-toggle")) {
@@ -138,7 +144,11 @@ class SpacePage {
         if (status === "reconnecting") this.everDown = true;
         if (status === "open" && wasDown) toast("Reconnected");
         // The snapshot that opens the channel does not say who is speaking; getSpace does.
-        if (status === "open") this.refresh();
+        // Nor who is in the audience; and a reconnect may have missed its deltas.
+        if (status === "open") {
+          this.refresh();
+          this.audience.load();
+        }
         this.drawBanners();
       },
       onFinal: ({ code, reason }) => this.liveClosed(code, reason),

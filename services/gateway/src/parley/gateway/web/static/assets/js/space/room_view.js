@@ -1,5 +1,5 @@
 // How a Space page draws the room: header (title, LIVE/REC, listeners), banners, the stage
-// with live captions under the speakers, pinned posts and the end states. Mixed into SpacePage
+// with live captions under the speakers, the audience, pinned posts and the end states. Mixed into SpacePage
 // (`this` is the page); each part is redrawn only when what it shows changed (`unchanged`).
 
 import { h, icon, render, unchanged } from "../dom.js";
@@ -8,7 +8,8 @@ import { spaces as spacesApi } from "../api.js";
 import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { actionSheet } from "../ui/dialog.js";
-import { editTitleDialog, memberSheet, pinDialog } from "./actions.js";
+import { editTitleDialog, listenerSheet, memberSheet, pinDialog } from "./actions.js";
+import { audienceGrid } from "./audience.js";
 import { cancelScheduled, editScheduledDialog } from "./scheduled.js";
 import { paintCaptions, paintSpeaking, stageGrid } from "./stage.js";
 
@@ -34,6 +35,7 @@ export class RoomView {
       head: h("header", { class: "room-head" }),
       banners: h("div", { class: "room-banners" }),
       body: h("div", { class: "room-body" }),
+      audience: h("div", { class: "audience-wrap" }),
       picker: h("div", { class: "picker-slot" }),
       bar: h("footer", { class: "room-bar" }),
       side: h("aside", { class: "room-side", "aria-label": "Hosting" }),
@@ -226,6 +228,7 @@ export class RoomView {
               ? `Starts ${when(view.scheduled_start)}`
               : "",
       ),
+      view.state === "live" && this.els.audience,
       (pins.length > 0 || canPin) &&
         h(
           "section",
@@ -239,8 +242,23 @@ export class RoomView {
           pins.map((pin) => this.pinCard(pin)),
         ),
     );
+    this.drawAudience();
     this.paintSpeaking();
     this.paintCaptions();
+  }
+
+  /** The audience grid, redrawn when who is in it (or what the viewer may do) changed. */
+  drawAudience() {
+    if (!this.els) return;
+    const audience = this.audience;
+    const people = audience.items.map((p) => [p.user_id, p.display_name, p.handle, p.followed]);
+    if (unchanged(this.els.audience, [audience.loaded, audience.count, people, this.model.role])) return;
+    if (!audience.loaded) {
+      render(this.els.audience);
+      return;
+    }
+    const act = (call, done) => this.act(call, done);
+    render(this.els.audience, audienceGrid(audience, { onSelect: (person) => listenerSheet(this.model, person, act) }));
   }
 
   pinCard(pin) {

@@ -1,0 +1,144 @@
+// The audience under the stage: who is listening (people the viewer follows first, as
+// listListeners orders them), kept current by `audience.changed` deltas, and the grid that
+// shows the first of them with "+N more" for the rest of the count.
+
+import { spaces as spacesApi } from "../api.js";
+import { h } from "../dom.js";
+import { count } from "../format.js";
+import { session } from "../session.js";
+import { avatar } from "../ui/avatar.js";
+
+// As many as fit two rows on a phone and one or two on a wide screen; the rest is "+N more".
+export const AUDIENCE_SHOWN = 10;
+// One page is a little more than we show, so a few leavers do not empty the grid.
+const PAGE_SIZE = 30;
+// A joiner room does not know yet comes without a name: the list is read again after this.
+const NAMELESS_RELOAD_MS = 3_000;
+
+/** The audience as this browser knows it: the first page of listListeners, with the joins
+ * and leaves since applied. A delta that names fewer people than it counts, or one that
+ * comes while a page is read, makes it read the first page again. */
+export class AudienceList extends EventTarget {
+  constructor(spaceId) {
+    super();
+    this.spaceId = spaceId;
+    this.items = [];
+    this.count = 0;
+    this.loaded = false;
+    this.loading = null;
+    this.stale = false;
+    this.namelessTimer = 0;
+  }
+
+  close() {
+    clearTimeout(this.namelessTimer);
+  }
+
+  /** Read the first page (on opening and after a reconnect: deltas may have been missed). */
+  load() {
+    if (this.loading) {
+      this.stale = true; // what is being read may already be behind
+      return this.loading;
+    }
+    this.loading = spacesApi
+      .listeners(this.spaceId, { limit: PAGE_SIZE })
+      .then((page) => {
+        this.items = page.items ?? [];
+        this.count = page.count ?? this.items.length;
+        this.loaded = true;
+        this.changed();
+      })
+      .catch(() => {
+        /* the next reconnect or delta reads it again */
+      })
+      .finally(() => {
+        this.loading = null;
+        if (this.stale) {
+          this.stale = false;
+          this.load();
+        }
+      });
+    return this.loading;
+  }
+
+  /** An `audience.changed` message: leavers out, joiners in (after the followed, who the
+   * first page put first), the count as it now is. */
+  apply({ joined = [], joined_total: joinedTotal = 0, left = [], left_total: leftTotal = 0, count: total }) {
+    if (this.loading) {
+      this.stale = true;
+      return;
+    }
+    const gone = new Set(left);
+    this.items = this.items.filter((person) => !gone.has(person.user_id));
+    const known = new Set(this.items.map((person) => person.user_id));
+    for (const person of joined) {
+      if (!known.has(person.user_id)) this.items.push({ ...person, followed: false });
+    }
+    if (typeof total === "number") this.count = total;
+    this.changed();
+    const unnamed = joinedTotal > joined.length || leftTotal > left.length;
+    const short = this.items.length < Math.min(this.count, AUDIENCE_SHOWN);
+    if (unnamed || short) this.load();
+    else if (joined.some((person) => !person.handle)) this.loadSoon();
+  }
+
+  /** Read the list again in a moment (once, however many nameless joiners came meanwhile). */
+  loadSoon() {
+    if (this.namelessTimer) return;
+    this.namelessTimer = setTimeout(() => {
+      this.namelessTimer = 0;
+      this.load();
+    }, NAMELESS_RELOAD_MS);
+  }
+
+  changed() {
+    this.dispatchEvent(new Event("change"));
+  }
+}
+
+/** The grid: the first AUDIENCE_SHOWN listeners as buttons that open their card, and
+ * "+N more" for the rest of the count. */
+export function audienceGrid(audience, { onSelect }) {
+  const shown = audience.items.slice(0, AUDIENCE_SHOWN);
+  const more = Math.max(0, audience.count - shown.length);
+  return h(
+    "section",
+    { class: "audience", "aria-label": "Audience" },
+    h(
+      "div",
+      { class: "audience-head" },
+      h("h2", { class: "audience-title" }, "Audience"),
+      h("span", { class: "audience-count", dataset: { count: String(audience.count) } }, `${count(audience.count)} listening`),
+    ),
+    audience.count === 0
+      ? h("p", { class: "audience-empty" }, "No one is listening yet.")
+      : h(
+          "ul",
+          { class: "audience-grid", "aria-label": "Listening" },
+          shown.map((person) => h("li", { class: "audience-slot" }, listenerButton(person, onSelect))),
+          more > 0 &&
+            h(
+              "li",
+              { class: "audience-slot audience-more", dataset: { more: String(more) } },
+              h("span", { class: "audience-more-bubble", "aria-hidden": "true" }, `+${count(more)}`),
+              h("span", { class: "listener-name" }, `+${count(more)} more`),
+            ),
+        ),
+  );
+}
+
+function listenerButton(person, onSelect) {
+  const me = session.isMe(person.user_id);
+  const name = person.display_name || person.handle || "Someone";
+  return h(
+    "button",
+    {
+      class: ["listener", { me, followed: person.followed }],
+      dataset: { userId: person.user_id },
+      "aria-label": `${name}, Listener${person.followed ? ", you follow them" : ""}${me ? " (you)" : ""}`,
+      onclick: () => onSelect(person),
+    },
+    avatar(person, { size: "md" }),
+    h("span", { class: "listener-name" }, me ? "You" : name),
+  );
+}

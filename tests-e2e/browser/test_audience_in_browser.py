@@ -1,0 +1,124 @@
+"""The audience under the stage, in the web client: who is listening follows joins and leaves
+live (other accounts join and leave by the API), the people the viewer follows come first, a
+listener's card gives the host the stage invitations and removal (and a listener just the
+profile), and a big audience shows "+N more"."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from accounts_api import Account, new_handle, register
+from playwright.sync_api import Locator, Page, expect
+from room_installed import requires_room
+from space_pages import create_and_start, listen, tile
+
+pytestmark = [pytest.mark.e2e, requires_room]
+
+SHOWN = 10  # audience.js's AUDIENCE_SHOWN: more than that is "+N more"
+
+
+def join(api: httpx.Client, space_id: str, account: Account) -> None:
+    response = api.post(f"/api/v1/spaces/{space_id}/join", headers=account.auth)
+    assert response.status_code == 200, response.text
+
+
+def leave(api: httpx.Client, space_id: str, account: Account) -> None:
+    response = api.post(f"/api/v1/spaces/{space_id}/leave", headers=account.auth)
+    assert response.status_code in (200, 204), response.text
+
+
+def listener(page: Page, user_id: str) -> Locator:
+    """Someone's place in the audience grid, as ``page`` shows it."""
+    return page.locator(f'.audience .listener[data-user-id="{user_id}"]')
+
+
+def test_the_grid_follows_joins_and_leaves_followed_first(open_person, api) -> None:  # type: ignore[no-untyped-def]
+    host = open_person("host", display_name="Hana Host")
+    space_id = create_and_start(host, "Who is listening")
+    host_page = host.page
+    expect(host_page.locator(".audience")).to_contain_text("No one is listening yet.")
+
+    ada = register(api, new_handle("ada"), "Ada Listener")
+    bo = register(api, new_handle("bo"), "Bo Listener")
+    join(api, space_id, ada)
+    join(api, space_id, bo)
+    expect(listener(host_page, ada.user["id"])).to_contain_text("Ada Listener")
+    expect(listener(host_page, bo.user["id"])).to_contain_text("Bo Listener")
+    expect(host_page.locator(".audience-count")).to_have_text("2 listening")
+    expect(host_page.locator(".listener-count")).to_have_attribute("data-count", "2")
+
+    leave(api, space_id, bo)
+    expect(listener(host_page, bo.user["id"])).to_have_count(0)
+    expect(listener(host_page, ada.user["id"])).to_be_visible()
+    expect(host_page.locator(".audience-count")).to_have_text("1 listening")
+    expect(host_page.locator(".listener-count")).to_have_attribute("data-count", "1")
+
+    # Someone the host follows comes first, though they joined last.
+    cy = register(api, new_handle("cy"), "Cy Followed")
+    join(api, space_id, cy)
+    expect(listener(host_page, cy.user["id"])).to_be_visible()
+    followed = host.context.request.put(f"{host.base_url}/api/v1/users/{cy.handle}/follow")
+    assert followed.ok, followed.text()
+    host_page.reload()
+    first = host_page.locator(".audience .listener").first
+    expect(first).to_have_attribute("data-user-id", cy.user["id"])
+    expect(first).to_have_accessible_name("Cy Followed, Listener, you follow them")
+    expect(host_page.locator(".audience .listener")).to_have_count(2)
+    host.assert_no_page_errors()
+
+
+def test_the_host_invites_and_removes_from_a_listeners_card(open_person, api) -> None:  # type: ignore[no-untyped-def]
+    host = open_person("host", display_name="Hana Host")
+    guest = open_person("guest", display_name="Ivy Invitee")
+    space_id = create_and_start(host, "Invited from the audience")
+    host_page = host.page
+    guest_page = listen(guest, space_id)
+    olive = register(api, new_handle("olive"), "Olive Other")
+    join(api, space_id, olive)
+
+    # A listener's card, seen by another listener: their profile, nothing else.
+    listener(guest_page, olive.user["id"]).click()
+    expect(guest_page.get_by_role("menuitem", name="View profile")).to_be_visible()
+    expect(guest_page.get_by_role("menuitem", name="Invite to speak")).to_have_count(0)
+    expect(guest_page.get_by_role("menuitem", name="Remove from Space…")).to_have_count(0)
+    guest_page.keyboard.press("Escape")
+
+    # The host's: invitations and removal. The invitation reaches the listener live.
+    listener(host_page, guest.user["id"]).click()
+    expect(host_page.get_by_role("menuitem", name="Invite to co-host")).to_be_visible()
+    expect(host_page.get_by_role("menuitem", name="View profile")).to_be_visible()
+    host_page.get_by_role("menuitem", name="Invite to speak").click()
+    expect(guest_page.get_by_text("You're invited to speak.")).to_be_visible()
+    guest_page.get_by_role("button", name="Join the stage").click()
+    expect(tile(host_page, guest)).to_contain_text("Speaker")
+    expect(listener(host_page, guest.user["id"])).to_have_count(0)
+    expect(listener(guest_page, guest.user["id"])).to_have_count(0)
+    expect(host_page.locator(".audience-count")).to_have_text("1 listening")
+
+    listener(host_page, olive.user["id"]).click()
+    host_page.get_by_role("menuitem", name="Remove from Space…").click()
+    host_page.get_by_role("button", name="Remove", exact=True).click()
+    expect(listener(host_page, olive.user["id"])).to_have_count(0)
+    expect(host_page.locator(".audience-count")).to_have_text("0 listening")
+    for person in (host, guest):
+        person.assert_no_page_errors()
+
+
+def test_a_big_audience_shows_the_first_and_how_many_more(open_person, api) -> None:  # type: ignore[no-untyped-def]
+    host = open_person("host", display_name="Hana Host")
+    space_id = create_and_start(host, "A full room")
+    host_page = host.page
+    crowd = [register(api, new_handle(f"l{n}"), f"Listener {n}") for n in range(SHOWN + 2)]
+    for account in crowd:
+        join(api, space_id, account)
+    expect(host_page.locator(".audience-count")).to_have_text(f"{SHOWN + 2} listening")
+    expect(host_page.locator(".audience .listener")).to_have_count(SHOWN)
+    expect(host_page.locator(".audience-more")).to_contain_text("+2 more")
+    expect(host_page.locator(".audience-more")).to_have_attribute("data-more", "2")
+
+    for account in crowd[:2]:
+        leave(api, space_id, account)
+    expect(host_page.locator(".audience-count")).to_have_text(f"{SHOWN} listening")
+    expect(host_page.locator(".audience-more")).to_have_count(0)
+    expect(host_page.locator(".audience .listener")).to_have_count(SHOWN)
+    host.assert_no_page_errors()
