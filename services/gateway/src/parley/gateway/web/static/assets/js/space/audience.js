@@ -10,6 +10,8 @@ import { avatar } from "../ui/avatar.js";
 
 // As many as fit two rows on a phone and one or two on a wide screen; the rest is "+N more".
 export const AUDIENCE_SHOWN = 10;
+// What "N listening" counts, wherever it is shown (listener_count): the stage is not in it.
+export const AUDIENCE_MEANS = "In the audience: everyone in the Space but the stage";
 // One page is a little more than we show, so a few leavers do not empty the grid.
 const PAGE_SIZE = 30;
 // A joiner room does not know yet comes without a name: the list is read again after this.
@@ -108,7 +110,7 @@ export function audienceGrid(audience, { onSelect }) {
       "div",
       { class: "audience-head" },
       h("h2", { class: "audience-title" }, "Audience"),
-      h("span", { class: "audience-count", dataset: { count: String(audience.count) } }, `${count(audience.count)} listening`),
+      h("span", { class: "audience-count", dataset: { count: String(audience.count) }, title: AUDIENCE_MEANS }, `${count(audience.count)} listening`),
     ),
     audience.count === 0
       ? h("p", { class: "audience-empty" }, "No one is listening yet.")

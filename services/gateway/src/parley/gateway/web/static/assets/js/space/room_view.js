@@ -9,7 +9,7 @@ import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { actionSheet } from "../ui/dialog.js";
 import { editTitleDialog, listenerSheet, memberSheet, pinDialog } from "./actions.js";
-import { audienceGrid } from "./audience.js";
+import { AUDIENCE_MEANS, audienceGrid } from "./audience.js";
 import { cancelScheduled, editScheduledDialog } from "./scheduled.js";
 import { paintCaptions, paintSpeaking, stageGrid } from "./stage.js";
 
@@ -98,7 +98,12 @@ export class RoomView {
         listening &&
           h(
             "span",
-            { class: "listener-count", dataset: { count: String(view.listener_count) }, "aria-label": `${view.listener_count} listening` },
+            {
+              class: "listener-count",
+              dataset: { count: String(view.listener_count) },
+              "aria-label": `${view.listener_count} listening`,
+              title: AUDIENCE_MEANS,
+            },
             icon("headphones", { size: 16 }),
             h("strong", {}, count(view.listener_count)),
             h("span", { class: "listener-word" }, " listening"),
@@ -219,7 +224,7 @@ export class RoomView {
         "p",
         { class: "stage-meta" },
         view.state === "live"
-          ? `${count(view.listener_count)} listening · ${SPEAK_POLICIES[view.settings?.speak_policy] ?? "Everyone"} can ${view.settings?.speak_policy === "invited" ? "speak" : "request to speak"}`
+          ? `${SPEAK_POLICIES[view.settings?.speak_policy] ?? "Everyone"} can ${view.settings?.speak_policy === "invited" ? "speak" : "request to speak"}` // how many listen: the audience, below
           : view.state === "created"
             ? this.model.isHost
               ? "Only you can see this Space until you start it."
