@@ -8,11 +8,12 @@ Space's captioner runs under a lease (``captions.caption.<space_id>``,
 transcribe everything twice.
 
 A captioner follows the Space's speaker feeds and cuts each speaker's into utterances
-(``domain.utterances``). Its one transcriber does, in this order:
+(``domain.utterances``). The process's one transcriber (:class:`TranscriptionQueue`, across
+every Space captioned here) does, in this order:
 
 1. **finals**: each finished utterance, oldest first, into a final segment and a
    ``captions.final``; never skipped (only when a backlog of ``MAX_WAITING`` shows the CPU is
-   far behind is the newest dropped, counted);
+   far behind is a Space's newest dropped, counted);
 2. **partials**, only when no final waits: while someone speaks (not in a pause), their words
    so far each time ``partial_every_ms`` more was said, one speaker after the other. A
    speaker's newer words replace a partial the transcriber has not got to, and a final
@@ -28,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
 
 from opentelemetry import metrics
@@ -77,47 +78,103 @@ class CaptioningStats:
         _COUNTERS[name].add(1, {"space_id": space_id})
 
 
+class TranscriptionQueue:
+    """The work of the process's one transcriber, across every Space it captions: every
+    finished utterance, oldest first, before any partial (a final never waits behind another
+    Space's partials); partials one speaker after the other, a speaker's newer words replacing
+    a partial not yet made."""
+
+    def __init__(self, stats: CaptioningStats) -> None:
+        self._stats = stats
+        self._finals: deque[tuple[str, str, Utterance]] = deque()
+        self._finals_waiting: Counter[str] = Counter()  # per Space
+        self._partials: dict[tuple[str, str], Utterance] = {}  # (Space, speaker), oldest first
+        self._work = asyncio.Event()
+
+    def final(self, space_id: str, user_id: str, utterance: Utterance) -> None:
+        waiting = self._partials.get((space_id, user_id))
+        if waiting is not None and waiting.start_ms == utterance.start_ms:
+            del self._partials[(space_id, user_id)]  # the final replaces it
+            self._stats.count("partials_dropped", space_id)
+        if self._finals_waiting[space_id] >= MAX_WAITING:
+            self._stats.count("finals_dropped", space_id)
+            log.warning("captions.behind", space=space_id, speaker=user_id)
+            return
+        self._finals.append((space_id, user_id, utterance))
+        self._finals_waiting[space_id] += 1
+        self._work.set()
+
+    def partial(self, space_id: str, user_id: str, utterance: Utterance) -> None:
+        if self._partials.pop((space_id, user_id), None) is not None:
+            self._stats.count("partials_dropped", space_id)
+        self._partials[(space_id, user_id)] = utterance  # at the end: speakers take turns
+        self._work.set()
+
+    def forget(self, space_id: str) -> None:
+        """A Space no longer captioned here: its waiting work goes."""
+        self._finals = deque(item for item in self._finals if item[0] != space_id)
+        self._finals_waiting.pop(space_id, None)
+        for key in [key for key in self._partials if key[0] == space_id]:
+            del self._partials[key]
+
+    async def next(self) -> tuple[bool, str, str, Utterance]:
+        """The next utterance to transcribe: (final?, Space, speaker, utterance)."""
+        while True:
+            await self._work.wait()
+            if self._finals:
+                space_id, user_id, utterance = self._finals.popleft()
+                self._finals_waiting[space_id] -= 1
+                return True, space_id, user_id, utterance
+            if self._partials:
+                (space_id, user_id), utterance = next(iter(self._partials.items()))
+                del self._partials[(space_id, user_id)]
+                return False, space_id, user_id, utterance
+            self._work.clear()
+
+
 class SpaceCaptioner:
+    """One Space's speakers, cut into utterances and handed to the process's transcription
+    queue; what the transcriber made of them said on the Space's live channel."""
+
     def __init__(
         self,
         deps: CaptionsDeps,
         space_id: str,
         *,
+        queue: TranscriptionQueue,
         partial_every_ms: int,
         stats: CaptioningStats,
     ) -> None:
         self._deps = deps
         self.space_id = space_id
+        self._queue = queue
         self._partial_every_frames = max(1, partial_every_ms // FRAME_MS)
         self._stats = stats
         self._cutters: dict[str, UtteranceCutter] = {}
         self._last_frame_at: dict[str, float] = {}
         self._frames_since_partial: dict[str, int] = {}
-        self._finals: deque[tuple[str, Utterance]] = deque()
-        self._partials: dict[str, Utterance] = {}  # per speaker, oldest first
         self._shown: set[str] = set()  # segments with a partial on screen
-        self._work = asyncio.Event()
         self._unfollow: Unfollow | None = None
-        self._tasks: list[asyncio.Task[None]] = []
+        self._idle: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self._tasks = [
-            asyncio.create_task(self._transcribe(), name=f"captions-{self.space_id}"),
-            asyncio.create_task(self._end_stopped_feeds(), name=f"captions-idle-{self.space_id}"),
-        ]
+        self._idle = asyncio.create_task(
+            self._end_stopped_feeds(), name=f"captions-idle-{self.space_id}"
+        )
         self._unfollow = await self._deps.feeds.follow(self.space_id, self._frame)
 
     @property
     def running(self) -> bool:
-        return bool(self._tasks) and not any(task.done() for task in self._tasks)
+        return self._idle is not None and not self._idle.done()
 
     async def stop(self) -> None:
         if self._unfollow is not None:
             await self._unfollow()
-        for task in self._tasks:
-            task.cancel()
+        self._queue.forget(self.space_id)
+        if self._idle is not None:
+            self._idle.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                await self._idle
 
     def _frame(self, user_id: str, headers: FeedHeaders, pcm: bytes) -> None:
         cutter = self._cutters.get(user_id)
@@ -125,7 +182,7 @@ class SpaceCaptioner:
             cutter = self._cutters[user_id] = UtteranceCutter(self._deps.cutting)
         self._last_frame_at[user_id] = time.monotonic()
         for utterance in cutter.push(headers.pts, pcm):
-            self._finished(user_id, utterance)
+            self._queue.final(self.space_id, user_id, utterance)
         if not cutter.speaking:
             self._frames_since_partial[user_id] = 0
             return
@@ -137,22 +194,7 @@ class SpaceCaptioner:
             return
         self._frames_since_partial[user_id] = 0
         if (ongoing := cutter.ongoing()) is not None:
-            if self._partials.pop(user_id, None) is not None:
-                self._stats.count("partials_dropped", self.space_id)
-            self._partials[user_id] = ongoing  # at the end: speakers take turns
-            self._work.set()
-
-    def _finished(self, user_id: str, utterance: Utterance) -> None:
-        waiting = self._partials.get(user_id)
-        if waiting is not None and waiting.start_ms == utterance.start_ms:
-            del self._partials[user_id]
-            self._stats.count("partials_dropped", self.space_id)
-        if len(self._finals) >= MAX_WAITING:
-            self._stats.count("finals_dropped", self.space_id)
-            log.warning("captions.behind", space=self.space_id, speaker=user_id)
-            return
-        self._finals.append((user_id, utterance))
-        self._work.set()
+            self._queue.partial(self.space_id, user_id, ongoing)
 
     def _still_spoken(self, user_id: str, start_ms: int) -> bool:
         cutter = self._cutters.get(user_id)
@@ -166,23 +208,9 @@ class SpaceCaptioner:
             for user_id, cutter in self._cutters.items():
                 if cutter.speaking and now - self._last_frame_at[user_id] >= pause_s:
                     for utterance in cutter.flush():
-                        self._finished(user_id, utterance)
+                        self._queue.final(self.space_id, user_id, utterance)
 
-    async def _transcribe(self) -> None:
-        while True:
-            await self._work.wait()
-            try:
-                if self._finals:
-                    await self._final(*self._finals.popleft())
-                elif self._partials:
-                    user_id = next(iter(self._partials))
-                    await self._partial(user_id, self._partials.pop(user_id))
-                else:
-                    self._work.clear()
-            except Exception:
-                log.exception("captions.caption_failed", space=self.space_id)
-
-    async def _final(self, user_id: str, utterance: Utterance) -> None:
+    async def final(self, user_id: str, utterance: Utterance) -> None:
         segment_id = caption_segment_id(user_id, utterance.start_ms)
         shown = segment_id in self._shown
         self._shown.discard(segment_id)
@@ -192,7 +220,7 @@ class SpaceCaptioner:
         if line is not None:
             self._stats.count("finals_sent", self.space_id)
 
-    async def _partial(self, user_id: str, utterance: Utterance) -> None:
+    async def partial(self, user_id: str, utterance: Utterance) -> None:
         line = await caption_partial(
             self._deps,
             self.space_id,
@@ -221,6 +249,7 @@ class Captioning:
         self._keepers: dict[str, LeaseKeeper] = {}
         self._captioners: dict[str, SpaceCaptioner] = {}
         self.stats = CaptioningStats()
+        self._queue = TranscriptionQueue(self.stats)
 
     def captioning_here(self, space_id: str) -> bool:
         """This replica captions the Space now."""
@@ -228,6 +257,29 @@ class Captioning:
         return captioner is not None and captioner.running
 
     async def run(self) -> None:
+        transcriber = asyncio.create_task(self._transcribe(), name="captions-transcriber")
+        try:
+            await self._supervise()
+        finally:
+            transcriber.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await transcriber
+
+    async def _transcribe(self) -> None:
+        while True:
+            final, space_id, user_id, utterance = await self._queue.next()
+            captioner = self._captioners.get(space_id)
+            if captioner is None:
+                continue
+            try:
+                if final:
+                    await captioner.final(user_id, utterance)
+                else:
+                    await captioner.partial(user_id, utterance)
+            except Exception:
+                log.exception("captions.caption_failed", space=space_id, speaker=user_id)
+
+    async def _supervise(self) -> None:
         while True:
             try:
                 wanted = set(await spaces_to_caption(self._deps.sessions))
@@ -248,7 +300,11 @@ class Captioning:
 
     async def _start(self, space_id: str) -> None:
         captioner = SpaceCaptioner(
-            self._deps, space_id, partial_every_ms=self._partial_every_ms, stats=self.stats
+            self._deps,
+            space_id,
+            queue=self._queue,
+            partial_every_ms=self._partial_every_ms,
+            stats=self.stats,
         )
         self._captioners[space_id] = captioner
         await captioner.start()
