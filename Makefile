@@ -8,11 +8,13 @@ UV := $(shell command -v uv >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 RUN := $(UV) run --frozen
 TYPED_SOURCES := $(wildcard libs/*/src services/*/src)
 PYTEST_ARGS ?=
-# Test workers (pytest-xdist; 0 = one process). Every test starts its own nats-server and
-# databases, so workers never share state; but the audio tests time what a listener hears
-# (e.g. silenced within 200 ms), and a second worker on two cores can stretch that: CI runs
-# them one at a time (~10 min on two cores); `make test TEST_WORKERS=2` takes about half.
-TEST_WORKERS ?= 0
+# Tests run in two parts. Every test starts its own nats-server and databases, so workers never
+# share state: most run on TEST_WORKERS workers (pytest-xdist). Those that time what a listener
+# hears (e.g. silenced within 200 ms) or drive the whole stack and a browser (SERIAL_TESTS) run
+# one at a time afterwards, so that no second worker on two cores stretches their timing.
+# PYTEST_ARGS (paths, -k, -x ...) runs just that, in one part.
+TEST_WORKERS ?= 2
+SERIAL_TESTS := libs/bots services/media_relay tests-e2e
 
 # The browser tests (tests-e2e/browser) drive Debian's chromium (with a colour emoji font, for
 # the reactions); install them once with apt-get (sudo when not root; apt-get update only when
@@ -42,7 +44,14 @@ demo: deps ## Run a scripted Space with bots (parley demo)
 	$(RUN) parley demo
 
 test: deps ## Run every test: unit, integration (real NATS/SQLite/PostgreSQL) and e2e
+ifeq ($(strip $(PYTEST_ARGS)),)
+	@status=0; \
+	$(RUN) pytest -n $(TEST_WORKERS) $(addprefix --ignore=,$(SERIAL_TESTS)) || status=$$?; \
+	$(RUN) pytest -n 0 $(SERIAL_TESTS) || status=$$?; \
+	exit $$status
+else
 	$(RUN) pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+endif
 
 lint: deps ## ruff check, ruff format --check and mypy (strict)
 	$(RUN) ruff check .
