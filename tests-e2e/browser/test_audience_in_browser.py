@@ -5,6 +5,10 @@ profile), and a big audience shows "+N more"."""
 
 from __future__ import annotations
 
+import re
+import time
+from typing import Any
+
 import httpx
 import pytest
 from accounts_api import Account, new_handle, register
@@ -25,6 +29,44 @@ def join(api: httpx.Client, space_id: str, account: Account) -> None:
 def leave(api: httpx.Client, space_id: str, account: Account) -> None:
     response = api.post(f"/api/v1/spaces/{space_id}/leave", headers=account.auth)
     assert response.status_code in (200, 204), response.text
+
+
+class DroppedDeltas:
+    """The page's live channel through a proxy (reloading the page to route it) that keeps
+    ``audience.changed`` from the page until ``reconnect()`` closes the socket; the page then
+    opens a new one, which the proxy leaves alone."""
+
+    def __init__(self, page: Page, space_id: str) -> None:
+        self.page = page
+        self.dropping = True
+        self.dropped: list[str] = []
+        self.sockets: list[Any] = []
+        page.route_web_socket(re.compile(rf"/spaces/{space_id}/live"), self.relay)
+        page.reload()
+        expect(page.locator(".audience")).to_be_visible()
+
+    def relay(self, socket: Any) -> None:
+        server = socket.connect_to_server()
+        self.sockets.append(socket)
+
+        def to_page(message: str | bytes) -> None:
+            if self.dropping and '"audience.changed"' in str(message):
+                self.dropped.append(str(message))
+            else:
+                socket.send(message)
+
+        server.on_message(to_page)
+
+    def wait_until_dropped(self, *user_ids: str, timeout_s: float = 20) -> None:
+        """Until the deltas naming each of ``user_ids`` were kept from the page."""
+        deadline = time.monotonic() + timeout_s
+        while not all(any(user_id in message for message in self.dropped) for user_id in user_ids):
+            assert time.monotonic() < deadline, f"not dropped: {user_ids} in {self.dropped}"
+            self.page.wait_for_timeout(100)  # lets Playwright deliver the proxy's messages
+
+    def reconnect(self) -> None:
+        self.dropping = False
+        self.sockets[-1].close(code=1012, reason="restarting")
 
 
 def listener(page: Page, user_id: str) -> Locator:
@@ -53,7 +95,24 @@ def test_the_grid_follows_joins_and_leaves_followed_first(open_person, api) -> N
     expect(host_page.locator(".audience-count")).to_have_text("1 listening")
     expect(host_page.locator(".listener-count")).to_have_attribute("data-count", "1")
 
+    # Deltas the page missed (its socket dropped them) are healed by the next connection,
+    # which reads the list again.
+    live = DroppedDeltas(host_page, space_id)
+    dee = register(api, new_handle("dee"), "Dee Meanwhile")
+    join(api, space_id, dee)
+    leave(api, space_id, ada)
+    live.wait_until_dropped(dee.user["id"], ada.user["id"])
+    expect(listener(host_page, dee.user["id"])).to_have_count(0)
+    expect(listener(host_page, ada.user["id"])).to_be_visible()
+    live.reconnect()
+    expect(listener(host_page, dee.user["id"])).to_contain_text("Dee Meanwhile")
+    expect(listener(host_page, ada.user["id"])).to_have_count(0)
+    leave(api, space_id, dee)
+    expect(listener(host_page, dee.user["id"])).to_have_count(0)
+
     # Someone the host follows comes first, though they joined last.
+    join(api, space_id, ada)
+    expect(listener(host_page, ada.user["id"])).to_be_visible()
     cy = register(api, new_handle("cy"), "Cy Followed")
     join(api, space_id, cy)
     expect(listener(host_page, cy.user["id"])).to_be_visible()
