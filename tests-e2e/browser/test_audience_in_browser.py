@@ -1,7 +1,7 @@
 """The audience under the stage, in the web client: who is listening follows joins and leaves
 live (other accounts join and leave by the API), the people the viewer follows come first, a
 listener's card gives the host the stage invitations and removal (and a listener just the
-profile), and a big audience shows "+N more"."""
+profile), and a big audience shows "+N more", which opens everyone."""
 
 from __future__ import annotations
 
@@ -174,6 +174,18 @@ def test_a_big_audience_shows_the_first_and_how_many_more(open_person, api) -> N
     expect(host_page.locator(".audience .listener")).to_have_count(SHOWN)
     expect(host_page.locator(".audience-more")).to_contain_text("+2 more")
     expect(host_page.locator(".audience-more")).to_have_attribute("data-more", "2")
+
+    # "+2 more" opens everyone; anyone there opens their card.
+    host_page.get_by_role("button", name=re.compile(r"^\+2 more")).click()
+    everyone = host_page.get_by_role("dialog", name="Listening").locator(".person-row")
+    expect(everyone).to_have_count(SHOWN + 2)
+    last = crowd[-1]
+    everyone.filter(has_text=f"@{last.handle}").click()
+    expect(host_page.get_by_role("dialog", name="Listening")).to_have_count(0)
+    card = host_page.get_by_role("dialog", name=f"Listener {SHOWN + 1}")
+    expect(card).to_contain_text(f"@{last.handle}")
+    expect(host_page.get_by_role("menuitem", name="Invite to speak")).to_be_visible()
+    host_page.keyboard.press("Escape")
 
     for account in crowd[:2]:
         leave(api, space_id, account)

@@ -1,12 +1,13 @@
 // The audience under the stage: who is listening (people the viewer follows first, as
 // listListeners orders them), kept current by `audience.changed` deltas, and the grid that
-// shows the first of them with "+N more" for the rest of the count.
+// shows the first of them with "+N more" for the rest of the count, which opens everyone.
 
 import { spaces as spacesApi } from "../api.js";
-import { h } from "../dom.js";
+import { h, render } from "../dom.js";
 import { count } from "../format.js";
 import { session } from "../session.js";
 import { avatar } from "../ui/avatar.js";
+import { openDialog } from "../ui/dialog.js";
 
 // As many as fit two rows on a phone and one or two on a wide screen; the rest is "+N more".
 export const AUDIENCE_SHOWN = 10;
@@ -99,8 +100,8 @@ export class AudienceList extends EventTarget {
 }
 
 /** The grid: the first AUDIENCE_SHOWN listeners as buttons that open their card, and
- * "+N more" for the rest of the count. */
-export function audienceGrid(audience, { onSelect }) {
+ * "+N more" for the rest of the count (`onMore`: everyone, page by page). */
+export function audienceGrid(audience, { onSelect, onMore }) {
   const shown = audience.items.slice(0, AUDIENCE_SHOWN);
   const more = Math.max(0, audience.count - shown.length);
   return h(
@@ -121,9 +122,13 @@ export function audienceGrid(audience, { onSelect }) {
           more > 0 &&
             h(
               "li",
-              { class: "audience-slot audience-more", dataset: { more: String(more) } },
-              h("span", { class: "audience-more-bubble", "aria-hidden": "true" }, `+${count(more)}`),
-              h("span", { class: "listener-name" }, `+${count(more)} more`),
+              { class: "audience-slot" },
+              h(
+                "button",
+                { class: "audience-more", dataset: { more: String(more) }, "aria-label": `+${count(more)} more listening: show everyone`, onclick: onMore },
+                h("span", { class: "audience-more-bubble", "aria-hidden": "true" }, `+${count(more)}`),
+                h("span", { class: "listener-name" }, `+${count(more)} more`),
+              ),
             ),
         ),
   );
@@ -143,4 +148,47 @@ function listenerButton(person, onSelect) {
     avatar(person, { size: "md" }),
     h("span", { class: "listener-name" }, me ? "You" : name),
   );
+}
+
+/** Everyone listening, in a dialog, a page at a time; choosing someone closes it and
+ * `onSelect`s them (their card). */
+export function audienceDialog(spaceId, { onSelect }) {
+  const list = h("ul", { class: "audience-list", "aria-label": "Everyone listening" });
+  const status = h("div", { class: "audience-list-status" });
+  const dialog = openDialog({ title: "Listening", className: "audience-dialog", body: [list, status] });
+  const row = (person) => {
+    const name = person.display_name || person.handle || "Someone";
+    const choose = () => {
+      dialog.close();
+      onSelect(person);
+    };
+    return h(
+      "li",
+      {},
+      h(
+        "button",
+        {
+          class: "person-row",
+          dataset: { userId: person.user_id },
+          "aria-label": `${name}, Listener${person.followed ? ", you follow them" : ""}`,
+          onclick: choose,
+        },
+        avatar(person),
+        h("span", { class: "person-names" }, h("span", { class: "person-name" }, name), person.handle && h("span", { class: "person-handle" }, `@${person.handle}`)),
+      ),
+    );
+  };
+  const loadPage = async (cursor) => {
+    render(status, h("span", { class: "spinner small" }));
+    try {
+      const page = await spacesApi.listeners(spaceId, { cursor, limit: 50 });
+      list.append(...page.items.map(row));
+      const more = page.next_cursor && h("button", { class: "btn btn-ghost btn-sm", onclick: () => loadPage(page.next_cursor) }, "Show more");
+      const none = list.childElementCount === 0 && h("p", { class: "empty-line" }, "No one is listening right now.");
+      render(status, more || none);
+    } catch (error) {
+      render(status, h("p", { class: "empty-line" }, error.message), h("button", { class: "btn btn-ghost btn-sm", onclick: () => loadPage(cursor) }, "Try again"));
+    }
+  };
+  loadPage(null);
 }

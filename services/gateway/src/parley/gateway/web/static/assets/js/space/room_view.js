@@ -9,7 +9,7 @@ import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { actionSheet } from "../ui/dialog.js";
 import { editTitleDialog, listenerSheet, memberSheet, pinDialog } from "./actions.js";
-import { AUDIENCE_MEANS, audienceGrid } from "./audience.js";
+import { AUDIENCE_MEANS, audienceDialog, audienceGrid } from "./audience.js";
 import { cancelScheduled, editScheduledDialog } from "./scheduled.js";
 import { paintCaptions, paintSpeaking, stageGrid } from "./stage.js";
 
@@ -263,7 +263,8 @@ export class RoomView {
       return;
     }
     const act = (call, done) => this.act(call, done);
-    render(this.els.audience, audienceGrid(audience, { onSelect: (person) => listenerSheet(this.model, person, act) }));
+    const onSelect = (person) => listenerSheet(this.model, person, act);
+    render(this.els.audience, audienceGrid(audience, { onSelect, onMore: () => audienceDialog(this.id, { onSelect }) }));
   }
 
   pinCard(pin) {
