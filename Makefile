@@ -46,7 +46,7 @@ demo: deps ## Run a scripted Space with bots (parley demo)
 test: deps ## Run every test: unit, integration (real NATS/SQLite/PostgreSQL) and e2e
 ifeq ($(strip $(PYTEST_ARGS)),)
 	@status=0; \
-	$(RUN) pytest -n $(TEST_WORKERS) $(addprefix --ignore=,$(SERIAL_TESTS)) || status=$$?; \
+	$(RUN) pytest -n $(TEST_WORKERS) $(foreach d,$(SERIAL_TESTS),'--ignore-glob=$(d)/*') || status=$$?; \
 	$(RUN) pytest -n 0 $(SERIAL_TESTS) || status=$$?; \
 	exit $$status
 else

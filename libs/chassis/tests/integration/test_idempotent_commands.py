@@ -11,6 +11,7 @@ import time
 import pytest
 from faststream.nats import NatsBroker
 from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
 from nats.errors import NoRespondersError
 from pydantic import BaseModel
 
@@ -203,3 +204,45 @@ async def test_no_answer_at_all_is_an_unknown_outcome_for_a_command_only(
         await client.call(SHOW, Order(item="tea"), RequestContext())
     assert unknown.value.status == 504
     assert "same Idempotency-Key" in unknown.value.detail
+
+
+async def test_a_repeat_refused_as_overloaded_after_a_silent_attempt_is_an_unknown_outcome(
+    broker: NatsBroker, nc: NATS
+) -> None:
+    """The first attempt ran but its answer never came; every repeat is refused before it
+    starts (the service is too busy): the caller must not be told "nothing was applied"."""
+    attempts: list[str] = []
+
+    async def busy_after_the_first(msg: Msg) -> None:
+        attempts.append(msg.headers.get(COMMAND_ID_HEADER, "") if msg.headers else "")
+        if len(attempts) == 1:
+            return  # applied, the answer lost
+        problem = {"type": "overloaded", "title": "Overloaded", "status": 503, "detail": "busy"}
+        await nc.publish(msg.reply, json.dumps(problem).encode(), headers={PROBLEM_HEADER: "1"})
+
+    await nc.subscribe(PLACE.subject, cb=busy_after_the_first)
+    await nc.flush()
+    await broker.start()
+    client = BusClient(broker, timeout=1.5, attempt_timeout=0.3)
+
+    with pytest.raises(OutcomeUnknown):
+        await client.call(PLACE, Order(item="tea"), RequestContext())
+    assert len(attempts) >= 3  # asked again while the budget lasted
+    assert len(set(attempts)) == 1  # always the same command
+
+
+async def test_an_overloaded_refusal_of_a_first_attempt_still_says_nothing_was_applied(
+    broker: NatsBroker, nc: NATS
+) -> None:
+    async def busy(msg: Msg) -> None:
+        problem = {"type": "overloaded", "title": "Overloaded", "status": 503, "detail": "busy"}
+        await nc.publish(msg.reply, json.dumps(problem).encode(), headers={PROBLEM_HEADER: "1"})
+
+    await nc.subscribe(PLACE.subject, cb=busy)
+    await nc.flush()
+    await broker.start()
+    client = BusClient(broker, timeout=1.5, attempt_timeout=0.3)
+
+    with pytest.raises(ServiceUnavailable) as refused:
+        await client.call(PLACE, Order(item="tea"), RequestContext())
+    assert refused.value.type == "overloaded"

@@ -178,7 +178,7 @@ class Room:
         positions = self.running.infra.positions  # the waiter room's handlers use
         # Generous: thousands of follows on PostgreSQL on a loaded 2-core machine; a deadline
         # for the test to give up, not a speed the test asserts.
-        assert await positions.wait(RoomIdentityProjection.name, version, 30)
+        assert await positions.wait(RoomIdentityProjection.name, version, 90)
 
     async def register(self, *handles: str) -> list[str]:
         ids = []

@@ -17,6 +17,7 @@ from parley.chassis.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    OutcomeUnknown,
     RateLimited,
     ServiceUnavailable,
     Unauthorized,
@@ -274,10 +275,10 @@ async def test_a_storm_arrives_as_a_few_batches(start_room: RoomStarter) -> None
         live = await room.listen(f"live.space.{SPACE}")
         shuffled = random.Random(7)
 
-        overloaded = 0
+        overloaded = unknown = 0
 
         async def one(user: str) -> str | None:
-            nonlocal overloaded
+            nonlocal overloaded, unknown
             emoji = shuffled.choice(REACTION_EMOJI)
             try:
                 return await react(room, user, emoji)
@@ -287,6 +288,9 @@ async def test_a_storm_arrives_as_a_few_batches(start_room: RoomStarter) -> None
                 if refusal.type != "overloaded":
                     raise
                 overloaded += 1
+                return None
+            except OutcomeUnknown:  # an attempt timed out, and no answer came after it
+                unknown += 1
                 return None
 
         # 2,000 reactions from 50 users within a second: 10 waves of 200, 0.1 s apart.
@@ -311,22 +315,26 @@ async def test_a_storm_arrives_as_a_few_batches(start_room: RoomStarter) -> None
         # lasts: all 2,000 only if this machine stretched the storm past 6 s.
         refilled = 50 * (10 + 5 * storm_s)
         # (a reaction refused as overloaded on a busy machine took no token)
-        assert accepted.total() + overloaded >= 50 * 10
+        assert accepted.total() + overloaded + unknown >= 50 * 10
         assert accepted.total() <= min(2000, refilled)
         # About 1 s of storm: one batch per 250 ms window it touched, 5 (6 across window
         # edges); more only if this machine stretched the storm.
         most = max(6, int(storm_s / 0.25) + 2)
         assert 1 <= len(batches) <= most, (storm_s, [batch.data["total"] for batch in batches])
-        assert sum(batch.data["total"] for batch in batches) == accepted.total()
+        # every accepted reaction is in a batch; one whose outcome its caller never learnt (a
+        # busy machine) may be too; nothing refused is
+        batched = sum(batch.data["total"] for batch in batches)
+        assert accepted.total() <= batched <= accepted.total() + unknown
         delivered: Counter[str] = Counter()
         for batch in batches:
             assert batch.data["window_ms"] == 250
             assert sum(batch.data["counts"].values()) == batch.data["total"]
             delivered.update(batch.data["counts"])
-        assert delivered == accepted
+        assert not accepted - delivered  # each accepted reaction delivered
+        assert (delivered - accepted).total() == batched - accepted.total()
 
         stats = await room.query("get_space_analytics", {"space_id": SPACE}, actor=HOST)
-        assert stats["reactions"] == accepted.total()
+        assert stats["reactions"] == batched
 
 
 async def test_a_reaction_right_after_a_join_is_accepted_while_the_read_model_lags(

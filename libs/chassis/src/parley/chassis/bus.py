@@ -152,10 +152,13 @@ class RequestContext:
             raise _overloaded()
 
 
+OVERLOADED = "overloaded"
+
+
 def _overloaded() -> ServiceUnavailable:
     return ServiceUnavailable(
         "too busy to start this request in time; nothing was applied, retry later",
-        type="overloaded",
+        type=OVERLOADED,
     )
 
 
@@ -454,7 +457,9 @@ class BusClient:
       here), is sent again with the same id, and the service answers a repeat with the first
       attempt's outcome; when the budget ends first, a command's outcome is unknown
       (:class:`OutcomeUnknown`, 504: retry with the same key), a query's is nothing
-      (:class:`ServiceUnavailable`).
+      (:class:`ServiceUnavailable`). A repeat refused as ``overloaded`` (too busy to start it)
+      says nothing of the attempt that timed out: it is asked again, and at the end the
+      outcome is unknown, never "nothing was applied".
 
     The request goes out on the broker's own nats-py connection, in one client span whose
     context travels in the headers (the server's FastStream telemetry continues it; with no
@@ -535,10 +540,18 @@ class BusClient:
                     log.warning("bus.attempt_timed_out", subject=subject, retrying=True)
                     continue
             else:
-                if not _in_progress(reply) or give_up_at - time.monotonic() <= MIN_ATTEMPT_S:
+                problem = _problem_type(reply)
+                if maybe_applied and problem == OVERLOADED:
+                    # this attempt was refused before it started, but an earlier one that
+                    # timed out may have run: "nothing was applied" is not known; ask again
+                    if give_up_at - time.monotonic() > RETRY_PAUSE_S + MIN_ATTEMPT_S:
+                        await asyncio.sleep(RETRY_PAUSE_S)
+                        continue
+                elif problem != IN_PROGRESS or give_up_at - time.monotonic() <= MIN_ATTEMPT_S:
                     return _result(route, reply, span)
-                maybe_applied = True  # another attempt of it runs: ask again for its outcome
-                continue
+                else:
+                    maybe_applied = True  # another attempt of it runs: ask again for its outcome
+                    continue
             span.set_status(Status(StatusCode.ERROR, "no answer"))
             if maybe_applied:
                 raise OutcomeUnknown(
@@ -552,11 +565,12 @@ class BusClient:
             )
 
 
-def _in_progress(reply: Msg) -> bool:
-    """A service's answer that another attempt of this command is still running."""
+def _problem_type(reply: Msg) -> str | None:
+    """The type of a service's problem answer (``None`` for a result)."""
     if PROBLEM_HEADER not in (reply.headers or {}):
-        return False
-    return bool(json.loads(reply.data).get("type") == IN_PROGRESS)
+        return None
+    kind = json.loads(reply.data).get("type")
+    return kind if isinstance(kind, str) else None
 
 
 def _result(route: Route[P, R], reply: Msg, span: trace.Span) -> R:
