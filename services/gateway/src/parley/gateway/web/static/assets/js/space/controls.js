@@ -43,8 +43,9 @@ export class Controls {
         h(
           "button",
           { class: "icon-btn bar-btn side-toggle", "aria-label": `Requests to speak (${requestBadge})`, onclick: () => this.toggleSide() },
-          icon("users"),
-          requestBadge > 0 && h("span", { class: "badge" }, String(requestBadge)),
+          icon("users", { size: 18 }),
+          h("span", { class: "side-toggle-label" }, "Requests"),
+          requestBadge > 0 && h("span", { class: "badge", "aria-hidden": "true" }, String(requestBadge)),
         ),
       h(
         "button",
@@ -142,9 +143,11 @@ export class Controls {
     const view = model.view;
     if (view.state === "scheduled") return scheduledLobby(this);
     if (!session.signedIn) {
+      const next = `?next=${encodeURIComponent(location.pathname)}`; // back here once signed in
       return [
         h("p", { class: "lobby-note" }, "Log in to listen, react and ask to speak."),
-        h("a", { class: "btn btn-primary btn-lg", href: `/login?next=${encodeURIComponent(location.pathname)}` }, "Log in to listen"),
+        h("a", { class: "btn btn-primary btn-lg", href: `/login${next}` }, "Log in to listen"),
+        h("p", { class: "lobby-note" }, "New to Parley? ", h("a", { class: "lobby-link", href: `/signup${next}` }, "Create an account")),
       ];
     }
     if (model.isHost) {

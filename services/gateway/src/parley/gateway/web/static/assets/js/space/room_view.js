@@ -234,18 +234,14 @@ export class RoomView {
               : "",
       ),
       view.state === "live" && this.els.audience,
-      (pins.length > 0 || canPin) &&
-        h(
-          "section",
-          { class: "pins", "aria-label": "Pinned posts" },
-          h(
-            "div",
-            { class: "pins-head" },
-            h("h2", { class: "pins-title" }, icon("pin", { size: 16 }), "Pinned"),
-            canPin && h("button", { class: "btn btn-ghost btn-sm", onclick: () => pinDialog(this.model, (call, done) => this.act(call, done)) }, icon("plus", { size: 16 }), "Pin a post"),
-          ),
-          pins.map((pin) => this.pinCard(pin)),
-        ),
+      pins.length > 0
+        ? h(
+            "section",
+            { class: "pins", "aria-label": "Pinned posts" },
+            h("div", { class: "pins-head" }, h("h2", { class: "pins-title" }, icon("pin", { size: 16 }), "Pinned"), canPin && this.pinButton(icon("plus", { size: 16 }))),
+            pins.map((pin) => this.pinCard(pin)),
+          )
+        : canPin && h("div", { class: "pins pins-none" }, this.pinButton(icon("pin", { size: 16 }))), // nothing pinned: just the way to pin
     );
     this.drawAudience();
     this.paintSpeaking();
@@ -265,6 +261,10 @@ export class RoomView {
     const act = (call, done) => this.act(call, done);
     const onSelect = (person) => listenerSheet(this.model, person, act);
     render(this.els.audience, audienceGrid(audience, { onSelect, onMore: () => audienceDialog(this.id, { onSelect }) }));
+  }
+
+  pinButton(glyph) {
+    return h("button", { class: "btn btn-ghost btn-sm pin-add", onclick: () => pinDialog(this.model, (call, done) => this.act(call, done)) }, glyph, "Pin a post");
   }
 
   pinCard(pin) {

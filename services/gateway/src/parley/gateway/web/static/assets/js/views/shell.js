@@ -142,6 +142,7 @@ function tabContent(active) {
   if (!user) {
     return [
       navLink("/", "spaces", "spaces", "Spaces", active),
+      h("a", { href: "/signup", class: "tab-login btn btn-outline btn-sm" }, "Sign up"),
       h("a", { href: "/login", class: "tab-login btn btn-primary btn-sm" }, "Log in"),
     ];
   }

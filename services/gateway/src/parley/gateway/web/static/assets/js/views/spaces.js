@@ -37,6 +37,7 @@ export const spacesView = {
     let typing = 0;
     search.addEventListener("input", () => {
       clearTimeout(typing);
+      if (filter.in === "spaces") searching(search.value.trim());
       typing = setTimeout(() => {
         filter.q = search.value.trim();
         keepInUrl(filter);
@@ -114,12 +115,14 @@ export const spacesView = {
           spacesApi.list({ state: "scheduled", ...query, limit: 20 }),
         ]);
         if (mine !== generation) return;
+        results.removeAttribute("aria-busy");
         for (const space of [...live.items, ...upcoming.items]) space.topics.forEach((t) => knownTopics.add(t));
         if (!filter.topic && !filter.q) drawAside(live.items);
         drawTopics();
-        drawResults(following.items, live.items, upcoming.items);
+        drawResults(query, following.items, live.items, upcoming.items);
       } catch (error) {
         if (mine !== generation) return;
+        results.removeAttribute("aria-busy");
         render(
           results,
           h(
@@ -204,7 +207,18 @@ export const spacesView = {
       render(topics, chip("All", ""), list.map((topic) => chip(topic, topic)));
     };
 
-    const drawResults = (following, live, upcoming) => {
+    /** While a search is on its way, the list shown says it is not its answer yet. */
+    const searching = (q) => {
+      const title = results.querySelector(".live-title");
+      if (!title || results.dataset.shownQ === q) return;
+      results.setAttribute("aria-busy", "true");
+      title.textContent = q ? `Searching for “${q}”…` : "Loading…";
+    };
+
+    /** The heading says what the list is: the answer to `query`, which asked for it. */
+    const drawResults = (query, following, live, upcoming) => {
+      const filtered = Boolean(query.topic || query.q);
+      results.dataset.shownQ = query.q ?? "";
       const sections = [];
       if (following.length) {
         sections.push(
@@ -213,10 +227,11 @@ export const spacesView = {
       }
       sections.push(
         section(
-          filter.topic || filter.q ? "Live now" : "Trending",
+          query.q ? `Live now matching “${query.q}”` : query.topic ? `Live now in #${query.topic}` : "Trending",
           live.length
             ? h("div", { class: "card-list" }, live.map((s) => spaceCard(s)))
-            : emptyNote(filter.topic || filter.q ? "No live Spaces match." : "No live Spaces right now.", session.signedIn),
+            : emptyNote(filtered ? "No live Spaces match." : "No live Spaces right now.", session.signedIn),
+          "live-title",
         ),
       );
       if (upcoming.length) {
@@ -246,8 +261,8 @@ function keepInUrl({ topic, q, in: where }) {
   history.replaceState(null, "", search ? `/?${search}` : "/");
 }
 
-function section(title, body) {
-  return h("section", { class: "spaces-section" }, h("h2", { class: "section-title" }, title), body);
+function section(title, body, titleClass) {
+  return h("section", { class: "spaces-section" }, h("h2", { class: ["section-title", titleClass] }, title), body);
 }
 
 function emptyNote(text, canHost) {

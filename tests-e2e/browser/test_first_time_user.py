@@ -1,0 +1,210 @@
+"""What tripped a first-time user of the web client (issue 13), at 1280x800 and 390x844: the
+host's invite picker, the phone's audio status and request queue, an empty "Pinned" section,
+the search's heading, signing up from a live Space on a phone, the Notifications badge for what
+happens in the Space on screen, and no sideways scrolling on a phone on any screen."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import pytest
+from accounts_api import Account, register
+from browsers import PHONE
+from playwright.sync_api import Page, Route, expect
+from replays import record_a_space, wait_until_ready
+from room_installed import requires_room
+from space_pages import create_and_start, listen
+
+from parley.cli.registry import Service, is_installed
+
+pytestmark = [pytest.mark.e2e, requires_room]
+
+ARROW_PX = 22  # base.css draws the select's arrow within 21 px of its right edge
+
+
+def live_space(api: httpx.Client, host: Account, title: str) -> str:
+    space = api.post("/api/v1/spaces", headers=host.auth, json={"title": title})
+    assert space.status_code == 201, space.text
+    space_id = str(space.json()["id"])
+    started = api.post(f"/api/v1/spaces/{space_id}/start", headers=host.auth)
+    assert started.status_code == 200, started.text
+    return space_id
+
+
+def assert_fits_the_phone(page: Page, screen: str) -> None:
+    """No sideways scrolling: the page is no wider than the phone."""
+    page.wait_for_timeout(300)  # entrance transitions
+    widths = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{screen} scrolls sideways: {widths[0]} px in {widths[1]} px"
+
+
+def test_the_hosts_panel_and_an_empty_pinned_section_at_desktop(open_person) -> None:  # type: ignore[no-untyped-def]
+    host = open_person("host", display_name="Hana Host")
+    space_id = create_and_start(host, "A first time")
+    page = host.page
+
+    # The invite picker's arrow stays clear of its words.
+    picker = page.get_by_role("combobox", name="Invite as")
+    expect(picker).to_have_value("speaker")
+    clearance = picker.evaluate(
+        """(select) => {
+            const style = getComputedStyle(select);
+            const ruler = document.createElement("canvas").getContext("2d");
+            ruler.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            const words = ruler.measureText(select.selectedOptions[0].text).width;
+            return select.clientWidth - parseFloat(style.paddingLeft) - words;
+        }"""
+    )
+    assert clearance >= ARROW_PX, f"the arrow overlaps 'Speaker': {clearance:.1f} px to spare"
+
+    # Nothing pinned: just a compact way to pin, no empty "Pinned" section.
+    pin = page.get_by_role("button", name="Pin a post")
+    expect(pin).to_be_visible()
+    expect(page.get_by_role("heading", name="Pinned")).to_have_count(0)
+    pins_box = page.locator(".pins").bounding_box()
+    assert pins_box is not None
+    assert pins_box["height"] <= 44, pins_box
+    pinned = host.context.request.post(
+        f"{host.base_url}/api/v1/spaces/{space_id}/pins",
+        data={"url": "https://example.org/notes", "text": "Our notes"},
+    )
+    assert pinned.ok, pinned.text()
+    expect(page.get_by_role("heading", name="Pinned")).to_be_visible()
+    expect(page.locator(".pin-card")).to_contain_text("Our notes")
+    expect(page.get_by_role("button", name="Pin a post")).to_be_visible()
+    host.assert_no_page_errors()
+
+
+def test_the_request_queue_and_audio_status_in_words_on_a_phone(open_person) -> None:  # type: ignore[no-untyped-def]
+    host = open_person("host", viewport=PHONE, display_name="Hana Host")
+    space_id = create_and_start(host, "Pocket stage")
+    page = host.page
+    listener = open_person("listener", display_name="Lee Listener")
+    listener_page = listen(listener, space_id)
+
+    # The audio status says what it is, in words, on the phone too.
+    status = page.locator(".audio-status")
+    expect(status).to_have_text(re.compile(r"\w{3,}"))
+    expect(status.locator(".audio-text")).to_be_visible()
+
+    # The request queue's button says what it opens, and how many wait.
+    listener_page.get_by_role("button", name="Request to speak").click()
+    queue = page.get_by_role("button", name="Requests to speak (1)")
+    expect(queue).to_be_visible()
+    expect(queue.get_by_text("Requests", exact=True)).to_be_visible()
+    expect(queue.locator(".badge")).to_have_text("1")
+    queue.click()
+    page.get_by_role("button", name=f"Accept @{listener.handle}").click()
+    expect(listener_page.get_by_role("button", name="Unmute your mic")).to_be_visible()
+    host.assert_no_page_errors()
+    listener.assert_no_page_errors()
+
+
+def test_the_heading_says_what_the_search_shows(open_person, api) -> None:  # type: ignore[no-untyped-def]
+    tag = uuid.uuid4().hex[:6]
+    host = register(api, display_name="Sam Search")
+    space_id = live_space(api, host, f"Heading check {tag}")
+    viewer = open_person("viewer")
+    page = viewer.open("/")
+    expect(page.get_by_role("heading", name="Trending")).to_be_visible()
+
+    held: list[Route] = []
+    searches = re.compile(rf"/api/v1/spaces\?.*q={tag}")
+
+    released = False
+
+    def hold(route: Route) -> None:
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(searches, hold)
+    page.get_by_label("Search Spaces").fill(tag)
+    # The search is on its way: the list is not called "Trending" meanwhile.
+    expect(page.get_by_role("heading", name=f"Searching for “{tag}”…")).to_be_visible()
+    expect(page.get_by_role("heading", name="Trending")).to_have_count(0)
+    page.wait_for_timeout(500)  # the debounced search is sent and held
+    assert held, "no search was sent"
+
+    released = True
+    for route in held:
+        route.continue_()
+    expect(page.get_by_role("heading", name=f"Live now matching “{tag}”")).to_be_visible()
+    expect(page.locator(f'[data-space-id="{space_id}"]')).to_be_visible()
+    viewer.assert_no_page_errors()
+
+
+def test_signing_up_from_a_live_space_on_a_phone(open_person, api) -> None:  # type: ignore[no-untyped-def]
+    host = register(api, display_name="Pho Host")
+    space_id = live_space(api, host, "Come on in")
+    visitor = open_person("visitor", viewport=PHONE, signed_up=False)
+    page = visitor.open(f"/spaces/{space_id}")
+    expect(page.get_by_role("heading", name="Come on in")).to_be_visible()
+    page.get_by_role("link", name="Create an account").click()
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    page.get_by_label("Name").fill("Nia New")
+    page.get_by_label("Handle").fill(f"nia_{uuid.uuid4().hex[:8]}")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Create account").click()
+    # Back in the Space, signed in.
+    expect(page).to_have_url(re.compile(rf"/spaces/{space_id}$"))
+    page.get_by_role("button", name="Start listening").click()
+    expect(page.get_by_role("button", name="Request to speak")).to_be_visible()
+    visitor.assert_no_page_errors()
+
+
+requires_replays = pytest.mark.skipif(
+    not all(is_installed(Service(name)) for name in ("recording", "clipping", "media_relay")),
+    reason="recording, clipping and the media relay must be installed",
+)
+
+
+@requires_replays
+def test_no_screen_scrolls_sideways_on_a_phone(open_person, api, stack) -> None:  # type: ignore[no-untyped-def]
+    recorded = record_a_space(stack.url, "A replay that fits a phone", [(440.0, 4.0)])
+    wait_until_ready(stack.url, recorded)
+
+    visitor = open_person("visitor", viewport=PHONE, signed_up=False)
+    assert_fits_the_phone(visitor.open("/login"), "sign-in")
+    expect(visitor.page.get_by_role("heading", name="Log in to Parley")).to_be_visible()
+    assert_fits_the_phone(visitor.page, "sign-in")
+    visitor.open("/signup")
+    expect(visitor.page.get_by_role("heading", name="Create your account")).to_be_visible()
+    assert_fits_the_phone(visitor.page, "sign-up")
+
+    host = open_person("host", viewport=PHONE, display_name="Hana Host With A Long Name")
+    space_id = create_and_start(host, "A Space with a title long enough to wrap on a phone")
+    listener = open_person("listener", viewport=PHONE, display_name="Lee Listener")
+    listener_page = listen(listener, space_id)
+    expect(listener_page.locator(".audience")).to_be_visible()
+    assert_fits_the_phone(listener_page, "a live Space, listening")
+    listener_page.get_by_role("button", name="Request to speak").click()
+    expect(host.page.get_by_role("button", name="Requests to speak (1)")).to_be_visible()
+    assert_fits_the_phone(host.page, "a live Space, hosting")
+
+    page = listener.open("/")
+    expect(page.locator(f'[data-space-id="{space_id}"]').first).to_be_visible()
+    assert_fits_the_phone(page, "the Spaces tab")
+    page = listener.open(f"/u/{host.handle}")
+    expect(page.get_by_role("heading", name="Hana Host With A Long Name")).to_be_visible()
+    assert_fits_the_phone(page, "a profile")
+    page = host.open("/notifications")
+    expect(page.locator(".notification").first).to_be_visible()
+    assert_fits_the_phone(page, "notifications")
+
+    page = listener.open(f"/spaces/{recorded}/replay")
+    expect(page.get_by_role("heading", name="A replay that fits a phone")).to_be_visible()
+    assert_fits_the_phone(page, "a replay")
+    clip = listener.context.request.post(
+        f"{listener.base_url}/api/v1/spaces/{recorded}/clips", data={"start_s": 0}
+    )
+    assert clip.ok, clip.text()
+    clip_id = str(clip.json()["clip_id"])
+    page = visitor.open(f"/clips/{clip_id}")
+    expect(page.get_by_role("heading", name="From “A replay that fits a phone”")).to_be_visible()
+    assert_fits_the_phone(page, "a clip")
+    for person in (visitor, host, listener):
+        person.assert_no_page_errors()
