@@ -302,10 +302,14 @@ async def test_login_takes_the_token_and_reads_who_it_is(gateway: FakeGateway) -
     assert gateway.requests[0][2] == {"handle": "bob", "password": "secret pass"}
 
 
-async def test_a_rate_limited_registration_is_retried_after_the_pause(
+async def test_a_rate_limited_or_unapplied_registration_is_retried_after_the_pause(
     gateway: FakeGateway,
 ) -> None:
-    answers = [problem(429, "rate-limited", "slow down"), None]
+    answers = [
+        problem(429, "rate-limited", "slow down"),
+        problem(503, "overloaded", "too busy to start this request in time; nothing was applied"),
+        None,
+    ]
 
     async def register(request: httpx.Request) -> httpx.Response:
         answer = answers.pop(0)
@@ -320,4 +324,4 @@ async def test_a_rate_limited_registration_is_retried_after_the_pause(
         await bot.register("ada", "secret pass")
 
     assert bot.token == "t"
-    assert len(gateway.requests) == 2
+    assert len(gateway.requests) == 3

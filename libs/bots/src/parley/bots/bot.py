@@ -34,7 +34,7 @@ from parley.contracts.api.identity import AccessToken, Registered, UserView
 from parley.contracts.api.room import JoinResult, SpaceView
 
 API = "/api/v1"
-RATE_LIMIT_PATIENCE_S = 90.0  # how long register/login keep retrying a 429
+RATE_LIMIT_PATIENCE_S = 90.0  # how long register/login keep retrying a 429 or 503
 # Media refusals that may only mean the relay has not yet seen what room already decided.
 RELAY_MAY_LAG = frozenset({"not-joined", "space-not-live"})
 
@@ -329,11 +329,13 @@ class Bot:
         return body if isinstance(body, dict) else {"items": body}
 
     async def _patient(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """The request, repeated after ``Retry-After`` while it is rate limited (429)."""
+        """The request, repeated after ``Retry-After`` while it is rate limited (429) or
+        refused unapplied (503: the service was away or too busy to start it; nothing was
+        applied, so sending it again is safe)."""
         deadline = time.monotonic() + RATE_LIMIT_PATIENCE_S
         while True:
             response = await self.http.request(method, path, **kwargs)
-            if response.status_code != 429 or time.monotonic() > deadline:
+            if response.status_code not in (429, 503) or time.monotonic() > deadline:
                 return response
             await asyncio.sleep(_retry_after(response))
 
