@@ -31,12 +31,11 @@ import numpy as np
 from captions_speech import Spoken
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
-from nats.errors import NoRespondersError
-from nats.errors import TimeoutError as NatsTimeout
 
 from parley.contracts import live, media
 from parley.contracts.events.room import SpaceCreated, SpaceEnded, SpaceSettings, SpaceStarted
 from parley.testing.events import Appender
+from parley.testing.feeds import feeds_followed
 from parley.testing.speech import RATE, silence, words
 
 FRAME_SAMPLES = RATE * media.FRAME_MS // 1000
@@ -133,22 +132,10 @@ class Room(Appender):
         )
 
 
-async def followed(nc: NATS, space_id: str) -> bool:
-    """Someone (a captioner) subscribes to the Space's speaker feeds: a request to a subject
-    nobody subscribes to is answered "no responders" at once, else it times out."""
-    try:
-        await nc.request(media.speaker_feed_subject(space_id, "usr_probe"), b"", timeout=0.2)
-    except NoRespondersError:
-        return False
-    except NatsTimeout:
-        return True
-    return True
-
-
 async def until_followed(nc: NATS, space_ids: set[str], want: bool, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     for space_id in sorted(space_ids):
-        while await followed(nc, space_id) != want:
+        while await feeds_followed(nc, space_id) != want:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{space_id}'s feeds followed is not {want}")
             await asyncio.sleep(0.1)

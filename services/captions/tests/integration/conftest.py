@@ -10,8 +10,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 from nats.aio.client import Client as NATS
-from nats.errors import NoRespondersError
-from nats.errors import TimeoutError as NatsTimeout
 
 from parley.chassis.messaging import connect, ensure_stream
 from parley.contracts import media, streams
@@ -23,6 +21,7 @@ from parley.contracts.events.room import (
     SpaceStarted,
 )
 from parley.testing.events import Appender
+from parley.testing.feeds import feeds_followed
 from parley.testing.speech import NoEspeak
 from parley.testing.speech import speech as spoken
 
@@ -95,21 +94,8 @@ async def speak(
     await nc.flush()
 
 
-async def followed(nc: NATS, space_id: str) -> bool:
-    """Someone subscribes to the Space's speaker feeds (a request to a subject nobody
-    subscribes to is answered "no responders" at once; a subscriber that never replies makes
-    it time out)."""
-    try:
-        await nc.request(media.speaker_feed_subject(space_id, "usr_probe"), b"", timeout=0.2)
-    except NoRespondersError:
-        return False
-    except NatsTimeout:
-        return True
-    return True
-
-
 async def until_followed(nc: NATS, space_id: str, want: bool, timeout: float = 15) -> None:
     deadline = time.monotonic() + timeout
-    while await followed(nc, space_id) != want:
+    while await feeds_followed(nc, space_id) != want:
         assert time.monotonic() < deadline, f"{space_id}'s feeds followed is not {want}"
         await asyncio.sleep(0.1)
