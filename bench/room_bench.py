@@ -32,7 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -596,6 +597,39 @@ def _checkout() -> dict[str, Any]:
     }
 
 
+@contextmanager
+def side_by_side(
+    old: baseline.Baseline | None, prefix: str, stacks_info: dict[str, Any]
+) -> Iterator[list[tuple[str, BenchStack]]]:
+    """The baseline's stack (when there is one) and this checkout's, each ``parley up`` in a
+    temporary folder, labelled; their last output shown if the run fails; stopped after."""
+    with ExitStack() as folders:
+        stacks: list[tuple[str, BenchStack]] = []
+        try:
+            if old:
+                stacks_info["baseline"] = {
+                    "commit": old.commit,
+                    "short": old.short,
+                    "subject": old.subject,
+                }
+                workdir = Path(
+                    folders.enter_context(tempfile.TemporaryDirectory(prefix="parley-bench-base-"))
+                )
+                stacks.append(
+                    ("baseline", BenchStack(workdir, python=old.python, label="baseline"))
+                )
+            workdir = Path(folders.enter_context(tempfile.TemporaryDirectory(prefix=prefix)))
+            stacks.append(("current", BenchStack(workdir, label="current")))
+            yield stacks
+        except BaseException:
+            for _, stack in stacks:
+                progress(f"--- {stack.label}: parley up output (last lines):\n{stack.log[-4000:]}")
+            raise
+        finally:
+            for _, stack in stacks:
+                stack.stop()
+
+
 def run(bench_dir: Path, *, quick: bool, options: Options | None = None) -> int:
     options = options or Options()
     sizes = QUICK if quick else FULL
@@ -608,50 +642,22 @@ def run(bench_dir: Path, *, quick: bool, options: Options | None = None) -> int:
     with ExitStack() as cleanup:
         clients = cleanup.enter_context(LoadClients(sizes.client_processes))
         client_pids = clients.pids() | {"benchmark process": os.getpid()}
-        stacks: list[tuple[str, BenchStack]] = []
-        started: list[BenchStack] = []
-        try:
-            if old:
-                stacks_info["baseline"] = {
-                    "commit": old.commit,
-                    "short": old.short,
-                    "subject": old.subject,
-                    "floor": old.floor_note,
-                }
-                workdir = Path(
-                    cleanup.enter_context(tempfile.TemporaryDirectory(prefix="parley-bench-base-"))
-                )
-                stacks.append(
-                    ("baseline", BenchStack(workdir, python=old.python, label="baseline"))
-                )
-                started.append(stacks[-1][1])
-            workdir = Path(
-                cleanup.enter_context(tempfile.TemporaryDirectory(prefix="parley-bench-room-"))
-            )
-            stacks.append(("current", BenchStack(workdir, label="current")))
-            started.append(stacks[-1][1])
-            targets = []
-            for label, stack in stacks:
-                stack.wait_until_ready()
-                progress(
-                    f"{label}: parley up {stack.url} (services: {', '.join(stack.services())})"
-                )
-                if "room" not in stack.services():
-                    progress("the room service is not installed: room benchmarks skipped")
-                    return 1
-                meter = CpuMeter(stack.pids(), client_pids)
-                has_floor = label == "current" or bool(old and old.has_floor)
-                targets.append(Target(label, stack, meter, has_floor))
-            measured = asyncio.run(measure(clients, sizes, targets, options, results_dir, suffix))
-            for target in targets:
-                stacks_info[target.label]["floor_measured"] = target.has_floor
-        except BaseException:
-            for stack in started:
-                progress(f"--- {stack.label}: parley up output (last lines):\n{stack.log[-4000:]}")
-            raise
-        finally:
-            for stack in started:
-                stack.stop()
+        stacks = cleanup.enter_context(side_by_side(old, "parley-bench-room-", stacks_info))
+        if old:
+            stacks_info["baseline"]["floor"] = old.floor_note
+        targets = []
+        for label, stack in stacks:
+            stack.wait_until_ready()
+            progress(f"{label}: parley up {stack.url} (services: {', '.join(stack.services())})")
+            if "room" not in stack.services():
+                progress("the room service is not installed: room benchmarks skipped")
+                return 1
+            meter = CpuMeter(stack.pids(), client_pids)
+            has_floor = label == "current" or bool(old and old.has_floor)
+            targets.append(Target(label, stack, meter, has_floor))
+        measured = asyncio.run(measure(clients, sizes, targets, options, results_dir, suffix))
+        for target in targets:
+            stacks_info[target.label]["floor_measured"] = target.has_floor
     results = {
         "name": NAME,
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -862,40 +868,13 @@ def run_audience(bench_dir: Path, *, quick: bool, baseline_commit: str | None) -
     with ExitStack() as cleanup:
         clients = cleanup.enter_context(LoadClients(sizes.client_processes))
         client_pids = clients.pids() | {"benchmark process": os.getpid()}
-        started: list[BenchStack] = []
-        try:
-            labelled: list[tuple[str, BenchStack]] = []
-            if old:
-                stacks_info["baseline"] = {
-                    "commit": old.commit,
-                    "short": old.short,
-                    "subject": old.subject,
-                }
-                workdir = Path(
-                    cleanup.enter_context(tempfile.TemporaryDirectory(prefix="parley-bench-base-"))
-                )
-                labelled.append(
-                    ("baseline", BenchStack(workdir, python=old.python, label="baseline"))
-                )
-                started.append(labelled[-1][1])
-            workdir = Path(
-                cleanup.enter_context(tempfile.TemporaryDirectory(prefix="parley-bench-aud-"))
-            )
-            labelled.append(("current", BenchStack(workdir, label="current")))
-            started.append(labelled[-1][1])
-            targets = []
-            for label, stack in labelled:
-                stack.wait_until_ready()
-                progress(f"{label}: parley up {stack.url}")
-                targets.append(Target(label, stack, CpuMeter(stack.pids(), client_pids), False))
-            measured = asyncio.run(measure_audience(clients, sizes, targets))
-        except BaseException:
-            for stack in started:
-                progress(f"--- {stack.label}: parley up output (last lines):\n{stack.log[-4000:]}")
-            raise
-        finally:
-            for stack in started:
-                stack.stop()
+        labelled = cleanup.enter_context(side_by_side(old, "parley-bench-aud-", stacks_info))
+        targets = []
+        for label, stack in labelled:
+            stack.wait_until_ready()
+            progress(f"{label}: parley up {stack.url}")
+            targets.append(Target(label, stack, CpuMeter(stack.pids(), client_pids), False))
+        measured = asyncio.run(measure_audience(clients, sizes, targets))
     results = {
         "name": AUDIENCE,
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
