@@ -95,6 +95,13 @@ def test_the_request_queue_and_audio_status_in_words_on_a_phone(open_person) -> 
     expect(queue).to_be_visible()
     expect(queue.get_by_text("Requests", exact=True)).to_be_visible()
     expect(queue.locator(".badge")).to_have_text("1")
+    centres = page.evaluate(
+        """() => [...document.querySelectorAll(".room-bar > button")]
+            .map((button) => button.getBoundingClientRect())
+            .filter((box) => box.height > 0)
+            .map((box) => box.top + box.height / 2)"""
+    )
+    assert max(centres) - min(centres) < 10, f"the host's buttons take two rows: {centres}"
     queue.click()
     page.get_by_role("button", name=f"Accept @{listener.handle}").click()
     expect(listener_page.get_by_role("button", name="Unmute your mic")).to_be_visible()
