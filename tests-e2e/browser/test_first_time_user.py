@@ -11,8 +11,9 @@ import uuid
 import httpx
 import pytest
 from accounts_api import Account, register
-from browsers import PHONE
+from browsers import PHONE, Person
 from playwright.sync_api import Page, Route, expect
+from polling import eventually
 from replays import record_a_space, wait_until_ready
 from room_installed import requires_room
 from space_pages import create_and_start, listen
@@ -31,6 +32,42 @@ def live_space(api: httpx.Client, host: Account, title: str) -> str:
     started = api.post(f"/api/v1/spaces/{space_id}/start", headers=host.auth)
     assert started.status_code == 200, started.text
     return space_id
+
+
+def notification_kinds(person: Person) -> list[str]:
+    response = person.context.request.get(f"{person.base_url}/api/v1/notifications")
+    assert response.ok, response.text()
+    return [item["kind"] for item in response.json()["items"]]
+
+
+def wait_for_notification(person: Person, kind: str) -> None:
+    """Until the server has a notification of ``kind`` for ``person`` (then it is on its way)."""
+
+    def arrived() -> None:
+        assert kind in notification_kinds(person)
+
+    eventually(arrived, timeout_s=20)
+
+
+def followed_by(api: httpx.Client, person: Person) -> Account:
+    """Someone ``person`` follows (early in a test: room's copy of the follow must be in
+    before they go live, or ``person`` is not told)."""
+    friend = register(api, display_name="Elsewhere")
+    followed = person.context.request.put(f"{person.base_url}/api/v1/users/{friend.handle}/follow")
+    assert followed.ok, followed.text()
+    return friend
+
+
+def news_elsewhere(api: httpx.Client, friend: Account, person: Person) -> None:
+    """``friend``, whom ``person`` follows, goes live: a notification about another Space,
+    which must raise the badge (and, coming after the ones under test, shows those reached
+    the page)."""
+    live_space(api, friend, "Somewhere else")
+    wait_for_notification(person, "followed_went_live")
+
+
+def notifications_badge(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator(".rail [data-badge=notifications]")
 
 
 def assert_fits_the_phone(page: Page, screen: str) -> None:
@@ -214,4 +251,39 @@ def test_no_screen_scrolls_sideways_on_a_phone(open_person, api, stack) -> None:
     expect(page.get_by_role("heading", name="From “A replay that fits a phone”")).to_be_visible()
     assert_fits_the_phone(page, "a clip")
     for person in (visitor, host, listener):
+        person.assert_no_page_errors()
+
+
+def test_requests_to_speak_and_answers_in_the_space_on_screen_leave_the_badge_alone(
+    open_person,  # type: ignore[no-untyped-def]
+    api,  # type: ignore[no-untyped-def]
+) -> None:
+    host = open_person("host", display_name="Hana Host")
+    space_id = create_and_start(host, "Not news here")
+    host_page = host.page
+    listener = open_person("listener", display_name="Lee Listener")
+    hosts_friend, listeners_friend = followed_by(api, host), followed_by(api, listener)
+    listener_page = listen(listener, space_id)
+
+    # The request shows in the host's panel; it does not also raise the host's badge.
+    listener_page.get_by_role("button", name="Request to speak").click()
+    accept = host_page.get_by_role("button", name=f"Accept @{listener.handle}")
+    expect(accept).to_be_visible()
+    wait_for_notification(host, "speaker_request")
+    news_elsewhere(api, hosts_friend, host)
+    expect(notifications_badge(host_page)).to_have_text("1")  # only the news from elsewhere
+
+    # Nor does its acceptance the listener's, who is on stage now and sees it.
+    accept.click()
+    expect(listener_page.get_by_role("button", name="Unmute your mic")).to_be_visible()
+    wait_for_notification(listener, "request_accepted")
+    news_elsewhere(api, listeners_friend, listener)
+    expect(notifications_badge(listener_page)).to_have_text("1")
+    # Away from the Space, what was seen there stays seen.
+    listener_page.get_by_role("link", name="Spaces").first.click()
+    expect(listener_page.get_by_role("heading", name="Spaces", exact=True)).to_be_visible()
+    listener_page.reload()
+    expect(listener_page.locator(".space-card").first).to_be_visible()
+    expect(notifications_badge(listener_page)).to_have_text("1")
+    for person in (host, listener):
         person.assert_no_page_errors()

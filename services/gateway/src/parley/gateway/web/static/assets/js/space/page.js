@@ -10,6 +10,7 @@ import { h, render } from "../dom.js";
 import { shareLink } from "../format.js";
 import { LiveChannel } from "../live.js";
 import { audioContext, SpaceAudio } from "../media.js";
+import { notifications } from "../notifications.js";
 import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { confirmDialog } from "../ui/dialog.js";
@@ -62,6 +63,7 @@ class SpacePage {
     this.selfMuting = false;
     this.timers = { poll: 0, meter: 0 };
     this.destroyed = false;
+    this.unwatch = notifications.watch(id); // what happens here is not news in the badge
     this.onPageHide = () => this.teardown({ leave: true });
     window.addEventListener("pagehide", this.onPageHide);
     this.wire();
@@ -92,6 +94,7 @@ class SpacePage {
 
   destroy() {
     this.destroyed = true;
+    this.unwatch();
     window.removeEventListener("pagehide", this.onPageHide);
     this.teardown({ leave: true });
     this.layer.clear();
