@@ -55,8 +55,8 @@ class WhisperTranscriber:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="captions-whisper")
 
     async def transcribe(self, pcm: bytes) -> str:
-        """s16le mono 16 kHz speech -> its text ("" when it holds no speech), decoded off the
-        event loop."""
+        """s16le mono 16 kHz speech -> its words, single-spaced ("" when it holds no speech),
+        decoded off the event loop."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread, self.transcribe_now, pcm)
 
@@ -70,7 +70,7 @@ class WhisperTranscriber:
             condition_on_previous_text=False,
             without_timestamps=True,
         )
-        return " ".join(segment.text.strip() for segment in segments).strip()
+        return " ".join(word for segment in segments for word in segment.text.split())
 
 
 _loaded: dict[tuple[Path, int], WhisperTranscriber] = {}

@@ -36,7 +36,7 @@ async def caption_partial(
 ) -> CaptionLine | None:
     """The words so far, said on the live channel, unless the utterance ended while they were
     transcribed (its final is on the way: a partial after it would take its place)."""
-    text = " ".join((await deps.transcriber.transcribe(utterance.pcm)).split())
+    text = await deps.transcriber.transcribe(utterance.pcm)
     if not text or not still_spoken():
         return None
     line = caption_line(speaker_id, utterance, text)
@@ -54,7 +54,7 @@ async def caption_utterance(
 ) -> CaptionLine | None:
     """The final caption of a finished utterance. One without words is said (empty) only when
     partials of it were shown, so that clients drop them."""
-    text = " ".join((await deps.transcriber.transcribe(utterance.pcm)).split())
+    text = await deps.transcriber.transcribe(utterance.pcm)
     if text:
         command = FinalizeSegment(
             space_id=space_id,

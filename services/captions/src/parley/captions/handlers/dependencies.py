@@ -25,7 +25,7 @@ transcript_decider: Decider[transcript.Command, transcript.SpeakerTranscript] = 
 
 class Transcriber(Protocol):
     async def transcribe(self, pcm: bytes) -> str:
-        """s16le mono 16 kHz -> the words in it ("" when there is no speech)."""
+        """s16le mono 16 kHz -> the words in it, single-spaced ("" when there is no speech)."""
         ...
 
 
