@@ -47,8 +47,11 @@ async def test_one_replica_records_a_space_and_the_other_takes_over(
             data_dir=tmp_path / name,
             database_url=f"sqlite+aiosqlite:///{tmp_path / 'recording.db'}",
             instance_id=name,
-            lease_ttl_s=1.0,
-            lease_renew_s=0.2,
+            # The chassis' defaults: a renewal answered within 2.5 s keeps the lease. With 1 s
+            # and 0.2 s (0.5 s to renew) a loaded machine stalled this process long enough, while
+            # the recorder read the burst below, for the holder to lose its lease mid-Space.
+            lease_ttl_s=3.0,
+            lease_renew_s=1.0,
             log_json=False,
         )
 
