@@ -28,6 +28,9 @@ APT_INSTALL := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-instal
 ESPEAK := /usr/bin/espeak-ng
 APT_INSTALL_ESPEAK := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	espeak-ng
+# The browser tests check every screen with axe-core, from npm (tools/axe/package-lock.json);
+# without node and npm that check is skipped, saying why.
+AXE := tools/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: help up test lint format bench clean deps asyncapi asyncapi-validate conformance
 
@@ -86,7 +89,7 @@ clean: ## Delete local state (.parley/: NATS store, databases, keys, logs) and c
 	rm -rf .parley .mypy_cache .ruff_cache .pytest_cache
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
 
-deps: | $(CHROMIUM) $(ESPEAK) ## Install what is missing: uv, the locked dependencies, Debian's chromium and espeak-ng
+deps: | $(CHROMIUM) $(ESPEAK) $(AXE) ## Install what is missing: uv, the locked dependencies, Debian's chromium and espeak-ng, axe-core
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
 		|| python3 -m pip install --quiet --user uv
 	$(UV) sync --frozen
@@ -108,3 +111,9 @@ $(ESPEAK):
 	echo "installing Debian's espeak-ng for the captions tests (test speech)"; \
 	$$sudo $(APT_INSTALL_ESPEAK) || { $$sudo apt-get update && $$sudo $(APT_INSTALL_ESPEAK); } \
 		|| echo "could not install espeak-ng: the captions speech tests will be skipped" >&2
+
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "no npm: the browser tests' accessibility checks" \
+		"(axe-core) will be skipped" >&2; exit 0; }; \
+	npm ci --prefix tools/axe --ignore-scripts --no-audit --no-fund \
+		|| echo "could not install axe-core: the accessibility checks will be skipped" >&2

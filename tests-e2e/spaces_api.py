@@ -33,6 +33,14 @@ def create_space(api: httpx.Client, host: Account, **fields: Any) -> dict[str, A
     return dict(response.json())
 
 
+def live_space(api: httpx.Client, host: Account, title: str) -> str:
+    """A Space ``host`` created and started; its id."""
+    space_id = str(create_space(api, host, title=title)["id"])
+    started = api.post(f"/api/v1/spaces/{space_id}/start", headers=host.auth)
+    assert started.status_code == 200, started.text
+    return space_id
+
+
 def member_ids(members: list[dict[str, Any]]) -> list[str]:
     return [member["user_id"] for member in members]
 

@@ -177,7 +177,7 @@ def take(scene: Scene, world: dict[str, Any], width: str, out: Path) -> None:
     expect(page.locator(".request-row")).to_have_count(2)
     expect(page.locator(".tile.me.speaking")).to_be_visible()
     if width == "phone":
-        page.get_by_role("button", name="Requests to speak (2)").click()
+        page.get_by_role("button", name="Requests, 2 waiting to speak").click()
         page.wait_for_timeout(400)
     shoot(page, out, f"{width}-4-host")
     if width == "phone":

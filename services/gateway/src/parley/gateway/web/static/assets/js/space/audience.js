@@ -142,7 +142,7 @@ function listenerButton(person, onSelect) {
     {
       class: ["listener", { me, followed: person.followed }],
       dataset: { userId: person.user_id },
-      "aria-label": `${name}, Listener${person.followed ? ", you follow them" : ""}${me ? " (you)" : ""}`,
+      "aria-label": me ? `You, ${name}, Listener` : `${name}, Listener${person.followed ? ", you follow them" : ""}`,
       onclick: () => onSelect(person),
     },
     avatar(person, { size: "md" }),
@@ -170,11 +170,11 @@ export function audienceDialog(spaceId, { onSelect }) {
         {
           class: "person-row",
           dataset: { userId: person.user_id },
-          "aria-label": `${name}, Listener${person.followed ? ", you follow them" : ""}`,
+          "aria-label": `${name}${person.handle ? ` @${person.handle}` : ""}, Listener${person.followed ? ", you follow them" : ""}`,
           onclick: choose,
         },
         avatar(person),
-        h("span", { class: "person-names" }, h("span", { class: "person-name" }, name), person.handle && h("span", { class: "person-handle" }, `@${person.handle}`)),
+        h("span", { class: "person-names" }, h("span", { class: "person-name" }, name), person.handle && [" ", h("span", { class: "person-handle" }, `@${person.handle}`)]),
       ),
     );
   };

@@ -42,9 +42,10 @@ export class Controls {
       model.canModerate &&
         h(
           "button",
-          { class: "icon-btn bar-btn side-toggle", "aria-label": `Requests to speak (${requestBadge})`, onclick: () => this.toggleSide() },
+          { class: "icon-btn bar-btn side-toggle", "aria-label": `Requests, ${requestBadge} waiting to speak`, onclick: () => this.toggleSide() },
           icon("users", { size: 18 }),
           h("span", { class: "side-toggle-label" }, "Requests"),
+          " ",
           requestBadge > 0 && h("span", { class: "badge", "aria-hidden": "true" }, String(requestBadge)),
         ),
       h(

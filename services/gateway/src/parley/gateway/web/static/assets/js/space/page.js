@@ -15,6 +15,7 @@ import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { confirmDialog } from "../ui/dialog.js";
 import { toast, toastError } from "../ui/toast.js";
+import { Announcer } from "./announcer.js";
 import { AudienceList } from "./audience.js";
 import { CaptionLines, captionsWanted, rememberCaptionsWanted } from "./captions.js";
 import { Controls } from "./controls.js";
@@ -43,6 +44,7 @@ class SpacePage {
     this.model = new SpaceModel(id);
     this.audience = new AudienceList(id);
     this.layer = new ReactionLayer();
+    this.announcer = new Announcer();
     this.phase = "loading"; // loading | missing | error | lobby | in | ended | removed | refused
     this.problem = null;
     this.live = null;
@@ -82,6 +84,7 @@ class SpacePage {
       return;
     }
     document.title = `${this.model.view.title} · Parley`;
+    this.announcer.requests(this.model); // those already waiting are not news
     if (this.model.removed) this.phase = "removed";
     else if (this.model.ended) this.toEnded();
     else {
@@ -119,7 +122,10 @@ class SpacePage {
   wire() {
     this.model.addEventListener("change", (event) => this.changed(event.detail));
     this.model.addEventListener("reactions", (event) => this.layer.batch(event.detail));
-    this.model.addEventListener("speaking", () => this.paintSpeaking());
+    this.model.addEventListener("speaking", () => {
+      this.paintSpeaking();
+      if (this.phase === "in") this.announcer.speaking(this.model);
+    });
     this.model.addEventListener("warning", (event) => {
       this.warning = event.detail;
       this.drawBanners();
@@ -320,6 +326,7 @@ class SpacePage {
   // -- reacting to the model --------------------------------------------------------------------
 
   changed({ part, before }) {
+    this.announcer.requests(this.model);
     if (this.model.removed && this.phase !== "removed") {
       this.toRemoved();
       return;

@@ -49,6 +49,7 @@ export class RoomView {
       this.layer.el,
       this.els.picker,
       this.els.bar,
+      this.announcer.el,
     );
     render(this.container, h("div", { class: "space-page" }, this.room, this.els.side));
   }

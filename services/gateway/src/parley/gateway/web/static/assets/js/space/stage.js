@@ -20,12 +20,14 @@ function tile(member, model, onSelect) {
   const me = session.isMe(member.user_id);
   const name = member.display_name || member.handle;
   const speaking = model.speaking.has(member.user_id) && !member.muted;
+  const role = me ? `${ROLE_LABELS[member.role]} · You` : ROLE_LABELS[member.role];
+  // The name says what the tile shows, in its order, then what only the mic badge shows.
   return h(
     "button",
     {
       class: ["tile", `role-${member.role}`, { muted: member.muted, speaking, me }],
       dataset: { userId: member.user_id, handle: member.handle },
-      "aria-label": `${name}, ${ROLE_LABELS[member.role]}${member.muted ? ", muted" : ""}${me ? " (you)" : ""}`,
+      "aria-label": `${name}, ${role}${member.muted ? ", muted" : ""}`,
       onclick: () => onSelect(member),
     },
     h(
@@ -36,7 +38,8 @@ function tile(member, model, onSelect) {
       h("span", { class: "mic-badge", "aria-hidden": "true" }, icon(member.muted ? "micOff" : "mic", { size: 14 })),
     ),
     h("span", { class: "tile-name" }, name),
-    h("span", { class: "tile-role" }, me ? `${ROLE_LABELS[member.role]} · You` : ROLE_LABELS[member.role]),
+    " ",
+    h("span", { class: "tile-role" }, role),
   );
 }
 

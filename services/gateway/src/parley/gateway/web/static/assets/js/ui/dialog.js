@@ -1,5 +1,6 @@
-// Modal dialogs on the native <dialog> element (focus trap, Esc, backdrop for free). They show
-// as a centred card on wide screens and as a sheet from the bottom on phones.
+// Modal dialogs on the native <dialog> element (focus trap, Esc, backdrop, and the focus given
+// back to the opener on close, for free). They show as a centred card on wide screens and as a
+// sheet from the bottom on phones.
 
 import { h, icon } from "../dom.js";
 
@@ -24,6 +25,12 @@ export function openDialog({ title, body, className = "", onClose = () => {} }) 
   });
   document.body.append(dialog);
   dialog.showModal();
+  // The focus goes to what asks for it (autofocus), else to the first thing to use in the
+  // body, not to the head's Close button (the browser's choice).
+  if (!dialog.querySelector("[autofocus]")) {
+    const first = dialog.querySelector(".dialog-body :is(button, a[href], input, select, textarea):not(:disabled)");
+    (first ?? dialog.querySelector(".dialog-head button")).focus();
+  }
   return dialog;
 }
 
@@ -68,7 +75,7 @@ export function actionSheet({ title, header = null, actions }) {
       header,
       h(
         "div",
-        { class: "sheet-actions", role: "menu" },
+        { class: "sheet-actions", role: "menu", onkeydown: moveInMenu },
         actions.map((action) =>
           h(
             "button",
@@ -88,4 +95,14 @@ export function actionSheet({ title, header = null, actions }) {
     ],
   });
   return dialog;
+}
+
+/** Up and down arrows move between a menu's items (and round), as in any menu. */
+function moveInMenu(event) {
+  const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
+  if (!step) return;
+  event.preventDefault();
+  const items = [...event.currentTarget.querySelectorAll("[role=menuitem]:not(:disabled)")];
+  const at = items.indexOf(document.activeElement);
+  items[(at + step + items.length) % items.length]?.focus();
 }

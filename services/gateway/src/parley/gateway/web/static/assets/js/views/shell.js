@@ -1,5 +1,6 @@
-// The frame around every screen: the navigation rail (wide screens) or the tab bar (phones),
-// the notifications badge, the account menu, and the "you're offline" banner.
+// The frame around every screen: the keyboard's "Skip to content", the navigation rail (wide
+// screens) or the tab bar (phones), the notifications badge, the account menu, and the
+// "you're offline" banner.
 
 import { h, icon, render } from "../dom.js";
 import { notifications } from "../notifications.js";
@@ -18,7 +19,20 @@ export function mountShell(root) {
     icon("wifiOff", { size: 18 }),
     h("span", {}, "You're offline. Parley reconnects as soon as you're back."),
   );
-  const shell = h("div", { class: "shell" }, rail, view, tabbar, offline);
+  // Moves the focus without touching the URL (a #fragment would be a navigation to the router).
+  const skip = h(
+    "a",
+    {
+      href: "#view",
+      class: "skip-link",
+      onclick: (event) => {
+        event.preventDefault();
+        view.focus();
+      },
+    },
+    "Skip to content",
+  );
+  const shell = h("div", { class: "shell" }, skip, rail, view, tabbar, offline);
   render(root, shell);
   root.classList.remove("boot");
 
@@ -110,7 +124,7 @@ function accountChip(user) {
     "button",
     {
       class: "account-chip",
-      "aria-label": "Account menu",
+      "aria-label": `${user.display_name} @${user.handle}: account menu`,
       onclick: () =>
         actionSheet({
           title: `@${user.handle}`,
