@@ -8,13 +8,18 @@ UV := $(shell command -v uv >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 RUN := $(UV) run --frozen
 TYPED_SOURCES := $(wildcard libs/*/src services/*/src)
 PYTEST_ARGS ?=
-# Tests run in two parts. Every test starts its own nats-server and databases, so workers never
-# share state: most run on TEST_WORKERS workers (pytest-xdist). Those that time what a listener
-# hears (e.g. silenced within 200 ms) or drive the whole stack and a browser (SERIAL_TESTS) run
-# one at a time afterwards, so that no second worker on two cores stretches their timing.
-# PYTEST_ARGS (paths, -k, -x ...) runs just that, in one part.
+# Tests run in two parts. Every test starts its own nats-server and databases (or its module's
+# whole stack), so workers never share state: most run on TEST_WORKERS workers (pytest-xdist),
+# a file's tests on one worker (so a module's stack starts once). Those that time what a
+# listener hears (e.g. silenced within 200 ms, a word's caption within 2 s) or a failover
+# (SERIAL_TESTS: paths and file globs) run one at a time afterwards, so that no second worker
+# on two cores stretches their timing. PYTEST_ARGS (paths, -k, -x ...) runs just that, in one
+# part. Each part prints its slowest tests.
 TEST_WORKERS ?= 2
-SERIAL_TESTS := libs/bots services/media_relay tests-e2e
+SERIAL_TESTS := libs/bots/tests/integration services/media_relay/tests/integration \
+	tests-e2e/test_media*.py tests-e2e/test_captions.py tests-e2e/test_recording.py \
+	tests-e2e/test_kill_one_replica.py tests-e2e/browser/test_space_in_browser.py \
+	tests-e2e/browser/test_replay_in_browser.py tests-e2e/browser/test_captions_in_browser.py
 
 # The browser tests (tests-e2e/browser) drive Debian's chromium (with a colour emoji font, for
 # the reactions); install them once with apt-get (sudo when not root; apt-get update only when
@@ -49,8 +54,9 @@ demo: deps ## Run a scripted Space with bots (parley demo)
 test: deps ## Run every test: unit, integration (real NATS/SQLite/PostgreSQL) and e2e
 ifeq ($(strip $(PYTEST_ARGS)),)
 	@status=0; \
-	$(RUN) pytest -n $(TEST_WORKERS) $(foreach d,$(SERIAL_TESTS),'--ignore-glob=$(d)/*') || status=$$?; \
-	$(RUN) pytest -n 0 $(SERIAL_TESTS) || status=$$?; \
+	$(RUN) pytest -n $(TEST_WORKERS) --dist loadfile --durations=15 \
+		$(foreach d,$(SERIAL_TESTS),'--ignore-glob=$(d)' '--ignore-glob=$(d)/*') || status=$$?; \
+	$(RUN) pytest -n 0 --durations=15 $(SERIAL_TESTS) || status=$$?; \
 	exit $$status
 else
 	$(RUN) pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
