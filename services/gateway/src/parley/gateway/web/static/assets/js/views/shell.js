@@ -79,7 +79,9 @@ function navLink(href, name, iconName, label, active, extra = null) {
       dataset: { nav: name },
     },
     h("span", { class: "nav-icon" }, icon(iconName, { size: 24 }), extra),
-    h("span", { class: "nav-label" }, label),
+    // The name, also where only the icon shows (the label's words are then not drawn).
+    h("span", { class: "nav-label", "aria-hidden": "true" }, label),
+    h("span", { class: "visually-hidden" }, label),
   );
 }
 
@@ -108,7 +110,7 @@ function railContent(active) {
     user && navLink("/notifications", "notifications", "bell", "Notifications", active, badge()),
     user && navLink(`/u/${user.handle}`, "profile", "user", "Profile", active),
     user
-      ? h("a", { href: "/new", class: "btn btn-primary btn-lg rail-cta" }, icon("plus"), h("span", {}, "Start a Space"))
+      ? h("a", { href: "/new", class: "btn btn-primary btn-lg rail-cta", "aria-label": "Start a Space" }, icon("plus"), h("span", {}, "Start a Space"))
       : h(
           "div",
           { class: "rail-guest" },
