@@ -197,12 +197,20 @@ def test_every_screen_passes_axe(open_person, api, stack, viewport) -> None:  # 
 FOCUS_SEEN = """() => {
     const el = document.activeElement;
     if (!el || el === document.body) return null;
-    const style = getComputedStyle(el);
+    const ringed = (node) => {
+        const style = getComputedStyle(node);
+        return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+            || style.boxShadow !== "none";
+    };
     const box = el.getBoundingClientRect();
     return {
-        name: el.getAttribute("aria-label") || el.innerText.trim().split("\\n")[0],
-        ring: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
-            || style.boxShadow !== "none",
+        // its name, roughly (axe checks names properly): to say which control this is
+        name: (el.getAttribute("aria-label")
+            || document.getElementById(el.getAttribute("aria-labelledby"))?.innerText
+            || el.labels?.[0]?.innerText || el.title || el.placeholder
+            || el.innerText || "").trim().split("\\n")[0],
+        // its own ring, or its field's (a search box draws the ring round the box)
+        ring: ringed(el) || (el.matches("input, textarea") && ringed(el.parentElement)),
         shown: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight,
         middle: box.top + box.height / 2,
         inDialog: Boolean(el.closest("dialog[open]")),
@@ -235,6 +243,32 @@ def tab_round(page: Page, first: str, most: int = 60) -> list[dict[str, Any]]:
     raise AssertionError(f"Tab never came back to {first!r}: {[s['name'] for s in stops]}")
 
 
+def assert_every_stop_named_shown_and_ringed(stops: list[dict[str, Any]], screen: str) -> None:
+    names = [stop["name"] for stop in stops]
+    for stop in stops:
+        assert stop["name"], f"{screen}: a control with no name among {names}"
+        assert stop["shown"], f"{screen}: {stop['name']!r} has the focus off screen"
+        assert stop["ring"], f"{screen}: {stop['name']!r} has the focus and no visible ring"
+
+
+def test_the_keyboard_reaches_every_control_of_the_main_screens_visibly(open_person, api) -> None:  # type: ignore[no-untyped-def]
+    someone = register(api, display_name="Sue Someone")
+    live_space(api, someone, "Somebody's Space")
+    person = open_person("person", display_name="Pat Person")
+    for path, ready in [
+        ("/", ".space-card"),
+        ("/new", "form"),
+        ("/notifications", ".notification, .empty-state"),
+        (f"/u/{someone.handle}", ".profile-head, h1"),
+    ]:
+        page = person.open(path)
+        expect(page.locator(ready).first).to_be_visible()
+        stops = tab_round(page, "Skip to content", most=80)
+        assert len(stops) > 3, f"{path}: only {[stop['name'] for stop in stops]}"
+        assert_every_stop_named_shown_and_ringed(stops, path)
+    person.assert_no_page_errors()
+
+
 def test_the_keyboard_goes_through_a_live_space_in_order_and_shows_where(open_person) -> None:  # type: ignore[no-untyped-def]
     host = open_person("host", display_name="Hana Host")
     space_id = create_and_start(host, "Keys only")
@@ -243,10 +277,7 @@ def test_the_keyboard_goes_through_a_live_space_in_order_and_shows_where(open_pe
 
     stops = tab_round(page, "Skip to content")
     names = [stop["name"] for stop in stops]
-    for stop in stops:
-        assert stop["name"], f"a control with no name among {names}"
-        assert stop["shown"], f"{stop['name']!r} has the focus off screen"
-        assert stop["ring"], f"{stop['name']!r} has the focus and no visible focus ring"
+    assert_every_stop_named_shown_and_ringed(stops, "a live Space")
     # The page's order: the way past the navigation, the navigation, the Space's header, the
     # stage, the audience, the listener's controls; and the Space's part from top to bottom.
     expected = [
