@@ -12,7 +12,9 @@ captions service projects and the real gateway serves.
 - Replay: the transcript pane lists who said what when, highlights the line being played as the
   audio plays, and a click on a line plays from there.
 - Search: the Transcripts tab finds a phrase; its hit opens the replay at that moment.
-- Clip: a clip's page shows its transcript.
+- Clip: a clip's page lists its transcript as timed lines (who, then the words; times from the
+  clip's start), highlights the line being played, and a click on a line seeks the clip's audio
+  there.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ requires_replays = pytest.mark.skipif(
 )
 
 REPLAY = 'audio[data-role="replay-audio"]'
+CLIP = 'audio[data-role="clip-audio"]'
 WORD = f"quokka{uuid4().hex[:6]}"  # said in one replay only, whatever else this stack holds
 LINES = (  # (start_ms, end_ms, text) on the recording's clock
     (1_000, 5_000, "Welcome to the garden hour."),
@@ -240,11 +243,13 @@ def player_time(page: Page) -> float:
     return float(page.evaluate("(s) => document.querySelector(s).currentTime", REPLAY))
 
 
-def wait_until_playing_within(page: Page, low_s: float, high_s: float) -> None:
+def wait_until_playing_within(
+    page: Page, low_s: float, high_s: float, player: str = REPLAY
+) -> None:
     page.wait_for_function(
         "([s, low, high]) => { const el = document.querySelector(s);"
         " return !el.paused && !el.seeking && el.currentTime >= low && el.currentTime < high; }",
-        arg=[REPLAY, low_s, high_s],
+        arg=[player, low_s, high_s],
         timeout=20_000,
     )
 
@@ -322,7 +327,7 @@ def test_a_search_hit_opens_the_replay_where_it_was_said(
 
 
 @requires_replays
-def test_a_clip_page_shows_the_clip_transcript(
+def test_a_clip_page_lists_the_timed_lines_and_seeks_on_click(
     open_person,  # type: ignore[no-untyped-def]
     stack,  # type: ignore[no-untyped-def]
     api: httpx.Client,
@@ -332,7 +337,7 @@ def test_a_clip_page_shows_the_clip_transcript(
     made = api.post(
         f"/api/v1/spaces/{captioned_replay.space_id}/clips",
         headers=clipper.auth,
-        json={"start_s": 0},
+        json={"start_s": 0},  # the recording is shorter than a clip: the clip is all of it
     )
     assert made.status_code == 202, made.text
     clip_id = made.json()["clip_id"]
@@ -348,14 +353,38 @@ def test_a_clip_page_shows_the_clip_transcript(
     eventually(ready, timeout_s=60, interval_s=0.5)
     # clipping attaches the window's caption segments itself (one speaker's turn: one line)
     words = " ".join(text for _, _, text in LINES)
+    host = httpx.get(f"{stack.url}/api/v1/spaces/{captioned_replay.space_id}").json()["host"]
 
     def attached() -> None:
-        assert clip()["transcript"] == words, clip()
+        found = clip()
+        assert found["transcript"] == words, found
+        # the clip starts where the recording does: its clock is the recording's
+        assert found["transcript_segments"] == [
+            {"speaker_id": host["user_id"], "start_ms": start, "end_ms": end, "text": text}
+            for start, end, text in LINES
+        ], found
 
     eventually(attached, timeout_s=30, interval_s=0.3)
 
     visitor = open_person("visitor", signed_up=False)
     page = visitor.open(f"/clips/{clip_id}")
-    transcript = page.get_by_role("region", name="Transcript")
-    expect(transcript).to_contain_text(words)
+    lines = page.get_by_role("region", name="Transcript").get_by_role("button")
+    expect(lines).to_have_count(len(LINES))
+    for line, (start_ms, _, text) in zip(lines.all(), LINES, strict=True):
+        expect(line).to_contain_text(f"0:{start_ms // 1000:02d}")
+        expect(line).to_contain_text(text)
+    expect(lines.first).to_contain_text(captioned_replay.host_name)  # who: once per turn
+    expect(lines.nth(1)).not_to_contain_text(captioned_replay.host_name)
+    expect(page.get_by_role("button", name=re.compile(LINES[1][2]))).to_have_count(1)
+    expect(page.locator("[aria-current=true]")).to_have_count(0)
+
+    # A click on the last line seeks the clip's audio there and plays; that line is highlighted.
+    lines.nth(2).click()
+    wait_until_playing_within(page, 13.0, 18.0, CLIP)
+    expect(lines.nth(2)).to_have_attribute("aria-current", "true")
+    # A click on the first seeks back to it.
+    lines.first.click()
+    wait_until_playing_within(page, 1.0, 5.0, CLIP)
+    expect(lines.first).to_have_attribute("aria-current", "true")
+    expect(lines.nth(2)).not_to_have_attribute("aria-current", "true")
     visitor.assert_no_page_errors()

@@ -1,7 +1,9 @@
 """Clips' transcripts on a private nats-server and SQLite, captions' final segments appended
 to CAPTIONS as captions appends them: a replay clip takes the segments of its window captioned
 before it, segments finalized later fill in, a live clip's window is on the recording's clock,
-nothing outside the window gets in, and redelivered events append nothing."""
+nothing outside the window gets in, and redelivered events append nothing. get_clip lists the
+segments on the clip's clock, each attachment's list replacing the last, and migration 0003
+rebuilds them for the clips already made."""
 
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from nats.aio.client import Client as NATS
 from sqlalchemy import func, select
 
 from parley.chassis.bus import BusClient, RequestContext
+from parley.chassis.db import create_engine, run_migrations
 from parley.chassis.projections import ProjectionRunner
 from parley.chassis.service import RunningService, start_service
-from parley.clipping.bootstrap import definition
+from parley.clipping.bootstrap import MIGRATIONS, definition
 from parley.clipping.projections.caption_segments import CaptionSegmentsProjection
 from parley.clipping.projections.recordings import RecordingsProjection
 from parley.clipping.projections.spaces import SpacesProjection
@@ -38,6 +41,7 @@ from .conftest import (
     tone_packets,
     wait_for,
 )
+from .test_database import downgrade
 
 LISTENER = RequestContext(actor="usr_listener")
 CAUGHT_UP_S = 30  # generous: a loaded machine is slow, a broken read model never gets there
@@ -65,6 +69,37 @@ async def transcript_once(bus: BusClient, clip_id: str, text: str, timeout: floa
             return
         assert time.monotonic() < deadline, f"{clip_id}'s transcript never {text!r}: {view}"
         await asyncio.sleep(0.02)
+
+
+Line = tuple[str, int, int, str]
+
+
+def lines(view: api.ClipView | None) -> list[Line]:
+    segments = view.transcript_segments if view is not None else []
+    return [(each.speaker_id, each.start_ms, each.end_ms, each.text) for each in segments]
+
+
+async def lines_once(
+    bus: BusClient, clip_id: str, expected: list[Line], timeout: float = 30
+) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        view = await clip_view(bus, clip_id)
+        if lines(view) == expected:
+            return
+        assert time.monotonic() < deadline, f"{clip_id}'s lines never {expected}: {view}"
+        await asyncio.sleep(0.02)
+
+
+async def migrate_from_0002(settings: ClippingSettings) -> None:
+    """0003 again on the service's database, as on one made before it: the clips cleared."""
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(downgrade, "0002")
+        await run_migrations(engine, MIGRATIONS)
+    finally:
+        await engine.dispose()
 
 
 async def transcript_policies_idle(nc: NATS, timeout: float = 30) -> None:
@@ -112,6 +147,19 @@ async def test_a_replay_clip_gets_its_windows_words_then_the_later_ones(
         # One line per speaker's turn: usr_b's three segments are one turn, for now.
         before = "Welcome to the show.\nGlad to be here. Really glad. Cut at the end."
         await transcript_once(bus, clip_id, before)
+        # On the clip's clock (it starts at 10 s): the last words run past its end, cut there.
+        ready = await clip_view(bus, clip_id)
+        assert ready is not None
+        assert ready.duration_s is not None
+        end_ms = round(ready.duration_s * 1000)
+        assert 29_000 < end_ms < 31_000, end_ms
+        cut = ("usr_b", 29_000, end_ms, "Cut at the end.")
+        assert lines(ready) == [
+            ("usr_a", 1_000, 4_000, "Welcome to the show."),
+            ("usr_b", 4_500, 7_000, "Glad to be here."),
+            ("usr_b", 8_000, 9_000, "Really glad."),
+            cut,
+        ]
 
         # Finalized after the clip was ready: the words in its window join in time order,
         # the others do not.
@@ -122,6 +170,15 @@ async def test_a_replay_clip_gets_its_windows_words_then_the_later_ones(
         await transcript_policies_idle(stand_in)
         view = await bus.call(api.GET_CLIP, api.ClipRef(clip_id=clip_id), RequestContext())
         assert view.transcript == after
+        # The later attachment's whole list replaced the first's.
+        after_lines = [
+            ("usr_a", 1_000, 4_000, "Welcome to the show."),
+            ("usr_b", 4_500, 7_000, "Glad to be here."),
+            ("usr_b", 8_000, 9_000, "Really glad."),
+            ("usr_a", 10_000, 12_000, "Said later."),
+            cut,
+        ]
+        assert lines(view) == after_lines
         [first, second] = await attachments(stand_in, clip_id)
         assert first.text == before
         assert [(s.speaker_id, s.start_ms, s.text) for s in second.segments] == [
@@ -135,17 +192,21 @@ async def test_a_replay_clip_gets_its_windows_words_then_the_later_ones(
         await service.stop()
 
     # Every event of both policies delivered again (a new durable starts from the first
-    # event): nothing is appended twice.
+    # event): nothing is appended twice. And the clips' read model as 0003 leaves it (cleared,
+    # its position forgotten): rebuilt from CLIPPING, the lines are back as they were.
     for stream, durable in TRANSCRIPT_POLICIES:
         await stand_in.jetstream().delete_consumer(stream.name, durable)
+    await migrate_from_0002(ClippingSettings(data_dir=tmp_path))
     service = await start(private_nats, tmp_path)
     try:
+        await lines_once(service.infra.bus, clip_id, after_lines)
         await transcript_policies_idle(stand_in)
         assert [each.text for each in await attachments(stand_in, clip_id)] == [before, after]
         view = await service.infra.bus.call(
             api.GET_CLIP, api.ClipRef(clip_id=clip_id), RequestContext()
         )
         assert view.transcript == after
+        assert lines(view) == after_lines
     finally:
         await service.stop()
 
@@ -179,6 +240,14 @@ async def test_a_live_clip_works_before_captions_and_gets_its_words_later(
             ("usr_guest", 9_000),
             ("usr_host", 25_000),
         ]
+        # On the clip's clock (it starts near 10 s): the guest's words, cut by its start,
+        # start at 0.
+        guest, host = lines(await clip_view(bus, created.clip_id))
+        assert guest[:2] == ("usr_guest", 0)
+        assert 0 < guest[2] <= 1_000, guest
+        assert host[0] == "usr_host"
+        assert 14_000 <= host[1] <= 16_000, host
+        assert host[2] - host[1] == 2_000, host
     finally:
         await service.stop()
 

@@ -1,5 +1,6 @@
 """The migrations create exactly the tables clipping declares; 0002 places the replay clips
-already made on the recording's clock, and goes back down."""
+already made on the recording's clock, 0003 clears the clips for their projection to be
+rebuilt with the transcripts' segments; each goes back down."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, column, insert, inspect, select, table
+from sqlalchemy import Connection, column, insert, inspect, select, table, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.chassis.db import create_engine, run_migrations
@@ -66,7 +67,7 @@ async def test_0002_places_the_replay_clips_already_made(engine: AsyncEngine) ->
     clips_0001 = table("clips", *(column(name, clips.c[name].type) for name in rows[0]))
     async with engine.begin() as connection:
         await connection.execute(insert(clips_0001), rows)
-    await run_migrations(engine, MIGRATIONS)
+    await run_migrations(engine, MIGRATIONS, "0002")
     async with engine.connect() as connection:
         found = await connection.execute(select(clips.c.clip_id, clips.c.window_start_ms))
         assert dict(found.all()) == {"clp_replay": 12_340, "clp_live": None}
@@ -79,3 +80,37 @@ async def test_0002_places_the_replay_clips_already_made(engine: AsyncEngine) ->
         )
     assert "clipping_caption_segments" not in names
     assert "window_start_ms" not in columns
+
+
+async def test_0003_rebuilds_the_clips_with_their_segments_and_goes_back_down(
+    engine: AsyncEngine,
+) -> None:
+    await run_migrations(engine, MIGRATIONS, "0002")
+    positions = table("projection_positions", column("projection"), column("last_seq"))
+    async with engine.begin() as connection:
+        await connection.execute(insert(clips).values(clip_row("clp_1", 10.0)))
+        await connection.execute(
+            insert(positions),
+            [
+                {"projection": "clipping_clips", "last_seq": 7},
+                {"projection": "clipping_caption_segments", "last_seq": 9},
+            ],
+        )
+    await run_migrations(engine, MIGRATIONS)
+    kept = select(positions.c.projection, positions.c.last_seq)
+    async with engine.begin() as connection:
+        # Cleared, and its position forgotten: replayed from CLIPPING at the next start.
+        assert (await connection.execute(select(clips.c.clip_id))).all() == []
+        assert dict((await connection.execute(kept)).all()) == {"clipping_caption_segments": 9}
+        row = {**clip_row("clp_2", 10.0), "transcript_segments": [{"speaker_id": "usr_a"}]}
+        await connection.execute(insert(clips).values(row))
+        stored = await connection.scalar(select(clips.c.transcript_segments))
+        assert stored == [{"speaker_id": "usr_a"}]
+
+    async with engine.begin() as connection:
+        await connection.run_sync(downgrade, "0002")
+        columns = await connection.run_sync(
+            lambda sync: {column["name"] for column in inspect(sync).get_columns("clips")}
+        )
+        assert "transcript_segments" not in columns
+        assert (await connection.execute(text("SELECT count(*) FROM clips"))).scalar() == 0

@@ -10,6 +10,7 @@ from parley.clipping.domain.transcript import (
     Window,
     in_window,
     merged,
+    on_clip_clock,
     transcript_text,
 )
 
@@ -63,3 +64,21 @@ def test_it_reads_one_line_per_speakers_turn() -> None:
         "Welcome back. Today we talk about bees.\nThanks for having me.\nSo, bees?"
     )
     assert transcript_text(()) == ""
+
+
+def test_on_the_clips_clock_the_segments_are_clamped_to_the_clip() -> None:
+    inside = seg(12_000, 15_000)
+    across_start = seg(8_000, 10_500, "usr_b")  # a sentence cut by the clip's start
+    across_end = seg(39_000, 42_000)
+    around = seg(5_000, 45_000, "usr_c")  # longer than the clip
+    touching = seg(40_000, 41_000)  # starts where it ends: not the clip's
+    placed = on_clip_clock(WINDOW, [across_start, inside, across_end, around, touching])
+    assert [(each.speaker_id, each.start_ms, each.end_ms) for each in placed] == [
+        ("usr_b", 0, 500),
+        ("usr_a", 2_000, 5_000),
+        ("usr_a", 29_000, 30_000),
+        ("usr_c", 0, 30_000),
+    ]
+    assert [each.text for each in placed] == [
+        each.text for each in (across_start, inside, across_end, around)
+    ]

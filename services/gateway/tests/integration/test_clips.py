@@ -125,7 +125,10 @@ async def test_bad_input_and_clippings_refusals_are_problems(
 async def test_a_clip_and_its_audio_are_for_anyone_with_range(
     api: Any, clipping: StandIn, assert_problem: Any
 ) -> None:
-    clipping.clips["clp_ready"] = clip_view("clp_ready", object_name="clp_ready.ogg")
+    lines = [{"speaker_id": "usr_ada", "start_ms": 0, "end_ms": 2_500, "text": "Cut in."}]
+    clipping.clips["clp_ready"] = clip_view(
+        "clp_ready", object_name="clp_ready.ogg", transcript="Cut in.", transcript_segments=lines
+    )
 
     clip = await api.get("/api/v1/clips/clp_ready")
     whole = await api.get("/api/v1/clips/clp_ready/audio")
@@ -141,7 +144,8 @@ async def test_a_clip_and_its_audio_are_for_anyone_with_range(
         "source": "replay",
         "start_s": 12.0,
         "duration_s": 30.0,
-        "transcript": "",
+        "transcript": "Cut in.",
+        "transcript_segments": lines,
         "audio_url": "/api/v1/clips/clp_ready/audio",
         "share_url": "https://parley.example/clips/clp_ready",
         "created_at": "2026-01-01T00:00:00Z",

@@ -52,6 +52,21 @@ class ClipRef(_Payload):
     clip_id: str = Field(min_length=1, max_length=100)
 
 
+class ClipTranscriptLine(BaseModel):
+    """One speaker's words in a clip, placed on the clip's own clock."""
+
+    speaker_id: str = Field(description="The user id of the stage member who spoke")
+    start_ms: int = Field(
+        description="Where the words start, in milliseconds from the clip's start (0 is its "
+        "first sound), clamped to the clip: words begun before it start at 0"
+    )
+    end_ms: int = Field(
+        description="Where the words end, in milliseconds from the clip's start, clamped to "
+        "the clip: words running past its end end at its duration"
+    )
+    text: str = Field(description="What was said, as transcribed")
+
+
 class ClipView(BaseModel):
     clip_id: str
     space_id: str
@@ -65,6 +80,12 @@ class ClipView(BaseModel):
     )
     duration_s: float | None = Field(default=None, description="Playable length once ready")
     transcript: str = Field(default="", description="The words in the window, once captioned")
+    transcript_segments: list[ClipTranscriptLine] = Field(
+        default_factory=list,
+        description="The same words with who said them when, by start (then speaker); empty "
+        "until captioned, and for a clip whose window is not known (live clips made before "
+        "windows were recorded)",
+    )
     created_by: str
     created_at: str = Field(description="RFC 3339")
     expires_at: str | None = Field(default=None, description="RFC 3339, once ready")

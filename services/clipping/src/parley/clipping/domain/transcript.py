@@ -72,3 +72,18 @@ def transcript_text(transcript: Iterable[Segment]) -> str:
         else:
             turns.append((segment.speaker_id, [words]))
     return "\n".join(" ".join(words) for _, words in turns)
+
+
+def on_clip_clock(window: Window, transcript: Iterable[Segment]) -> list[Segment]:
+    """The segments placed on the clip's own clock (ms from its first sound), each clamped to
+    ``[0, duration]``: a sentence cut by the clip's start starts at 0, one cut by its end ends
+    at its duration. A segment outside the window has no place in the clip and is left out."""
+    duration = window.end_ms - window.start_ms
+    placed = []
+    for each in transcript:
+        if not window.overlaps(each.start_ms, each.end_ms):
+            continue
+        start = min(max(each.start_ms - window.start_ms, 0), duration)
+        end = min(max(each.end_ms - window.start_ms, start), duration)
+        placed.append(Segment(each.speaker_id, start, end, each.text))
+    return placed

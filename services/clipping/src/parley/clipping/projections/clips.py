@@ -43,6 +43,7 @@ class ClipsProjection:
                             None if requested.start_s is None else round(requested.start_s * 1000)
                         ),
                         transcript="",
+                        transcript_segments=[],
                         created_by=requested.by,
                         created_at=event.envelope.occurred_at,
                         seq=event.stream_seq,
@@ -64,8 +65,10 @@ class ClipsProjection:
                 )
             case ClipFailed(clip_id=clip_id, reason=reason):
                 await _set(session, clip_id, state="failed", failure=reason[:300])
-            case ClipTranscriptAttached(clip_id=clip_id, text=text):
-                await _set(session, clip_id, transcript=text)
+            case ClipTranscriptAttached(clip_id=clip_id, text=text, segments=segments):
+                # Each attachment lists the whole transcript so far: its list replaces the last.
+                listed = [each.model_dump(mode="json") for each in segments]
+                await _set(session, clip_id, transcript=text, transcript_segments=listed)
             case ClipExpired(clip_id=clip_id):
                 await _set(session, clip_id, state="expired", object_name=None, bytes=None)
             case ClipDeleted(clip_id=clip_id):

@@ -4,6 +4,7 @@ create exactly this schema."""
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Column,
@@ -72,6 +73,9 @@ clips = Table(
     # Where its audio starts on the recording's clock (ms): a replay clip's from its request,
     # a live clip's once it is ready. Its window lasts duration_ms.
     Column("window_start_ms", BigInteger, nullable=True),
+    # The transcript's segments as the last ClipTranscriptAttached listed them, on the
+    # recording's clock: [{"speaker_id", "start_ms", "end_ms", "text"}, ...] by start.
+    Column("transcript_segments", JSON, nullable=False, server_default="[]"),
     Index("ix_clips_space", "space_id"),
 )
 

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from parley.clipping.domain.clip import SpaceFacts
+from parley.clipping.domain.transcript import Segment, Window, on_clip_clock
 from parley.clipping.projections.tables import clips, members, recordings, spaces
-from parley.contracts.api.clipping import ClipView
+from parley.contracts.api.clipping import ClipTranscriptLine, ClipView
 
 
 async def space_facts(
@@ -64,6 +65,7 @@ def _view(row: Any, public_url: str) -> ClipView:
         start_s=row.start_s,
         duration_s=row.duration_ms / 1000 if ready and row.duration_ms is not None else None,
         transcript=row.transcript,
+        transcript_segments=_lines(row),
         created_by=row.created_by,
         created_at=row.created_at.isoformat(),
         expires_at=row.expires_at.isoformat() if row.expires_at else None,
@@ -73,6 +75,20 @@ def _view(row: Any, public_url: str) -> ClipView:
         share_url=f"{public_url}/clips/{row.clip_id}",
         failure=row.failure,
     )
+
+
+def _lines(row: Any) -> list[ClipTranscriptLine]:
+    """The transcript's segments on the clip's clock; none while its window is not known."""
+    if row.window_start_ms is None or row.duration_ms is None:
+        return []
+    stored = [Segment(**each) for each in row.transcript_segments or ()]
+    placed = on_clip_clock(Window.of(row.window_start_ms, row.duration_ms), stored)
+    return [
+        ClipTranscriptLine(
+            speaker_id=each.speaker_id, start_ms=each.start_ms, end_ms=each.end_ms, text=each.text
+        )
+        for each in placed
+    ]
 
 
 async def clip_of(

@@ -13,7 +13,13 @@ from litestar.response import Stream
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.contracts.api import clipping
-from parley.contracts.api.clipping import ClipRef, ClipState, ClipView, CreateClip
+from parley.contracts.api.clipping import (
+    ClipRef,
+    ClipState,
+    ClipTranscriptLine,
+    ClipView,
+    CreateClip,
+)
 from parley.gateway.dependencies import BusDep, ContextDep
 from parley.gateway.guards import optional_login, requires_login
 from parley.gateway.problems import Problem, problem_responses
@@ -55,6 +61,10 @@ class Clip(BaseModel):
     start_s: float | None = Field(description="Replay clips: where the window starts")
     duration_s: float | None = Field(description="Playable length, once ready")
     transcript: str = Field(description="The words in the window, once captioned (else empty)")
+    transcript_segments: list[ClipTranscriptLine] = Field(
+        description="The same words, who said them when: start_ms and end_ms are milliseconds "
+        "from the clip's start, clamped to the clip (by start, then speaker; else empty)"
+    )
     audio_url: str | None = Field(description="getClipAudio (Ogg Opus), once ready")
     share_url: str = Field(description="The clip's own page, to share")
     created_at: str = Field(description="RFC 3339")
@@ -74,6 +84,7 @@ def public_clip(view: ClipView) -> Clip:
         start_s=view.start_s,
         duration_s=view.duration_s,
         transcript=view.transcript,
+        transcript_segments=view.transcript_segments,
         audio_url=clip_audio_path(view.clip_id) if view.state == "ready" else None,
         share_url=view.share_url,
         created_at=view.created_at,

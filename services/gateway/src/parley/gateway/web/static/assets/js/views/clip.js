@@ -1,12 +1,15 @@
 // A clip's page, what its share link opens: plays for anyone, signed in or not. The clip's
 // audio, where it comes from (the Space, from which second), its transcript once captions
-// made one, and the link to copy. A clip still being cut is looked at again every second.
+// made one (who said what when, as the replay shows it: the line being played highlighted, a
+// click on a line plays from there), and the link to copy. A clip still being cut is looked at
+// again every second.
 
 import { clips, spaces as spacesApi } from "../api.js";
 import { h, icon, render } from "../dom.js";
 import { clock } from "../format.js";
 import { clipLink } from "../ui/clip.js";
 import { toast } from "../ui/toast.js";
+import { speakerNames, transcriptPane } from "../ui/transcript.js";
 
 const PENDING_POLL_MS = 1000;
 
@@ -30,11 +33,12 @@ export const clipView = {
       if (!alive) return;
       if (space) document.title = `Clip from ${space.title} · Parley`;
       if (clip.state === "pending") {
-        render(container, page(id, clip, space, null));
+        render(container, page(id, clip, space, null, null));
         timer = setTimeout(load, PENDING_POLL_MS);
         return;
       }
-      render(container, page(id, clip, space, clip.state === "ready" ? player(id, clip, space) : failed()));
+      const audio = clip.state === "ready" ? clipAudio(id, clip, space) : null;
+      render(container, page(id, clip, space, audio ? player(clip, audio) : failed(), audio));
     };
     load();
     return () => {
@@ -45,7 +49,7 @@ export const clipView = {
   },
 };
 
-function page(id, clip, space, body) {
+function page(id, clip, space, body, audio) {
   const from = space ? space.title : "a Space";
   const start = clip.start_s ?? 0;
   return h(
@@ -64,7 +68,7 @@ function page(id, clip, space, body) {
         ),
     ),
     body ?? h("div", { class: "loading-block", role: "status" }, h("span", { class: "spinner" }), h("p", {}, "This clip is being made…")),
-    clip.transcript && h("section", { class: "clip-transcript", "aria-label": "Transcript" }, h("h2", { class: "section-title" }, "Transcript"), h("p", {}, clip.transcript)),
+    transcript(clip, space, audio),
     h(
       "div",
       { class: "clip-actions" },
@@ -90,18 +94,31 @@ function page(id, clip, space, body) {
   );
 }
 
-function player(id, clip, space) {
+/** The timed lines beside the clip's player (their times are from the clip's start); the
+ * words as one paragraph when there are no lines to play (no player, or a clip captioned
+ * before clipping kept who spoke when). */
+function transcript(clip, space, audio) {
+  const segments = clip.transcript_segments ?? [];
+  if (audio && segments.length > 0) return transcriptPane(segments, audio, speakerNames(space));
+  return clip.transcript && h("section", { class: "clip-transcript", "aria-label": "Transcript" }, h("h2", { class: "section-title" }, "Transcript"), h("p", {}, clip.transcript));
+}
+
+function clipAudio(id, clip, space) {
+  return h("audio", {
+    class: "replay-audio",
+    controls: true,
+    preload: "metadata",
+    src: clip.audio_url || clips.audioUrl(id),
+    dataset: { role: "clip-audio" },
+    "aria-label": space ? `Clip from ${space.title}` : "Clip",
+  });
+}
+
+function player(clip, audio) {
   return h(
     "section",
     { class: "replay-player", "aria-label": "Player" },
-    h("audio", {
-      class: "replay-audio",
-      controls: true,
-      preload: "metadata",
-      src: clip.audio_url || clips.audioUrl(id),
-      dataset: { role: "clip-audio" },
-      "aria-label": space ? `Clip from ${space.title}` : "Clip",
-    }),
+    audio,
     h("div", { class: "replay-meta" }, h("span", { class: "replay-duration" }, clock(clip.duration_s ?? 30))),
   );
 }

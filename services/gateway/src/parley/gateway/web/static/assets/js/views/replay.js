@@ -10,7 +10,7 @@ import { h, icon, render } from "../dom.js";
 import { clock, count, plural, timeAgo } from "../format.js";
 import { session } from "../session.js";
 import { makeClip } from "../ui/clip.js";
-import { speakerNames, startFromAddress } from "../ui/transcript.js";
+import { speakerNames, startFromAddress, transcriptPane } from "../ui/transcript.js";
 
 const PROCESSING_POLL_MS = 3000;
 
@@ -137,52 +137,6 @@ function replay(space, recording, segments, startS) {
       ),
     h("p", { class: "replay-listeners" }, space.listener_count ? `${count(space.listener_count)} listened live` : ""),
   );
-}
-
-/** The transcript beside the player: each line plays from its start when clicked; the line at
- * the player's position is highlighted (aria-current) and kept in view as the audio plays. */
-function transcriptPane(segments, audio, nameOf) {
-  const rows = segments.map((segment, i) => {
-    const sameSpeaker = i > 0 && segments[i - 1].speaker_id === segment.speaker_id;
-    return h(
-      "li",
-      {},
-      h(
-        "button",
-        {
-          class: "transcript-line",
-          dataset: { startMs: String(segment.start_ms) },
-          onclick: () => {
-            audio.currentTime = segment.start_ms / 1000;
-            audio.play().catch(() => {}); // a click may play; if not, the player shows play
-          },
-        },
-        h("span", { class: "transcript-time" }, clock(segment.start_ms / 1000)),
-        h("span", { class: "transcript-words" }, !sameSpeaker && h("span", { class: "transcript-who" }, nameOf(segment.speaker_id)), h("span", { class: "transcript-text" }, segment.text)),
-      ),
-    );
-  });
-  const list = h("ol", { class: "transcript-list" }, rows);
-  let playing = -1;
-  const follow = () => {
-    const ms = audio.currentTime * 1000;
-    let now = -1;
-    segments.forEach((segment, i) => {
-      if (segment.start_ms <= ms && ms < segment.end_ms) now = i;
-    });
-    if (now === playing) return;
-    rows[playing]?.firstElementChild.removeAttribute("aria-current");
-    playing = now;
-    if (now < 0) return;
-    const line = rows[now].firstElementChild;
-    line.setAttribute("aria-current", "true");
-    const { offsetTop, offsetHeight } = rows[now];
-    if (offsetTop < list.scrollTop || offsetTop + offsetHeight > list.scrollTop + list.clientHeight) {
-      list.scrollTo({ top: offsetTop - list.clientHeight / 3, behavior: "smooth" });
-    }
-  };
-  for (const event of ["timeupdate", "seeked", "loadedmetadata"]) audio.addEventListener(event, follow);
-  return h("section", { class: "transcript", "aria-label": "Transcript" }, h("h2", { class: "section-title" }, "Transcript"), list);
 }
 
 function waiting(space, recording) {
