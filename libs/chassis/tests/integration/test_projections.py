@@ -256,3 +256,46 @@ async def test_an_exhausted_event_is_dead_lettered_visibly_and_the_rest_applied(
     assert applied == sorted(applied)
     await asyncio.sleep(0.05)
     assert len(notices) == poisoned
+
+
+class ReadingOn(ProjectionRunner):
+    """Its loop swallows its first cancellation, as ``asyncio.wait_for`` in nats-py's
+    ``next_msg`` does on Python 3.11 when a message arrives with it."""
+
+    swallowed = 0
+    cancelled_once: asyncio.Event
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                self.swallowed += 1
+                self.cancelled_once.set()
+                if self.swallowed > 1:
+                    raise
+
+
+async def test_a_stop_interrupted_leaves_the_runner_known_and_the_next_stop_ends_it(
+    nc: NATS, store: EventStore, engine: AsyncEngine
+) -> None:
+    await create_tables(engine)
+    runner = ReadingOn(
+        nc,
+        stream=store.stream,
+        projection=CounterProjection(store.context),
+        sessions=session_factory(engine),
+        options=FAST,
+    )
+    runner.cancelled_once = asyncio.Event()
+    await runner.start()
+    stopping = asyncio.create_task(runner.stop())
+    await runner.cancelled_once.wait()
+    stopping.cancel()  # its lease keeper cancelled in the middle of the stop
+    with pytest.raises(asyncio.CancelledError):
+        await stopping
+    assert runner.running  # it reads on: not forgotten
+
+    await runner.stop()
+    assert not runner.running
+    assert runner.swallowed == 2
