@@ -16,7 +16,7 @@ from nats.js.api import DeliverPolicy
 
 from parley.bots import dominant_frequency, is_silent
 from parley.contracts.media import PROGRAM_SAMPLE_RATE, FeedHeaders, recording_feed_subject
-from parley.contracts.ogg_opus import read_packets
+from parley.contracts.ogg_opus import PRE_SKIP, read_packets
 
 RATE = PROGRAM_SAMPLE_RATE
 Pcm = npt.NDArray[np.int16]
@@ -97,6 +97,8 @@ class LiveProgram:
     last_captured_s: float
     # (wall clock of the tick, pts) of each packet of the first run of the mixing clock, by time
     ticks: tuple[tuple[float, int], ...] = ()
+    # with_audio: the first run of the clock decoded, as a player of the recording hears it
+    audio: Pcm | None = None
 
     @property
     def span_s(self) -> float:
@@ -115,17 +117,21 @@ class LiveProgram:
         return (near[1] - self.ticks[0][1]) / RATE + (wall_s - near[0])
 
 
-async def live_program(nats_url: str, space_id: str) -> LiveProgram:
+async def live_program(nats_url: str, space_id: str, *, with_audio: bool = False) -> LiveProgram:
     nc = await nats.connect(nats_url)
     try:
         js = nc.jetstream()
         subject = recording_feed_subject(space_id)
         sub = await js.subscribe(
-            subject, ordered_consumer=True, headers_only=True, deliver_policy=DeliverPolicy.ALL
+            subject,
+            ordered_consumer=True,
+            headers_only=not with_audio,
+            deliver_policy=DeliverPolicy.ALL,
         )
         seen: set[tuple[str, int]] = set()
         captured: list[int] = []
         ticks: list[tuple[float, int]] = []
+        packets: list[tuple[int, bytes]] = []  # (pts, Opus) of the first run of the clock
         first_epoch: str | None = None
         try:
             while True:
@@ -140,6 +146,8 @@ async def live_program(nats_url: str, space_id: str) -> LiveProgram:
                     first_epoch = headers.epoch if first_epoch is None else first_epoch
                     if headers.epoch == first_epoch:
                         ticks.append((headers.captured_at_ns / 1e9, headers.pts))
+                        if with_audio:
+                            packets.append((headers.pts, message.data))
                 if message.metadata.num_pending == 0:
                     break
         finally:
@@ -147,4 +155,29 @@ async def live_program(nats_url: str, space_id: str) -> LiveProgram:
     finally:
         await nc.close()
     assert captured, f"RECFEED holds nothing for {space_id}"
-    return LiveProgram(len(seen), min(captured) / 1e9, max(captured) / 1e9, tuple(sorted(ticks)))
+    audio = None
+    if with_audio:  # the decoder's first PRE_SKIP samples are its delay, which a player drops
+        audio = decode_packets([packet for _, packet in sorted(packets)])[PRE_SKIP:]
+    return LiveProgram(
+        len(seen), min(captured) / 1e9, max(captured) / 1e9, tuple(sorted(ticks)), audio
+    )
+
+
+def check_matches(samples: Pcm, source: Pcm, at_s: float, what: str) -> int:
+    """Every 100 ms window of ``samples`` has the tone (or the silence) of ``source`` ``at_s``
+    seconds further on, except where ``source`` changes tone within half a window (either
+    may be heard there); how many windows were checked."""
+    checked = 0
+    wrong: list[str] = []
+    for index, heard in enumerate(tones(samples)):
+        offset = at_s + index * 0.1
+        wanted = tone(source, offset, 0.1)
+        steady = all(same_tone(tone(source, offset + d, 0.1), wanted) for d in (-0.05, 0.05))
+        if not steady:
+            continue
+        checked += 1
+        if not same_tone(heard, wanted):
+            wrong.append(f"{index * 0.1:.1f}s: {heard:.0f} Hz, not {wanted:.0f}")
+    assert not wrong, f"{what}: {len(wrong)} of {checked} windows wrong: {wrong[:12]}"
+    assert checked >= 0.8 * len(tones(samples)), f"{what}: only {checked} windows steady"
+    return checked

@@ -32,6 +32,7 @@ from media_bots import bot
 from parley_up import ParleyUp
 from replay_audio import (
     Pcm,
+    check_matches,
     decode,
     decode_from,
     header_pages,
@@ -57,7 +58,6 @@ TONES_HZ = (440.0, 620.0, 850.0)  # host, speaker A, speaker B
 TURN_S = 4.0
 TURNS = 9  # 36 s: more than a 30 s clip
 KILL_IN_TURNS = (2, 5)  # the recording service is killed in the middle of these turns
-EDGE_S = 0.4  # around a change of speaker, the tone may be either
 READY_WITHIN_S = 60.0
 CLIP_READY_WITHIN_S = 20.0
 
@@ -78,32 +78,6 @@ class Turn:
     hz: float
     start: float  # wall clock, time.time()
     end: float
-
-
-def expected_tone(turns: list[Turn], at: float) -> float | None:
-    """The tone heard at wall time ``at``; None near a change (either may be heard) or
-    outside the turns."""
-    for turn in turns:
-        if turn.start + EDGE_S <= at <= turn.end - EDGE_S:
-            return turn.hz
-    return None
-
-
-def check_tones(samples: Pcm, turns: list[Turn], wall_at_zero: float, what: str) -> int:
-    """Every 100 ms window of ``samples`` (offset 0 heard at ``wall_at_zero``) inside a turn
-    has that turn's tone; how many windows were checked."""
-    checked = 0
-    wrong: list[str] = []
-    for index, heard in enumerate(tones(samples)):
-        offset = index * 0.1
-        wanted = expected_tone(turns, wall_at_zero + offset + 0.05)
-        if wanted is None:
-            continue
-        checked += 1
-        if not same_tone(heard, wanted):
-            wrong.append(f"{offset:.1f}s: {heard:.0f} Hz, not {wanted:.0f}")
-    assert not wrong, f"{what}: {len(wrong)} of {checked} windows wrong: {wrong[:12]}"
-    return checked
 
 
 def pid_of(stack: ParleyUp, service: str) -> int:
@@ -215,7 +189,8 @@ async def test_recording_replay_and_clips(recording_stack: ParleyUp) -> None:
         print(f"end -> replay ready: {ready_s:.2f} s (aim < {READY_WITHIN_S:.0f} s)")
 
         # The replay: every 20 ms of the live program, the tones where they were spoken.
-        program = await live_program(stack_nats_url(stack), space.id)
+        program = await live_program(stack_nats_url(stack), space.id, with_audio=True)
+        assert program.audio is not None
         audio = await api.get(f"/api/v1/spaces/{space.id}/recording/audio")
         assert audio.status_code == 200, audio.text
         assert audio.headers["content-type"].startswith("audio/ogg")
@@ -231,7 +206,9 @@ async def test_recording_replay_and_clips(recording_stack: ParleyUp) -> None:
         assert abs(replay_s - program.packets * 0.02) <= 0.1  # every packet of the program
         assert abs(program.packets * 0.02 - program.span_s) <= 0.1  # nothing missing live
         assert abs(float(recording["duration_s"]) - replay_s) <= 0.1
-        checked = check_tones(replay, turns, program.first_captured_s, "the replay")
+        # The replay is the live program, window for window (a turn's start or end may have
+        # gone silent live on a busy machine: then the replay has that silence too).
+        checked = check_matches(replay, program.audio, 0.0, "the replay")
         for turn in turns:  # and each turn's tone sits at its offset
             middle = (turn.start + turn.end) / 2 - program.first_captured_s
             assert same_tone(tone(replay, middle), turn.hz), (turn, middle)
@@ -264,9 +241,10 @@ async def test_recording_replay_and_clips(recording_stack: ParleyUp) -> None:
         live_samples = decode(clip_audio.content)
         live_len = live_samples.size / 48_000
         assert 29.0 <= live_len <= 30.1, live_len
-        clip_end = program.first_captured_s + live_clip_end(replay, live_samples)
+        clip_end_s = live_clip_end(replay, live_samples)
+        clip_end = program.first_captured_s + clip_end_s
         assert abs(clip_end - asked_at) <= 1.5, (clip_end, asked_at)
-        check_tones(live_samples, turns, clip_end - live_len, "the live clip")
+        check_matches(live_samples, program.audio, clip_end_s - live_len, "the live clip")
 
         # A clip of the replay from start_s: the 30 s from there.
         # (a 30 s window must fit in the recording: start it in the second turn)
@@ -283,7 +261,7 @@ async def test_recording_replay_and_clips(recording_stack: ParleyUp) -> None:
         replay_clip_audio = await api.get(replay_clip["audio_url"].removeprefix(stack.url))
         clip_samples = decode(replay_clip_audio.content)
         assert abs(clip_samples.size / 48_000 - 30.0) <= 0.1
-        check_tones(clip_samples, turns, program.first_captured_s + start_s, "the replay clip")
+        check_matches(clip_samples, program.audio, start_s, "the replay clip")
         clip_range = await api.get(
             f"/api/v1/clips/{replay_clip_id}/audio", headers={"Range": "bytes=10-19"}
         )
