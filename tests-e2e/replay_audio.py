@@ -163,16 +163,20 @@ async def live_program(nats_url: str, space_id: str, *, with_audio: bool = False
     )
 
 
-def check_matches(samples: Pcm, source: Pcm, at_s: float, what: str) -> int:
+def check_matches(
+    samples: Pcm, source: Pcm, at_s: float, what: str, *, within_s: float = 0.0
+) -> int:
     """Every 100 ms window of ``samples`` has the tone (or the silence) of ``source`` ``at_s``
-    seconds further on, except where ``source`` changes tone within half a window (either
-    may be heard there); how many windows were checked."""
+    seconds further on, except where ``source`` changes tone within half a window, or within
+    ``within_s`` (how far ``at_s`` may be off), of it: either may be heard there. How many
+    windows were checked."""
     checked = 0
     wrong: list[str] = []
     for index, heard in enumerate(tones(samples)):
         offset = at_s + index * 0.1
         wanted = tone(source, offset, 0.1)
-        steady = all(same_tone(tone(source, offset + d, 0.1), wanted) for d in (-0.05, 0.05))
+        near = 0.05 + within_s
+        steady = all(same_tone(tone(source, offset + d, 0.1), wanted) for d in (-near, near))
         if not steady:
             continue
         checked += 1
