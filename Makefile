@@ -11,14 +11,15 @@ PYTEST_ARGS ?=
 # Tests run in two parts. Every test starts its own nats-server and databases (or its module's
 # whole stack), so workers never share state: most run on TEST_WORKERS workers (pytest-xdist),
 # a file's tests on one worker (so a module's stack starts once). Those that time what a
-# listener hears (e.g. silenced within 200 ms, a word's caption within 2 s) or a failover
-# (SERIAL_TESTS: paths and file globs) run one at a time afterwards, so that no second worker
+# listener hears (e.g. silenced within 200 ms, a word's caption within 2 s), a failover or a
+# burst's outcomes under load (SERIAL_TESTS: paths and file globs) run one at a time afterwards, so that no second worker
 # on two cores stretches their timing. PYTEST_ARGS (paths, -k, -x ...) runs just that, in one
 # part. Each part prints its slowest tests.
 TEST_WORKERS ?= 2
 SERIAL_TESTS := libs/bots/tests/integration services/media_relay/tests/integration \
 	tests-e2e/test_media*.py tests-e2e/test_captions.py tests-e2e/test_recording.py \
-	tests-e2e/test_kill_one_replica.py tests-e2e/browser/test_space_in_browser.py \
+	tests-e2e/test_kill_one_replica.py tests-e2e/test_sign_up_burst.py \
+	tests-e2e/browser/test_space_in_browser.py \
 	tests-e2e/browser/test_replay_in_browser.py tests-e2e/browser/test_captions_in_browser.py
 
 # The browser tests (tests-e2e/browser) drive Debian's chromium (with a colour emoji font, for

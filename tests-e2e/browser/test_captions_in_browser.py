@@ -255,6 +255,19 @@ def wait_until_playing_within(
     )
 
 
+def transcript_lines(page: Page, host_name: str):  # type: ignore[no-untyped-def]
+    """The page's transcript pane: one button per line of LINES, each with its time and words,
+    the speaker's name once per turn; the lines' locator."""
+    lines = page.get_by_role("region", name="Transcript").get_by_role("button")
+    expect(lines).to_have_count(len(LINES))
+    for line, (start_ms, _, text) in zip(lines.all(), LINES, strict=True):
+        expect(line).to_contain_text(f"0:{start_ms // 1000:02d}")
+        expect(line).to_contain_text(text)
+    expect(lines.first).to_contain_text(host_name)  # who: once per turn
+    expect(lines.nth(1)).not_to_contain_text(host_name)
+    return lines
+
+
 @requires_replays
 def test_the_replay_transcript_follows_the_audio_and_seeks_on_click(
     open_person,  # type: ignore[no-untyped-def]
@@ -262,13 +275,7 @@ def test_the_replay_transcript_follows_the_audio_and_seeks_on_click(
 ) -> None:
     fan = open_person("fan")
     page = fan.open(f"/spaces/{captioned_replay.space_id}/replay")
-    lines = page.get_by_role("region", name="Transcript").get_by_role("button")
-    expect(lines).to_have_count(len(LINES))
-    for line, (start_ms, _, text) in zip(lines.all(), LINES, strict=True):
-        expect(line).to_contain_text(f"0:{start_ms // 1000:02d}")
-        expect(line).to_contain_text(text)
-    expect(lines.first).to_contain_text(captioned_replay.host_name)  # who: once per turn
-    expect(lines.nth(1)).not_to_contain_text(captioned_replay.host_name)
+    lines = transcript_lines(page, captioned_replay.host_name)
     expect(page.locator("[aria-current=true]")).to_have_count(0)
 
     # A click on the first line plays from there, and that line is the one highlighted...
@@ -369,13 +376,7 @@ def test_a_clip_page_lists_the_timed_lines_and_seeks_on_click(
 
     visitor = open_person("visitor", signed_up=False)
     page = visitor.open(f"/clips/{clip_id}")
-    lines = page.get_by_role("region", name="Transcript").get_by_role("button")
-    expect(lines).to_have_count(len(LINES))
-    for line, (start_ms, _, text) in zip(lines.all(), LINES, strict=True):
-        expect(line).to_contain_text(f"0:{start_ms // 1000:02d}")
-        expect(line).to_contain_text(text)
-    expect(lines.first).to_contain_text(captioned_replay.host_name)  # who: once per turn
-    expect(lines.nth(1)).not_to_contain_text(captioned_replay.host_name)
+    lines = transcript_lines(page, captioned_replay.host_name)
     expect(page.get_by_role("button", name=re.compile(LINES[1][2]))).to_have_count(1)
     expect(page.locator("[aria-current=true]")).to_have_count(0)
     if AXE.is_file():  # the accessibility tour's clip has no transcript: its lines are here
