@@ -1,17 +1,13 @@
 """``start_service`` in process: streams prepared, routes and health served, projections run,
-read-your-writes through ``infra.positions``; a failing background job is logged; one that
-swallows its cancellation is still stopped; a start that fails raises, and the next one is
-clean."""
+read-your-writes through ``infra.positions``; a failing background job is logged; a start that
+fails raises, and the next one is clean."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
-from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 import structlog
@@ -55,11 +51,7 @@ ROUTES = Routes(CONTEXT)
 BUMP = ROUTES.command("bump", Bump, Bumped)
 
 
-def counting(
-    background_fails: bool = False,
-    build_fails: bool = False,
-    background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
-) -> ServiceDefinition:
+def counting(background_fails: bool = False, build_fails: bool = False) -> ServiceDefinition:
     async def build(infra: Infrastructure) -> ServiceParts:
         async with infra.engine.begin() as connection:
             await connection.run_sync(metadata.create_all)
@@ -85,7 +77,7 @@ def counting(
         return ServiceParts(
             routers=[router],
             projections=[(STREAM, CounterProjection(CONTEXT))],
-            background=[doomed_job, *background] if background_fails else [*background],
+            background=[doomed_job] if background_fails else [],
         )
 
     return ServiceDefinition("counting", streams=[STREAM], migrations=None, build=build)
@@ -150,32 +142,3 @@ async def test_a_start_that_fails_raises_and_the_next_start_is_clean(
     finally:
         await running.stop()
     assert bumped.visible
-
-
-async def test_a_background_job_that_swallows_its_first_cancellation_is_still_stopped(
-    settings: ServiceSettings,
-) -> None:
-    """As Python 3.11's ``asyncio.wait_for`` does in a job's NATS request when the reply comes
-    with the cancellation: cancelled once, the job would go on, and the stop wait for ever."""
-    went_on = asyncio.Event()
-    stopped: list[str] = []
-
-    async def reading_on() -> None:
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.Event().wait()  # the request that swallows it
-        went_on.set()
-        try:
-            await asyncio.Event().wait()
-        finally:
-            stopped.append("reading_on")
-
-    running = await start_service(counting(background=[reading_on]), settings)
-    await asyncio.sleep(0.1)
-    # Bounded only so that a stop waiting for ever fails here, not at the suite's timeout.
-    stopping = asyncio.create_task(running.stop())
-    done, _ = await asyncio.wait({stopping}, timeout=30)
-    assert done, "the service's stop hangs"
-    await stopping
-
-    assert went_on.is_set()
-    assert stopped == ["reading_on"]

@@ -71,7 +71,6 @@ from parley.chassis.idempotency import (
     CommandOutcomes,
 )
 from parley.chassis.logs import get_logger
-from parley.chassis.tasks import cancel_until_done
 from parley.chassis.tracing import current_trace_context, inject_headers, spans_recorded
 from parley.contracts.routes import PROBLEM_HEADER, Route
 
@@ -358,15 +357,14 @@ class ConcurrentRouteSubscriber(RouteSubscriber, ConcurrentCoreSubscriber):
 
     async def stop(self) -> None:
         await super().stop()  # waits for the requests in flight (graceful timeout)
-        # Their cleanup (a claim given back, a session closed) runs now, while the connection
-        # and the database are still there: left for later, it could wait on them for ever.
-        # Cancelled until it takes (a request of theirs can swallow one: parley.chassis.tasks).
-        await cancel_until_done(
-            *self._in_flight,
-            within_s=STOP_WAIT_S,
-            event="bus.requests_not_stopping",
-            subject=self.subject.template,
-        )
+        in_flight = list(self._in_flight)
+        for task in in_flight:
+            task.cancel()
+        if in_flight:
+            # Their cleanup (a claim given back, a session closed) runs now, while the
+            # connection and the database are still there: left for later, it could wait on
+            # them for ever.
+            await asyncio.wait(in_flight, timeout=STOP_WAIT_S)
 
 
 _ROUTE_SUBSCRIBERS: dict[type[Any], type[Any]] = {

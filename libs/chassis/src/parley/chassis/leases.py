@@ -10,8 +10,7 @@ A lease is a key of the bucket ``parley_leases``, ``<service>.<name>``
 - **Compare and set.** Every write expects the key's last revision
   (``Nats-Expected-Last-Subject-Sequence``; 0 when there is none): of two replicas taking a
   free lease at once exactly one succeeds, and a holder whose lease was taken learns it at its
-  next renewal (not from a refusal alone: a renewal of its own stored after its answer timed
-  out leaves a newer revision that still names it, and it renews over that one).
+  next renewal.
 - **Holding.** The holder renews every ``renew_s``. It counts the lease as its own only until
   ``ttl_s - margin_s`` after the last renewal the server accepted (timed from when it was
   *sent*, so never later than the server's own expiry): a holder that cannot renew (stalled,
@@ -43,7 +42,6 @@ from nats.js.api import Header, KeyValueConfig, StorageType
 from nats.js.kv import KV_DEL, KV_PURGE, KeyValue
 
 from parley.chassis.logs import get_logger
-from parley.chassis.tasks import stop_task
 
 log = get_logger(__name__)
 
@@ -132,13 +130,9 @@ class Leases:
         return leases
 
     async def close(self) -> None:
-        task = self._watch
+        task, self._watch = self._watch, None
         if task is not None:
-            try:
-                await stop_task(task, event="lease.watch_not_stopping", service=self.service)
-            finally:
-                if task.done():  # else known still: a close interrupted is not the end of it
-                    self._watch = None
+            await _cancel(task)
 
     def key(self, name: str) -> str:
         return f"{self.service}.{name}"
@@ -175,7 +169,7 @@ class Leases:
         try:
             yield
         finally:
-            await stop_task(renewing, event="lease.renewal_not_stopping", lease=lease.key)
+            await _cancel(renewing)
             await lease.release()
 
     # -- the bucket ----------------------------------------------------------------------------
@@ -300,11 +294,8 @@ class Lease:
         if self.revision is None:
             return False
         left = self.valid_until - asyncio.get_running_loop().time()
-        timeout_s = min(self.options.renew_s, left)
         try:
-            if await self._write(self.revision, timeout_s=timeout_s):
-                return True
-            if await self._renew_over_our_own_write(timeout_s):
+            if await self._write(self.revision, timeout_s=min(self.options.renew_s, left)):
                 return True
             log.warning("lease.taken", lease=self.key)
         except (nats.errors.Error, TimeoutError) as error:
@@ -314,17 +305,6 @@ class Lease:
             log.warning("lease.expired", lease=self.key, error=repr(error))
         self.revision = None
         return False
-
-    async def _renew_over_our_own_write(self, timeout_s: float) -> bool:
-        """After a renewal refused for its revision: whether the key still names this very
-        process, renewed over. A renewal whose answer did not come in time (counted as failed
-        here) may have been stored all the same: the key's revision is then newer than ours,
-        but the lease is still ours, not taken."""
-        seen = await self.leases.read(self.key)
-        if seen.holder != self.leases.holder:
-            return False
-        log.info("lease.renewed_over_own_write", lease=self.key)
-        return await self._write(seen.revision, timeout_s=timeout_s)
 
     async def release(self) -> None:
         """Give the lease up if this instance holds it.
@@ -360,6 +340,16 @@ class Lease:
         return True
 
 
+async def _cancel(task: asyncio.Task[None]) -> None:
+    """Cancel until it takes: on Python 3.11, ``asyncio.wait_for`` swallows a cancellation that
+    races with the completion of what it waits for, and the task would go on."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=0.5)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 async def _keep_renewing(lease: Lease) -> None:
     while True:
         if not await lease.renew():
@@ -391,9 +381,6 @@ class LeaseKeeper:
         self._alive = alive or (lambda: True)
         self.state: State = "starting"
         self._task: asyncio.Task[None] | None = None
-        # Started and not yet stopped to the end: a stop interrupted (the keeper cancelled while
-        # losing its lease) is done again by end().
-        self._working = False
 
     @property
     def key(self) -> str:
@@ -411,16 +398,10 @@ class LeaseKeeper:
 
     async def end(self) -> None:
         """Stop the work (if it runs here), then give the lease up for the next replica."""
-        task = self._task
+        task, self._task = self._task, None
         if task is not None:
-            try:
-                await stop_task(task, event="lease.keeper_not_stopping", lease=self.key)
-            finally:
-                # Known until it has stopped: an end() interrupted meanwhile (cancelled)
-                # leaves it to the next end(), not running unknown.
-                if task.done():
-                    self._task = None
-        if self._working:
+            await _cancel(task)
+        if self.state == "active":
             await self._stop_work()
         self.state = "stopped"
         await self.lease.release()
@@ -452,7 +433,6 @@ class LeaseKeeper:
             await self.lease.release()
             return
         self.state = "active"
-        self._working = True
         log.info("lease.acquired", lease=self.key, holder=self.lease.leases.holder.instance)
 
     async def _lose(self) -> None:
@@ -472,4 +452,3 @@ class LeaseKeeper:
             await self._stop()
         except Exception:  # the work died of it: it is stopped all the same
             log.exception("lease.stop_failed", lease=self.key)
-        self._working = False

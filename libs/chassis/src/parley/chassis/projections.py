@@ -56,7 +56,6 @@ from parley.chassis.db import chassis_tables
 from parley.chassis.dead_letters import DeadLetters
 from parley.chassis.event_store import StoredEvent, decode_message
 from parley.chassis.logs import get_logger
-from parley.chassis.tasks import stop_task
 from parley.chassis.tracing import extract_context
 from parley.contracts.streams import StreamSpec
 
@@ -169,21 +168,18 @@ class ProjectionRunner:
         self._task = asyncio.create_task(self._run(), name=self.durable)
 
     async def stop(self) -> None:
-        task = self._task
+        task, self._task = self._task, None
         if task is None:
             return
         if self._positions is not None:
             self._positions.no_longer_here(self.projection.name)
-        # Cancelled until it takes, bounded: on Python 3.11, asyncio.wait_for (inside nats-py's
-        # next_msg) swallows a cancellation that races with an arriving message, and the loop
-        # goes on (parley.chassis.tasks).
-        try:
-            await stop_task(task, event="projection.runner_not_stopping", durable=self.durable)
-        finally:
-            # Known until it has stopped: a stop interrupted meanwhile (its lease keeper
-            # cancelled) must not leave it running while `running` says it is not.
-            if task.done() and self._task is task:
-                self._task = None
+        # Cancel until it takes: on Python 3.11, asyncio.wait_for (inside nats-py's next_msg)
+        # swallows a cancellation that races with an arriving message, and the loop goes on.
+        while not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=0.5)
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     @property
     def running(self) -> bool:

@@ -39,7 +39,6 @@ from parley.chassis.logs import configure_logging, get_logger
 from parley.chassis.messaging import make_broker, prepare_streams
 from parley.chassis.projections import Positions, Projection, ProjectionRunner
 from parley.chassis.settings import ServiceSettings
-from parley.chassis.tasks import cancel_until_done
 from parley.chassis.tracing import configure_tracing
 from parley.contracts.streams import StreamSpec
 
@@ -139,11 +138,9 @@ class RunningService:
         }
 
     async def stop(self) -> None:
-        # Cancelled until they take, bounded (parley.chassis.tasks): a job's NATS request can
-        # swallow a single cancellation, and the stop would wait for it for ever.
-        await cancel_until_done(
-            *self.tasks, event="service.job_not_stopping", service=self.infra.settings.service_name
-        )
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
         await _end(self.projections)  # each runner stopped, then its lease handed over
         for hook in self.parts.on_stop:
             await hook()

@@ -40,7 +40,6 @@ from parley.captions.handlers.dependencies import CaptionsDeps, Unfollow
 from parley.captions.queries.captions import spaces_to_caption
 from parley.chassis.leases import LeaseKeeper, Leases
 from parley.chassis.logs import get_logger
-from parley.chassis.tasks import honour_a_swallowed_cancellation, stop_task
 from parley.contracts.live import caption_segment_id
 from parley.contracts.media import FRAME_MS, FeedHeaders
 
@@ -262,9 +261,9 @@ class Captioning:
         try:
             await self._supervise()
         finally:
-            # Cancelled until it takes, bounded: a final's append (a JetStream publish) can
-            # swallow a single cancellation and the service's stop would wait for it for ever.
-            await stop_task(transcriber, event="captions.transcriber_not_stopping")
+            transcriber.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await transcriber
 
     async def _transcribe(self) -> None:
         while True:
@@ -297,7 +296,6 @@ class Captioning:
                     await keeper.begin()
             except Exception:
                 log.exception("captions.supervisor_failed")
-            honour_a_swallowed_cancellation()  # a lease request of the turn may have
             await asyncio.sleep(self._poll_s)
 
     async def _start(self, space_id: str) -> None:
@@ -312,13 +310,9 @@ class Captioning:
         await captioner.start()
 
     async def _stop(self, space_id: str) -> None:
-        # Listed until it has stopped: a stop interrupted (its keeper cancelled) is done again
-        # by the keeper's end().
-        captioner = self._captioners.get(space_id)
+        captioner = self._captioners.pop(space_id, None)
         if captioner is not None:
             await captioner.stop()
-            if self._captioners.get(space_id) is captioner:
-                del self._captioners[space_id]
 
     async def stop(self) -> None:
         for keeper in self._keepers.values():

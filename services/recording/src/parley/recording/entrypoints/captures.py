@@ -10,12 +10,12 @@ events are the cursor). A recorder that fails gives its lease up and starts agai
 another replica; where two ever overlap, the segment's expected-version append lets one store
 it (:class:`~parley.recording.handlers.capture.CaptureRaced` for the other).
 
-A recorder is stopped by cancelling it until it takes, for a bounded time
-(:func:`parley.chassis.tasks.cancel_until_done`): on Python 3.11, ``asyncio.wait_for`` (inside
-nats-py's ``next_msg``) swallows a cancellation that races with an arriving message, and a
-recorder reading a backlog of packets swallows most single ones and reads on. Cancelled only
-once, it would keep its keeper (a lease lost or given up) waiting for it forever, so that
-replica would never take the Space's recording again, and the service's stop would wait with it.
+A recorder is stopped by cancelling it until it takes, for a bounded time: on Python 3.11,
+``asyncio.wait_for`` (inside nats-py's ``next_msg``) swallows a cancellation that races with an
+arriving message, and a recorder reading a backlog of packets swallows most single ones and
+reads on. Cancelled only once, it would keep its keeper (a lease lost or given up) waiting for
+it forever, so that replica would never take the Space's recording again, and the service's stop
+would wait with it.
 """
 
 from __future__ import annotations
@@ -24,12 +24,14 @@ import asyncio
 
 from parley.chassis.leases import LeaseKeeper, Leases
 from parley.chassis.logs import get_logger
-from parley.chassis.tasks import STOP_WITHIN_S, cancel_until_done, honour_a_swallowed_cancellation
 from parley.recording.handlers.capture import CaptureRaced, capture
 from parley.recording.handlers.dependencies import RecordingDeps
 from parley.recording.queries.recordings import recordings_being_made
 
 log = get_logger(__name__)
+
+STOP_WITHIN_S = 10.0  # a recorder still running this long after it is cancelled is left behind
+_CANCEL_AGAIN_S = 0.5
 
 
 class Captures:
@@ -71,7 +73,7 @@ class Captures:
                     await keeper.begin()
             except Exception:
                 log.exception("recording.supervisor_failed")
-            honour_a_swallowed_cancellation()
+            _honour_a_swallowed_cancellation()
             await asyncio.sleep(self._poll_s)
 
     async def _start(self, space_id: str) -> None:
@@ -85,12 +87,8 @@ class Captures:
         recorder = self._recorders.get(space_id)
         if recorder is None:
             return
-        await cancel_until_done(
-            recorder,
-            within_s=self._stop_within_s,
-            event="recording.recorder_not_stopping",
-            space=space_id,
-        )
+        if not await _cancel(recorder, within_s=self._stop_within_s):
+            log.error("recording.recorder_not_stopping", space=space_id, s=self._stop_within_s)
         if self._recorders.get(space_id) is recorder:
             del self._recorders[space_id]
 
@@ -106,3 +104,23 @@ class Captures:
         keepers, self._keepers = list(self._keepers.values()), {}
         await asyncio.gather(*(keeper.end() for keeper in keepers))
         await asyncio.gather(*(self._stop(space_id) for space_id in list(self._recorders)))
+
+
+async def _cancel(task: asyncio.Task[None], *, within_s: float) -> bool:
+    """Cancel ``task`` until it takes (once is not enough, see the module's docstring), for at
+    most ``within_s``; whether it is done. The caller's own cancellation is not swallowed."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_s
+    while not task.done() and (left := deadline - loop.time()) > 0:
+        task.cancel()
+        await asyncio.wait({task}, timeout=min(_CANCEL_AGAIN_S, left))
+    return task.done()
+
+
+def _honour_a_swallowed_cancellation() -> None:
+    """Raise CancelledError if this task was cancelled and something swallowed it (Python
+    3.11's ``asyncio.wait_for`` in a nats-py request racing its reply): the service's stop
+    cancels a background job once and waits for it, so the job must not go on."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
